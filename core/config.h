@@ -1,0 +1,69 @@
+/* The configuration: one text format for both boot doors.
+ *
+ * A configuration is a sequence of words separated by white space; '#' starts
+ * a comment running to the end of the line. Each word is key=value; a value
+ * may be put in double quotes to hold spaces. Keys:
+ *
+ *   console=com1|com2|com3|com4|none        hypervisor console (com1)
+ *   log=error|warn|info|debug               log level (info)
+ *   guest=NAME,image=FILE[,mem=SIZE]        a guest; SIZE like 16M (16M)
+ *   selftest=none|ud|write-text|exec-data   provoke a fault at boot (none)
+ *
+ * Several sources (hv.cfg, then the boot command line) may be parsed into one
+ * struct config: later settings override earlier ones and guests accumulate.
+ * Errors name the source, the line and the key; a word with an error changes
+ * nothing. */
+#ifndef CORE_CONFIG_H
+#define CORE_CONFIG_H
+
+#include "core/types.h"
+
+#define CFG_MAX_GUESTS 16
+#define CFG_NAME_MAX 32
+#define CFG_IMAGE_MAX 64
+#define CFG_MAX_ERRORS 8
+#define CFG_ERROR_LEN 160
+#define CFG_WORD_MAX 256
+
+#define CFG_MEM_DEFAULT MiB(16)
+#define CFG_MEM_MIN MiB(1)
+#define CFG_MEM_MAX GiB(64)
+
+enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+
+enum selftest { SELFTEST_NONE, SELFTEST_UD, SELFTEST_WRITE_TEXT, SELFTEST_EXEC_DATA };
+
+struct guest_cfg {
+	char name[CFG_NAME_MAX];
+	char image[CFG_IMAGE_MAX];
+	u64 mem;                  /* bytes, a multiple of 4 KiB */
+	const char *src;          /* where it was defined, for messages */
+	u32 line;
+};
+
+struct config {
+	u16 console_port;         /* 0: no console */
+	u8 log_level;             /* enum log_level */
+	u8 selftest;              /* enum selftest */
+	u32 nguests;
+	struct guest_cfg guests[CFG_MAX_GUESTS];
+	u32 nerrors;              /* all errors; the first CFG_MAX_ERRORS kept */
+	char errors[CFG_MAX_ERRORS][CFG_ERROR_LEN];
+};
+
+/* The configuration used when the boot door found none. */
+extern const char config_default_text[];
+
+void config_init(struct config *c);
+
+/* Parses len bytes of text (need not be NUL-terminated) named src (which must
+ * outlive c) into c. Returns the number of errors found in this text. */
+u32 config_parse(struct config *c, const char *src, const char *text, size_t len);
+
+/* Parses "16M"-style sizes (suffix K, M or G, or none for bytes).
+ * Returns false on anything else or on overflow. */
+bool config_parse_size(const char *s, u64 *out);
+
+const char *config_log_level_name(u8 level);
+
+#endif

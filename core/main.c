@@ -1,0 +1,157 @@
+/* hv_main: the core's boot sequence, the same for both boot doors.
+ *
+ *   configuration -> console -> banner -> CPU tables -> memory -> guests
+ *
+ * The configuration is parsed first, before anything is printed, because
+ * it names the console; its errors are printed once the console is up. */
+#include "core/acpi.h"
+#include "core/boot_info.h"
+#include "core/config.h"
+#include "core/console.h"
+#include "core/cpu_info.h"
+#include "core/image.h"
+#include "core/percpu.h"
+#include "core/power.h"
+#include "core/string.h"
+#include "core/uart16550.h"
+#include "core/version.h"
+#include "mm/mm.h"
+
+static struct config cfg;
+static struct uart16550 uart;
+
+static void load_config(const struct boot_info *bi)
+{
+	if (bi->ncfg == 0) {
+		config_parse(&cfg, "built-in", config_default_text, strlen(config_default_text));
+		return;
+	}
+	for (u32 i = 0; i < bi->ncfg; i++)
+		config_parse(&cfg, bi->cfg[i].name, bi->cfg[i].text, bi->cfg[i].len);
+}
+
+static void start_console(void)
+{
+	if (!cfg.console_port)
+		return;
+	uart.port = cfg.console_port;
+	uart16550_init(&uart);
+	console_set(&uart16550_console, &uart);
+	log_set_level(cfg.log_level);
+}
+
+static void print_build_id(void)
+{
+	const u8 *note = __build_id_start;
+	u32 namesz, descsz;
+
+	if (__build_id_end - __build_id_start < 16) {
+		kprintf("none");
+		return;
+	}
+	memcpy(&namesz, note, 4);
+	memcpy(&descsz, note + 4, 4);
+	note += 12 + ALIGN_UP(namesz, 4);
+	for (u32 i = 0; i < descsz && i < 8; i++)
+		kprintf("%02x", note[i]);
+}
+
+static void banner(const struct boot_info *bi)
+{
+	kprintf("\n%s %s, build ", HV_NAME, HV_VERSION);
+	print_build_id();
+	kprintf(", booted by %s, image at %lx-%lx\n", bi->door_name, image_base(), image_end());
+	cpu_info_read(&boot_cpu_info);
+	cpu_info_print(&boot_cpu_info);
+}
+
+static void print_config(const struct boot_info *bi)
+{
+	if (bi->ncfg == 0)
+		log_info("config: no configuration found; using the built-in default scenario\n");
+	for (u32 i = 0; i < bi->ncfg; i++)
+		log_info("config: read %s (%lu bytes)\n", bi->cfg[i].name, bi->cfg[i].len);
+	log_info("config: console=%s log=%s, %u guest(s)\n",
+		 cfg.console_port ? "serial" : "none", config_log_level_name(cfg.log_level),
+		 cfg.nguests);
+	for (u32 i = 0; i < cfg.nerrors && i < CFG_MAX_ERRORS; i++)
+		log_err("config: %s\n", cfg.errors[i]);
+	if (cfg.nerrors > CFG_MAX_ERRORS)
+		log_err("config: ... and %u more errors\n", cfg.nerrors - CFG_MAX_ERRORS);
+}
+
+static const struct boot_module *find_module(const struct boot_info *bi, const char *name)
+{
+	for (u32 i = 0; i < bi->nmodules; i++)
+		if (!strcmp(bi->modules[i].name, name))
+			return &bi->modules[i];
+	return NULL;
+}
+
+/* Checks that every configured guest has its image; returns the errors. */
+static u32 check_guests(const struct boot_info *bi)
+{
+	u32 errors = 0;
+
+	for (u32 i = 0; i < cfg.nguests; i++) {
+		const struct guest_cfg *g = &cfg.guests[i];
+		const struct boot_module *m = find_module(bi, g->image);
+
+		if (!m || !m->size) {
+			log_err("guest '%s': image '%s' %s (%s:%u)\n", g->name, g->image,
+				m ? "is empty" : "was not found", g->src, g->line);
+			errors++;
+			continue;
+		}
+		log_info("guest '%s': image '%s' %lu bytes at %lx, memory %lu MiB\n",
+			 g->name, g->image, m->size, m->base, g->mem >> 20);
+	}
+	return errors;
+}
+
+/* Deliberate faults, so the exception path can be tested end to end. */
+static void run_selftest(u8 which)
+{
+	static u8 ret_insn[16] = { 0xc3 };   /* data, not executable */
+
+	if (which == SELFTEST_NONE)
+		return;
+	log_info("selftest: provoking a fault on purpose\n");
+	if (which == SELFTEST_UD)
+		__asm__ volatile("ud2");
+	if (which == SELFTEST_WRITE_TEXT)
+		*(volatile u8 *)(uintptr_t)__text_start = 0x90;
+	if (which == SELFTEST_EXEC_DATA)
+		((void (*)(void))(uintptr_t)ret_insn)();
+	log_err("selftest: the fault did not happen\n");
+	power_off(HV_EXIT_PANIC);
+}
+
+void hv_main(struct boot_info *bi)
+{
+	config_init(&cfg);
+	if (bi->magic != BOOT_INFO_MAGIC) {
+		start_console();
+		panic("boot: bad boot_info magic %x", bi->magic);
+	}
+	load_config(bi);
+	start_console();
+	banner(bi);
+	if (bi->error[0])
+		panic("boot: %s", bi->error);
+	idt_init();
+	cpu_tables_init(this_cpu());
+	power_init(bi);
+	acpi_init(bi->rsdp);
+	mm_init(bi);
+	print_config(bi);
+	if (cfg.nerrors + check_guests(bi)) {
+		log_err("config: not starting: fix the errors above\n");
+		power_off(HV_EXIT_CONFIG);
+	}
+	run_selftest(cfg.selftest);
+	if (cfg.nguests)
+		log_info("hv: this build does not run guests yet\n");
+	log_info("hv: done\n");
+	power_off(HV_EXIT_OK);
+}

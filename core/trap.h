@@ -1,0 +1,19 @@
+/* Exceptions and interrupts taken by the hypervisor itself. */
+#ifndef CORE_TRAP_H
+#define CORE_TRAP_H
+
+#include "core/types.h"
+
+/* Saved by core/trap.asm; the order matches its pushes. */
+struct trap_frame {
+	u64 rax, rbx, rcx, rdx, rsi, rdi, rbp;
+	u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	u64 vector, error;
+	u64 rip, cs, rflags, rsp, ss;   /* pushed by the CPU */
+};
+
+/* Called by the stubs. An exception in the hypervisor is fatal: the frame
+ * and control registers are printed and the machine is powered off. */
+void trap_dispatch(struct trap_frame *tf);
+
+#endif

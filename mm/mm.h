@@ -1,0 +1,31 @@
+/* The hypervisor's memory: the normalized physical map, the frame allocator,
+ * the host page tables and the heap. Target only. */
+#ifndef MM_MM_H
+#define MM_MM_H
+
+#include "core/boot_info.h"
+#include "mm/pagetable.h"
+
+/* Frames below this address are never handed out (real-mode structures,
+ * future AP start-up code). */
+#define MM_LOW_LIMIT MiB(1)
+
+/* Builds everything from bi. Must run after the CPU tables are the core's
+ * own (core/gdt.c), since firmware boot-time memory is reclaimed here.
+ * Panics with a clear message when the map is unusable. */
+void mm_init(const struct boot_info *bi);
+
+/* count contiguous frames aligned to align bytes; 0 when none are free. */
+u64 frames_alloc(u64 count, u64 align);
+/* Panics on a bad or double free: that is a hypervisor bug. */
+void frames_free(u64 pa, u64 count);
+u64 frames_free_count(void);
+
+void *kmalloc(size_t size);   /* NULL when out of memory */
+void *kzalloc(size_t size);
+void kfree(void *p);          /* panics on a pointer kmalloc did not return */
+
+/* Allocator callback for pt_init(): zeroed frames from frames_alloc. */
+void *mm_table_alloc(void *ctx, u64 *pa);
+
+#endif
