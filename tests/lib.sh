@@ -1,0 +1,104 @@
+# Shared by the emulator suites (sourced, not run).
+#
+# A scenario is a folder tests/e2e/NAME holding:
+#   expect   what the serial console must show: one text per line, matched
+#            in order as substrings (the next search starts on the line of
+#            the previous match); "!text" must appear nowhere; "status N"
+#            is the power-off status; '#' lines are comments
+#   hv.cfg   optional configuration (beside hv.efi, or GRUB module "hv.cfg")
+#   files/   optional files: beside hv.efi, or GRUB modules under their names
+#   env      optional shell variables: DOORS ("svm vmx"), QEMU_CPU (max),
+#            BOCHS_CPU (corei7_skylake_x), CMDLINE (GRUB command line words)
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT=$ROOT/build/test-out
+mkdir -p "$OUT"
+
+# Serial output without terminal escapes or carriage returns.
+clean_serial() {
+	sed -e 's/\x1b\[[0-9;?=]*[a-zA-Z]//g' -e 's/\r//g' "$1"
+}
+
+# Reads a scenario's env file into the variables above.
+load_env() {
+	DOORS="svm vmx" QEMU_CPU=max BOCHS_CPU=corei7_skylake_x CMDLINE=""
+	[ -f "$1/env" ] && . "$1/env"
+	return 0
+}
+
+# check_expect SERIAL EXPECT STATUS: prints what is wrong; 0 when all holds.
+# STATUS is the power-off status the harness observed ("" if unknown).
+check_expect() {
+	log=$(mktemp)
+	clean_serial "$1" >"$log"
+	bad=0
+	line=0
+	while IFS= read -r want || [ -n "$want" ]; do
+		case "$want" in
+		"" | "#"*) continue ;;
+		"status "*)
+			if [ "$3" != "${want#status }" ]; then
+				echo "    power-off status ${3:-none}, expected ${want#status }"
+				bad=1
+			fi
+			;;
+		"!"*)
+			if grep -qF -- "${want#!}" "$log"; then
+				echo "    found what must not appear: ${want#!}"
+				bad=1
+			fi
+			;;
+		*)
+			hit=$(tail -n +$((line > 0 ? line : 1)) "$log" | grep -nF -m1 -- "$want" | cut -d: -f1)
+			if [ -z "$hit" ]; then
+				echo "    missing (after line $line): $want"
+				bad=1
+			else
+				line=$((line > 0 ? line + hit - 1 : hit))
+			fi
+			;;
+		esac
+	done <"$2"
+	rm -f "$log"
+	return $bad
+}
+
+# The status from "hv: power off (status N)", or "" if there is none.
+serial_status() {
+	clean_serial "$1" | sed -n 's/.*hv: power off (status \([0-9]*\)).*/\1/p' | tail -n 1
+}
+
+PASSED=0
+FAILED=0
+
+# report NAME OK SECONDS SERIAL
+report() {
+	if [ "$2" = 0 ]; then
+		PASSED=$((PASSED + 1))
+		echo "PASS $1 (${3}s)"
+	else
+		FAILED=$((FAILED + 1))
+		echo "FAIL $1 (${3}s): serial log in ${4#$ROOT/}"
+		cat "$OUT/$(echo "$1" | tr / -).why"
+	fi
+}
+
+# run_suite DOOR FUNCTION [NAME...]: runs FUNCTION for every scenario of DOOR.
+run_suite() {
+	door=$1 fn=$2
+	shift 2
+	names=${*:-$(ls "$ROOT/tests/e2e")}
+	for name in $names; do
+		dir=$ROOT/tests/e2e/$name
+		load_env "$dir"
+		case " $DOORS " in *" $door "*) ;; *) continue ;; esac
+		start=$(date +%s)
+		serial=$OUT/$door-$name.serial
+		$fn "$dir" "$serial"
+		status=$RUN_STATUS
+		check_expect "$serial" "$dir/expect" "$status" >"$OUT/$door-$name.why"
+		report "$door/$name" $? $(($(date +%s) - start)) "$serial"
+	done
+	echo "$door: $PASSED passed, $FAILED failed"
+	[ $FAILED = 0 ]
+}

@@ -1,0 +1,25 @@
+#!/bin/bash
+# The AMD-V suite: every scenario of tests/e2e for door "svm", booting
+# build/hv.efi under QEMU + OVMF. Usage: tests/svm.sh [SCENARIO...]
+set -u
+. "$(dirname "$0")/lib.sh"
+
+# Makes the ESP folder, boots it, and sets RUN_STATUS from QEMU's exit code
+# ((status << 1) | 1 through isa-debug-exit).
+boot_svm() {
+	dir=$1 serial=$2
+	esp=$OUT/esp-$(basename "$dir")
+	rm -rf "$esp" && mkdir -p "$esp/EFI/BOOT"
+	cp "$ROOT/build/hv.efi" "$esp/EFI/BOOT/BOOTX64.EFI"
+	[ -f "$dir/hv.cfg" ] && cp "$dir/hv.cfg" "$esp/EFI/BOOT/"
+	[ -d "$dir/files" ] && cp -r "$dir/files/." "$esp/EFI/BOOT/"
+	rc=$("$ROOT/tests/qemu.sh" boot "$esp" "$serial" "$QEMU_CPU")
+	RUN_STATUS=""
+	if [ $((rc % 2)) = 1 ]; then
+		RUN_STATUS=$((rc >> 1))
+	elif [ "$rc" = 124 ]; then
+		echo "(timed out)" >>"$serial"
+	fi
+}
+
+run_suite svm boot_svm "$@"

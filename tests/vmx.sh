@@ -1,0 +1,74 @@
+#!/bin/bash
+# The VT-x suite: every scenario of tests/e2e for door "vmx", booting
+# build/hv.elf through GRUB (Multiboot2) from an ISO under Bochs.
+# Usage: tests/vmx.sh [SCENARIO...]
+set -u
+. "$(dirname "$0")/lib.sh"
+BOCHS_TIMEOUT=${BOCHS_TIMEOUT:-300}
+
+make_iso() {
+	dir=$1 iso=$2 tree=$3
+	rm -rf "$tree" && mkdir -p "$tree/boot/grub"
+	cp "$ROOT/build/hv.elf" "$tree/boot/"
+	{
+		echo "set timeout=0"
+		echo "serial --unit=0 --speed=115200"
+		echo "terminal_output serial"
+		echo "menuentry hv {"
+		echo "  multiboot2 /boot/hv.elf $CMDLINE"
+		if [ -f "$dir/hv.cfg" ]; then
+			cp "$dir/hv.cfg" "$tree/boot/"
+			echo "  module2 /boot/hv.cfg hv.cfg"
+		fi
+		if [ -d "$dir/files" ]; then
+			for f in "$dir"/files/*; do
+				cp "$f" "$tree/boot/"
+				echo "  module2 /boot/$(basename "$f") $(basename "$f")"
+			done
+		fi
+		echo "}"
+	} >"$tree/boot/grub/grub.cfg"
+	grub-mkrescue -o "$iso" "$tree" >/dev/null 2>&1
+}
+
+bochs_config() {
+	cat <<EOC
+plugin_ctrl: unmapped=1, biosdev=1, speaker=0, extfpuirq=0, parallel=0, serial=1, gameport=0, iodebug=0
+config_interface: textconfig
+display_library: term
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
+cpu: model=$BOCHS_CPU, count=1, ips=50000000, reset_on_triple_fault=0
+memory: guest=128, host=128
+clock: sync=none, time0=946681200
+ata0-master: type=cdrom, path=$1, status=inserted
+boot: cdrom
+com1: enabled=1, mode=file, dev=$2
+port_e9_hack: enabled=1
+log: $3
+panic: action=fatal
+error: action=report
+info: action=report
+debug: action=ignore
+magic_break: enabled=0
+mouse: enabled=0
+keyboard: type=mf
+EOC
+}
+
+# Boots the scenario; RUN_STATUS comes from the serial line, since Bochs
+# exits 1 on every power-off.
+boot_vmx() {
+	dir=$1 serial=$2
+	base=$OUT/vmx-$(basename "$dir")
+	make_iso "$dir" "$base.iso" "$base.tree"
+	bochs_config "$base.iso" "$serial" "$base.bochs.log" >"$base.bochsrc"
+	echo c >"$base.rc"
+	rm -f "$serial"
+	TERM=dumb timeout "$BOCHS_TIMEOUT" bochs-bin -q -f "$base.bochsrc" -rc "$base.rc" \
+		</dev/null >"$base.stdout" 2>&1
+	[ $? = 124 ] && echo "(timed out)" >>"$serial"
+	RUN_STATUS=$(serial_status "$serial")
+}
+
+run_suite vmx boot_vmx "$@"
