@@ -23,8 +23,8 @@ KCFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-stack-protector \
 EFI_CFLAGS := -I/usr/include/efi -I/usr/include/efi/x86_64 -DGNU_EFI_USE_MS_ABI
 NASMFLAGS := -f elf64 -g -F dwarf -Werror
 
-CORE_C := $(wildcard core/*.c mm/*.c)
-CORE_ASM := $(wildcard core/*.asm)
+CORE_C := $(wildcard core/*.c core/vmx/*.c core/svm/*.c mm/*.c hypercall/*.c compat/*.c)
+CORE_ASM := $(wildcard core/*.asm core/vmx/*.asm core/svm/*.asm)
 CORE_OBJS := $(CORE_C:%.c=$(B)/k/%.o) $(CORE_ASM:%.asm=$(B)/k/%.asm.o)
 EFI_OBJS := $(B)/k/boot/efi/efi_main.o
 MB2_OBJS := $(B)/k/boot/multiboot2/mb2.o $(B)/k/boot/multiboot2/entry.asm.o
@@ -34,7 +34,7 @@ EFI_SECTIONS := -j .text -j .rodata -j .data -j .dynamic -j .dynsym \
 	-j .rel -j .rela -j .reloc
 
 .PHONY: all run test test-unit test-svm test-vmx deps clean
-all: $(B)/hv.efi $(B)/hv.elf
+all: $(B)/hv.efi $(B)/hv.elf guests
 
 $(B)/k/boot/efi/%.o: boot/efi/%.c
 	@mkdir -p $(@D)
@@ -62,6 +62,38 @@ $(B)/hv.efi: $(B)/hv-efi.so
 $(B)/hv.elf: $(MB2_OBJS) $(CORE_OBJS) boot/multiboot2/hv-mb2.lds
 	$(LD) -nostdlib -static -z max-page-size=0x1000 --build-id=sha1 \
 		-T boot/multiboot2/hv-mb2.lds $(MB2_OBJS) $(CORE_OBJS) -o $@
+
+# ---- test guests (guests/): 64-bit ELF at 1 MiB, or flat real-mode binaries
+GUEST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-pic -fno-pie \
+	-mno-red-zone -mgeneral-regs-only -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -I.
+GUEST_RT := $(B)/g/rt/rt.o $(B)/g/rt/rt_entry.asm.o $(B)/g/fmt.o
+GUEST_ELFS := $(patsubst guests/%.c,$(B)/guests/%.elf,$(wildcard guests/*.c))
+GUEST_BINS := $(patsubst guests/%.asm,$(B)/guests/%.bin,$(wildcard guests/*.asm))
+
+.PHONY: guests
+guests: $(GUEST_ELFS) $(GUEST_BINS)
+
+$(B)/g/fmt.o: core/fmt.c
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -MMD -c $< -o $@
+
+$(B)/g/%.o: guests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -MMD -c $< -o $@
+
+$(B)/g/%.asm.o: guests/%.asm
+	@mkdir -p $(@D)
+	$(NASM) $(NASMFLAGS) $< -o $@
+
+$(B)/guests/%.elf: $(B)/g/%.o $(GUEST_RT) guests/rt/guest.lds
+	@mkdir -p $(@D)
+	$(LD) -nostdlib -static -z max-page-size=0x1000 --no-warn-rwx-segments \
+		-T guests/rt/guest.lds $< $(GUEST_RT) -o $@
+
+$(B)/guests/%.bin: guests/%.asm
+	@mkdir -p $(@D)
+	$(NASM) -f bin $< -o $@
 
 # ---- host unit tests (ASan + UBSan) ---------------------------------------
 HOST_SRCS := core/fmt.c core/config.c core/strlcpy.c core/acpi.c \
@@ -96,4 +128,4 @@ test-vmx: deps all
 clean:
 	rm -rf $(B)
 
--include $(shell find $(B)/k -name '*.d' 2>/dev/null)
+-include $(shell find $(B)/k $(B)/g -name '*.d' 2>/dev/null)

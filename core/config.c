@@ -36,6 +36,7 @@ PRINTF(2, 3) static bool fail(struct cursor *cur, const char *fmt, ...)
 		char *e = c->errors[c->nerrors];
 		int n = snformat(e, CFG_ERROR_LEN, "%s:%u: ", cur->src, cur->line);
 
+		n = MIN(n, CFG_ERROR_LEN - 1);	/* a long src was cut */
 		va_start(ap, fmt);
 		vsnformat(e + n, CFG_ERROR_LEN - (size_t)n, fmt, ap);
 		va_end(ap);
@@ -105,15 +106,45 @@ static bool set_selftest(struct cursor *cur, const char *v)
 	return true;
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static bool parse_hex(const char *s, u64 *out)
+{
+	u64 v = 0;
+
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		int d = hex_digit(*s);
+
+		if (d < 0 || v >> 60)
+			return false;
+		v = v << 4 | (u64)d;
+	}
+	*out = v;
+	return true;
+}
+
 bool config_parse_size(const char *s, u64 *out)
 {
 	u64 v = 0;
 	unsigned shift = 0;
 
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return parse_hex(s + 2, out);
 	if (*s < '0' || *s > '9')
 		return false;
 	for (; *s >= '0' && *s <= '9'; s++) {
-		if (v > (~0ULL - 9) / 10)
+		if (v > (~0ULL - (u64)(*s - '0')) / 10)
 			return false;
 		v = v * 10 + (u64)(*s - '0');
 	}
@@ -200,6 +231,32 @@ static bool guest_mem(struct cursor *cur, struct guest_cfg *g, const char *v)
 	return true;
 }
 
+static const struct choice kinds[] = {
+	{ "auto", IMAGE_AUTO }, { "elf", IMAGE_ELF }, { "flat", IMAGE_FLAT },
+};
+
+static bool guest_kind(struct cursor *cur, struct guest_cfg *g, const char *v)
+{
+	u32 k;
+
+	if (!pick(kinds, ARRAY_SIZE(kinds), v, &k))
+		return fail(cur, "guest '%s': bad value '%s' for 'kind' (expected auto, elf or flat)",
+			    g->name, v);
+	g->kind = (u8)k;
+	return true;
+}
+
+static bool guest_load(struct cursor *cur, struct guest_cfg *g, const char *v)
+{
+	u64 a;
+
+	if (!config_parse_size(v, &a) || a >= MiB(1))
+		return fail(cur, "guest '%s': bad value '%s' for 'load' (an address below 1M, such as 0x7c00)",
+			    g->name, v);
+	g->load = a;
+	return true;
+}
+
 struct guest_key {
 	const char *name;
 	bool (*set)(struct cursor *cur, struct guest_cfg *g, const char *v);
@@ -208,6 +265,8 @@ struct guest_key {
 static const struct guest_key guest_keys[] = {
 	{ "image", guest_image },
 	{ "mem", guest_mem },
+	{ "kind", guest_kind },
+	{ "load", guest_load },
 };
 
 static bool guest_field(struct cursor *cur, struct guest_cfg *g, char *field)
@@ -220,7 +279,8 @@ static bool guest_field(struct cursor *cur, struct guest_cfg *g, char *field)
 	for (size_t i = 0; i < ARRAY_SIZE(guest_keys); i++)
 		if (!strcmp(guest_keys[i].name, field))
 			return guest_keys[i].set(cur, g, v);
-	return fail(cur, "guest '%s': unknown key '%s' (expected image or mem)", g->name, field);
+	return fail(cur, "guest '%s': unknown key '%s' (expected image, mem, kind or load)",
+		    g->name, field);
 }
 
 static struct guest_cfg *find_guest(struct config *c, const char *name)
@@ -235,7 +295,8 @@ static struct guest_cfg *find_guest(struct config *c, const char *name)
 static bool set_guest(struct cursor *cur, const char *value)
 {
 	struct config *c = cur->c;
-	struct guest_cfg g = { .mem = CFG_MEM_DEFAULT, .src = cur->src, .line = cur->line };
+	struct guest_cfg g = { .mem = CFG_MEM_DEFAULT, .load = CFG_LOAD_DEFAULT,
+			       .src = cur->src, .line = cur->line };
 	char buf[CFG_WORD_MAX];
 	char *name = buf, *rest;
 	bool ok = true;

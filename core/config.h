@@ -6,7 +6,9 @@
  *
  *   console=com1|com2|com3|com4|none        hypervisor console (com1)
  *   log=error|warn|info|debug               log level (info)
- *   guest=NAME,image=FILE[,mem=SIZE]        a guest; SIZE like 16M (16M)
+ *   guest=NAME,image=FILE[,mem=SIZE][,kind=auto|elf|flat][,load=ADDR]
+ *                                           a guest; SIZE like 16M (16M);
+ *                                           ADDR where a flat image goes (0x7c00)
  *   selftest=none|ud|write-text|exec-data   provoke a fault at boot (none)
  *
  * Several sources (hv.cfg, then the boot command line) may be parsed into one
@@ -33,10 +35,16 @@ enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
 enum selftest { SELFTEST_NONE, SELFTEST_UD, SELFTEST_WRITE_TEXT, SELFTEST_EXEC_DATA };
 
+enum image_kind { IMAGE_AUTO, IMAGE_ELF, IMAGE_FLAT };
+
+#define CFG_LOAD_DEFAULT 0x7c00
+
 struct guest_cfg {
 	char name[CFG_NAME_MAX];
 	char image[CFG_IMAGE_MAX];
 	u64 mem;                  /* bytes, a multiple of 4 KiB */
+	u8 kind;                  /* enum image_kind */
+	u64 load;                 /* guest-physical load address of a flat image */
 	const char *src;          /* where it was defined, for messages */
 	u32 line;
 };
@@ -60,8 +68,9 @@ void config_init(struct config *c);
  * outlive c) into c. Returns the number of errors found in this text. */
 u32 config_parse(struct config *c, const char *src, const char *text, size_t len);
 
-/* Parses "16M"-style sizes (suffix K, M or G, or none for bytes).
- * Returns false on anything else or on overflow. */
+/* Parses "16M"-style sizes (suffix K, M or G, or none for bytes) and
+ * hexadecimal numbers ("0x7c00", no suffix). Returns false on anything else
+ * or on overflow. */
 bool config_parse_size(const char *s, u64 *out);
 
 const char *config_log_level_name(u8 level);

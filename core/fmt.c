@@ -33,7 +33,7 @@ static void emit_str(struct out *o, const struct spec *sp, const char *s)
 
 	if (!s)
 		s = "(null)";
-	while (s[len] && (sp->prec < 0 || len < sp->prec))
+	while ((sp->prec < 0 || len < sp->prec) && s[len])
 		len++;
 	if (!sp->left)
 		pad(o, sp->width - len, ' ');

@@ -9,6 +9,7 @@
 #include "core/config.h"
 #include "core/console.h"
 #include "core/cpu_info.h"
+#include "core/guest.h"
 #include "core/image.h"
 #include "core/percpu.h"
 #include "core/power.h"
@@ -150,8 +151,10 @@ void hv_main(struct boot_info *bi)
 		power_off(HV_EXIT_CONFIG);
 	}
 	run_selftest(cfg.selftest);
+	if (virt_init() && cfg.nguests)
+		power_off(HV_EXIT_UNSUPPORTED);
 	if (cfg.nguests)
-		log_info("hv: this build does not run guests yet\n");
+		guests_run(&cfg, bi);
 	log_info("hv: done\n");
 	power_off(HV_EXIT_OK);
 }

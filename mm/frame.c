@@ -56,9 +56,11 @@ static bool to_index(const struct frame_alloc *fa, u64 lo, u64 hi, u64 *first, u
 void frame_release(struct frame_alloc *fa, u64 pa, u64 size)
 {
 	u64 end = pa + size < pa ? ~0ULL : pa + size;
+	u64 start = ALIGN_UP(pa, PAGE_SIZE);
 	u64 first, last;
 
-	if (!to_index(fa, ALIGN_UP(pa, PAGE_SIZE), ALIGN_DOWN(end, PAGE_SIZE), &first, &last))
+	if (start < pa ||	/* rounding up wrapped: no whole frame */
+	    !to_index(fa, start, ALIGN_DOWN(end, PAGE_SIZE), &first, &last))
 		return;
 	for (u64 i = first; i < last; i++)
 		if (fa->base + i * PAGE_SIZE != 0)
@@ -132,8 +134,8 @@ int frame_free(struct frame_alloc *fa, u64 pa, u64 count)
 {
 	u64 i;
 
-	if (!IS_ALIGNED(pa, PAGE_SIZE) || pa < fa->base || !count)
-		return -1;
+	if (!IS_ALIGNED(pa, PAGE_SIZE) || !pa || pa < fa->base || !count)
+		return -1;	/* frame 0 is never handed out, so never freed */
 	i = (pa - fa->base) / PAGE_SIZE;
 	if (i >= fa->nframes || count > fa->nframes - i)
 		return -1;

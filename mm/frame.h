@@ -34,8 +34,8 @@ void frame_claim(struct frame_alloc *fa, u64 pa, u64 size);
 u64 frame_alloc(struct frame_alloc *fa, u64 count, u64 align);
 
 /* Frees count frames at pa. Returns 0, or -1 without changing anything when
- * pa is not page-aligned, the run is outside the span, or any frame of it is
- * already free. */
+ * pa is not page-aligned or 0, the run is outside the span, or any frame of
+ * it is already free. */
 int frame_free(struct frame_alloc *fa, u64 pa, u64 count);
 
 bool frame_in_use(const struct frame_alloc *fa, u64 pa);

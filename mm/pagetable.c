@@ -148,7 +148,7 @@ int pt_map(struct pagetable *pt, u64 va, u64 pa, u64 size, u32 prot)
 {
 	if (!IS_ALIGNED(va | pa | size, PAGE_SIZE) || !(prot & PT_R) ||
 	    va >= VA_LIMIT || size > VA_LIMIT - va || pa + size < pa ||
-	    ((pa + size) & ~ADDR_MASK & ~(PAGE_SIZE - 1)))
+	    pa + size > ADDR_MASK + PAGE_SIZE)
 		return PT_EINVAL;
 	return map_level(pt, table_at(pt->root), 4, va, pa, va + size, prot);
 }

@@ -8,7 +8,9 @@
 #   hv.cfg   optional configuration (beside hv.efi, or GRUB module "hv.cfg")
 #   files/   optional files: beside hv.efi, or GRUB modules under their names
 #   env      optional shell variables: DOORS ("svm vmx"), QEMU_CPU (max),
-#            BOCHS_CPU (corei7_skylake_x), CMDLINE (GRUB command line words)
+#            BOCHS_CPU (corei7_skylake_x), CMDLINE (GRUB command line words),
+#            GUESTS (file names of built guests in build/guests to ship,
+#            like "hello.elf realmode.bin")
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$ROOT/build/test-out
@@ -21,9 +23,15 @@ clean_serial() {
 
 # Reads a scenario's env file into the variables above.
 load_env() {
-	DOORS="svm vmx" QEMU_CPU=max BOCHS_CPU=corei7_skylake_x CMDLINE=""
+	DOORS="svm vmx" QEMU_CPU=max BOCHS_CPU=corei7_skylake_x CMDLINE="" GUESTS=""
 	[ -f "$1/env" ] && . "$1/env"
 	return 0
+}
+
+# The files a scenario ships beside hv.efi or as GRUB modules.
+scenario_files() {
+	[ -d "$1/files" ] && ls -d "$1"/files/*
+	for g in $GUESTS; do echo "$ROOT/build/guests/$g"; done
 }
 
 # check_expect SERIAL EXPECT STATUS: prints what is wrong; 0 when all holds.

@@ -12,7 +12,7 @@ boot_svm() {
 	rm -rf "$esp" && mkdir -p "$esp/EFI/BOOT"
 	cp "$ROOT/build/hv.efi" "$esp/EFI/BOOT/BOOTX64.EFI"
 	[ -f "$dir/hv.cfg" ] && cp "$dir/hv.cfg" "$esp/EFI/BOOT/"
-	[ -d "$dir/files" ] && cp -r "$dir/files/." "$esp/EFI/BOOT/"
+	for f in $(scenario_files "$dir"); do cp "$f" "$esp/EFI/BOOT/"; done
 	rc=$("$ROOT/tests/qemu.sh" boot "$esp" "$serial" "$QEMU_CPU")
 	RUN_STATUS=""
 	if [ $((rc % 2)) = 1 ]; then

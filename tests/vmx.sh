@@ -20,12 +20,10 @@ make_iso() {
 			cp "$dir/hv.cfg" "$tree/boot/"
 			echo "  module2 /boot/hv.cfg hv.cfg"
 		fi
-		if [ -d "$dir/files" ]; then
-			for f in "$dir"/files/*; do
-				cp "$f" "$tree/boot/"
-				echo "  module2 /boot/$(basename "$f") $(basename "$f")"
-			done
-		fi
+		for f in $(scenario_files "$dir"); do
+			cp "$f" "$tree/boot/"
+			echo "  module2 /boot/$(basename "$f") $(basename "$f")"
+		done
 		echo "}"
 	} >"$tree/boot/grub/grub.cfg"
 	grub-mkrescue -o "$iso" "$tree" >/dev/null 2>&1

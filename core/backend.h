@@ -1,0 +1,88 @@
+/* The virtualization backend interface: everything above it is shared by
+ * VT-x (core/vmx) and AMD-V (core/svm). Each backend translates its own exit
+ * codes into enum exit_reason, so one exit table serves both. */
+#ifndef CORE_BACKEND_H
+#define CORE_BACKEND_H
+
+#include "core/vcpu.h"
+
+enum exit_reason {
+	EXIT_UNKNOWN = 0,      /* no handler: the guest is stopped */
+	EXIT_CPUID,
+	EXIT_MSR_READ,
+	EXIT_MSR_WRITE,
+	EXIT_IO,
+	EXIT_HLT,
+	EXIT_HYPERCALL,        /* VMCALL or VMMCALL, on either vendor */
+	EXIT_SLAT_FAULT,       /* EPT violation / nested page fault */
+	EXIT_TRIPLE_FAULT,     /* VMX triple fault, SVM shutdown */
+	EXIT_TIMER,            /* the preemption deadline passed */
+	EXIT_EXT_INTR,         /* a host interrupt arrived */
+	EXIT_VIRT_INSN,        /* a VMX/SVM instruction: #UD for the guest */
+	EXIT_ENTRY_FAILED,     /* the CPU refused the guest state */
+	EXIT_REASON_COUNT
+};
+
+/* What a backend reports about one exit. */
+struct exit_info {
+	u32 reason;            /* enum exit_reason */
+	u32 raw;               /* the backend's own code, for messages */
+	u64 insn_len;          /* length of the exiting instruction, 0 = unknown */
+	u64 qual;              /* raw qualification, for messages */
+	union {
+		struct {
+			u16 port;
+			u8 size;       /* 1, 2 or 4 */
+			bool in, string, rep;
+		} io;
+		struct {
+			u64 gpa;
+			bool read, write, exec;
+		} slat;
+		struct {
+			const char *what;  /* entry failure, decoded */
+		} entry;
+	};
+};
+
+/* Event types for inject(). */
+enum event_type { EVENT_EXTINT = 0, EVENT_NMI = 2, EVENT_EXCEPTION = 3 };
+
+#define EXC_UD 6
+#define EXC_GP 13
+#define EXC_PF 14
+
+struct backend_ops {
+	const char *name;
+	/* Reads and prints the CPU's capabilities; 0 when the backend can run
+	 * guests here, else a negative value after printing which required
+	 * feature is missing. */
+	int (*probe)(void);
+	/* Turns virtualization on for this CPU (VMXON; EFER.SVME). 0 or < 0. */
+	int (*cpu_init)(void);
+	/* Allocates v->arch and loads the start state; 0 or < 0. */
+	int (*vcpu_init)(struct vcpu *v, const struct vcpu_state *s);
+	/* Runs v until the next exit and describes it in *ei. */
+	void (*run)(struct vcpu *v, struct exit_info *ei);
+	u64 (*get)(struct vcpu *v, enum vreg r);
+	void (*set)(struct vcpu *v, enum vreg r, u64 val);
+	/* Queues an event for the next entry. */
+	void (*inject)(struct vcpu *v, u8 vector, enum event_type type,
+		       bool has_error, u32 error);
+	/* Points v at its second-level tables (EPT pointer; nCR3). */
+	void (*set_slat_root)(struct vcpu *v, u64 root);
+	/* The format of the backend's second-level tables and the largest
+	 * page level they may use here (1 = 4K, 2 = 2M, 3 = 1G). */
+	const struct pt_format *slat_format;
+	u8 (*slat_max_leaf)(void);
+	/* Arms an exit after `ticks` TSC ticks of guest time (0 = disarm). */
+	void (*arm_timer)(struct vcpu *v, u64 ticks);
+};
+
+extern const struct backend_ops vmx_backend;
+extern const struct backend_ops svm_backend;
+
+/* The backend in use, chosen at boot by the CPU's vendor features. */
+extern const struct backend_ops *backend;
+
+#endif

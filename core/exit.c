@@ -1,0 +1,99 @@
+/* Exit dispatch. A backend translated its own code into enum exit_reason;
+ * every reason has exactly one handler here, and any slot left empty goes
+ * to exit_unknown, which prints the guest's state and stops that guest
+ * alone. */
+#include "core/exit.h"
+#include "core/console.h"
+#include "core/vcpu_util.h"
+#include "compat/compat.h"
+
+typedef void (*exit_handler)(struct vcpu *v, struct exit_info *ei);
+
+static void dump_guest(struct vcpu *v)
+{
+	const struct gprs *r = &v->gprs;
+
+	kprintf("  rip %016lx rsp %016lx rflags %016lx cpl %lu\n", backend->get(v, VREG_RIP),
+		backend->get(v, VREG_RSP), backend->get(v, VREG_RFLAGS), backend->get(v, VREG_CPL));
+	kprintf("  cr0 %016lx cr3 %016lx cr4 %016lx efer %016lx\n", backend->get(v, VREG_CR0),
+		backend->get(v, VREG_CR3), backend->get(v, VREG_CR4), backend->get(v, VREG_EFER));
+	kprintf("  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", r->rax, r->rbx, r->rcx, r->rdx);
+	kprintf("  rsi %016lx rdi %016lx rbp %016lx r8  %016lx\n", r->rsi, r->rdi, r->rbp, r->r8);
+}
+
+static void exit_unknown(struct vcpu *v, struct exit_info *ei)
+{
+	kprintf("hv: guest '%s': unhandled exit (%s code %u, qualification %lx)\n",
+		v->guest->name, backend->name, ei->raw, ei->qual);
+	dump_guest(v);
+	guest_stop(v->guest, "unhandled exit %u at rip %lx", ei->raw, backend->get(v, VREG_RIP));
+}
+
+static void exit_hlt(struct vcpu *v, struct exit_info *ei)
+{
+	(void)ei;
+	guest_stop(v->guest, "halted (HLT with nothing to wake it) at rip %lx",
+		   backend->get(v, VREG_RIP));
+}
+
+static void exit_hypercall(struct vcpu *v, struct exit_info *ei)
+{
+	compat_dispatch(v, ei->insn_len);
+}
+
+static void exit_slat_fault(struct vcpu *v, struct exit_info *ei)
+{
+	guest_stop(v->guest, "%s guest-physical %lx, outside its %lu KiB of memory, at rip %lx",
+		   ei->slat.exec ? "executed at" : ei->slat.write ? "wrote to" : "read from",
+		   ei->slat.gpa, v->guest->mem_size >> 10, backend->get(v, VREG_RIP));
+}
+
+static void exit_triple_fault(struct vcpu *v, struct exit_info *ei)
+{
+	(void)ei;
+	guest_stop(v->guest, "triple fault at rip %lx", backend->get(v, VREG_RIP));
+}
+
+static void exit_nothing(struct vcpu *v, struct exit_info *ei)
+{
+	(void)v;
+	(void)ei;
+}
+
+static void exit_virt_insn(struct vcpu *v, struct exit_info *ei)
+{
+	(void)ei;
+	vcpu_inject_ud(v);
+}
+
+static void exit_entry_failed(struct vcpu *v, struct exit_info *ei)
+{
+	kprintf("hv: guest '%s': VM entry failed: %s\n", v->guest->name, ei->entry.what);
+	dump_guest(v);
+	guest_stop(v->guest, "VM entry failed");
+}
+
+static const exit_handler handlers[EXIT_REASON_COUNT] = {
+	[EXIT_UNKNOWN] = exit_unknown,
+	[EXIT_CPUID] = exit_cpuid,
+	[EXIT_MSR_READ] = exit_msr_read,
+	[EXIT_MSR_WRITE] = exit_msr_write,
+	[EXIT_IO] = exit_io,
+	[EXIT_HLT] = exit_hlt,
+	[EXIT_HYPERCALL] = exit_hypercall,
+	[EXIT_SLAT_FAULT] = exit_slat_fault,
+	[EXIT_TRIPLE_FAULT] = exit_triple_fault,
+	[EXIT_TIMER] = exit_nothing,
+	[EXIT_EXT_INTR] = exit_nothing,
+	[EXIT_VIRT_INSN] = exit_virt_insn,
+	[EXIT_ENTRY_FAILED] = exit_entry_failed,
+};
+
+void exit_dispatch(struct vcpu *v, struct exit_info *ei)
+{
+	exit_handler h = ei->reason < EXIT_REASON_COUNT ? handlers[ei->reason] : NULL;
+
+	v->exits++;
+	v->exit_counts[ei->reason < ARRAY_SIZE(v->exit_counts) ? ei->reason : 0]++;
+	(h ? h : exit_unknown)(v, ei);
+}

@@ -1,0 +1,117 @@
+/* Guests: memory, second-level tables, image, vCPU; then the run loop.
+ * Guests run one after another for now; the scheduler will interleave them. */
+#include "core/guest.h"
+#include "core/backend.h"
+#include "core/console.h"
+#include "core/cpu_info.h"
+#include "core/exit.h"
+#include "core/gcons.h"
+#include "core/loader.h"
+#include "core/string.h"
+#include "core/vcpu_util.h"
+#include "mm/mm.h"
+
+const struct backend_ops *backend;
+static struct guest guests[CFG_MAX_GUESTS];
+
+int virt_init(void)
+{
+	const struct cpu_info *ci = &boot_cpu_info;
+
+	if (ci->vmx)
+		backend = &vmx_backend;
+	else if (ci->svm)
+		backend = &svm_backend;
+	if (!backend) {
+		log_err("virt: this CPU has neither VMX nor SVM\n");
+		return -1;
+	}
+	if (backend->probe() || backend->cpu_init()) {
+		log_err("virt: cannot run guests with %s on this CPU\n", backend->name);
+		backend = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Zeroed, contiguous guest RAM, 2 MiB-aligned when large enough for large
+ * second-level pages, mapped read-write-execute at guest-physical 0. */
+static int setup_memory(struct guest *g, u64 size)
+{
+	u64 align = size >= MiB(2) ? MiB(2) : PAGE_SIZE;
+
+	g->mem_hpa = frames_alloc(size / PAGE_SIZE, align);
+	if (!g->mem_hpa)
+		return -1;
+	g->mem_size = size;
+	memset((void *)(uintptr_t)g->mem_hpa, 0, size);
+	if (pt_init(&g->slat, backend->slat_format, backend->slat_max_leaf(), mm_table_alloc, NULL) ||
+	    pt_map(&g->slat, 0, g->mem_hpa, size, PT_R | PT_W | PT_X))
+		return -1;
+	return 0;
+}
+
+static const struct boot_module *find_module(const struct boot_info *bi, const char *name)
+{
+	for (u32 i = 0; i < bi->nmodules; i++)
+		if (!strcmp(bi->modules[i].name, name))
+			return &bi->modules[i];
+	return NULL;
+}
+
+static int create(struct guest *g, u32 id, const struct guest_cfg *gc, const struct boot_info *bi)
+{
+	const struct boot_module *m = find_module(bi, gc->image);
+	struct vcpu_state s;
+	char err[160];
+
+	g->id = id;
+	strlcpy(g->name, gc->name, sizeof(g->name));
+	if (!m)
+		return log_err("guest '%s': image '%s' not loaded\n", g->name, gc->image), -1;
+	if (setup_memory(g, gc->mem))
+		return log_err("guest '%s': no room for %lu MiB of guest memory\n", g->name, gc->mem >> 20), -1;
+	if (loader_load(g, (const u8 *)(uintptr_t)m->base, m->size, gc, &s, err, sizeof(err)))
+		return log_err("guest '%s': cannot load '%s': %s\n", g->name, gc->image, err), -1;
+	g->vcpu = kzalloc(sizeof(*g->vcpu));
+	if (!g->vcpu)
+		return log_err("guest '%s': out of memory\n", g->name), -1;
+	g->vcpu->guest = g;
+	if (backend->vcpu_init(g->vcpu, &s))
+		return log_err("guest '%s': cannot create its vCPU\n", g->name), -1;
+	backend->set_slat_root(g->vcpu, g->slat.root);
+	g->state = GUEST_RUNNABLE;
+	log_info("guest '%s': %lu MiB at host %lx, %s tables (%lu), entry %lx in %s mode\n",
+		 g->name, g->mem_size >> 20, g->mem_hpa, backend->slat_format->name, g->slat.tables,
+		 s.rip, s.efer & (1ULL << 10) ? "64-bit" : "real");
+	return 0;
+}
+
+static void run(struct guest *g)
+{
+	struct exit_info ei;
+
+	while (g->state == GUEST_RUNNABLE) {
+		backend->run(g->vcpu, &ei);
+		exit_dispatch(g->vcpu, &ei);
+	}
+	gcons_flush(g);
+	log_info("guest '%s': %lu exits\n", g->name, g->vcpu->exits);
+}
+
+u32 guests_run(const struct config *cfg, const struct boot_info *bi)
+{
+	u32 failed = 0;
+
+	for (u32 i = 0; i < cfg->nguests; i++) {
+		struct guest *g = &guests[i];
+
+		if (create(g, i, &cfg->guests[i], bi)) {
+			g->state = GUEST_STOPPED;
+			failed++;
+			continue;
+		}
+		run(g);
+	}
+	return failed;
+}

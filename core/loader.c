@@ -1,0 +1,189 @@
+/* Guest image loader: ELF64 into 64-bit mode, flat binaries into real mode.
+ * The image is untrusted input: every offset and size is checked, overflow
+ * included, before a byte is copied. */
+#include "core/loader.h"
+#include "core/fmt.h"
+#include "core/string.h"
+#include "mm/gmem.h"
+
+struct elf64_ehdr {
+	u8 ident[16];
+	u16 type, machine;
+	u32 version;
+	u64 entry, phoff, shoff;
+	u32 flags;
+	u16 ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+
+struct elf64_phdr {
+	u32 type, flags;
+	u64 offset, vaddr, paddr, filesz, memsz, align;
+};
+
+#define PT_LOAD 1
+#define EM_X86_64 62
+#define ET_EXEC 2
+
+struct load_ctx {
+	struct guest *g;
+	const u8 *img;
+	u64 size;
+	u64 limit;          /* guest RAM the image may use */
+	char *err;
+	size_t errlen;
+};
+
+PRINTF(2, 3) static int fail(struct load_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnformat(c->err, c->errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static bool is_elf(const u8 *img, u64 size)
+{
+	return size >= 4 && img[0] == 0x7f && img[1] == 'E' && img[2] == 'L' && img[3] == 'F';
+}
+
+static int check_ehdr(struct load_ctx *c, const struct elf64_ehdr *eh)
+{
+	if (c->size < sizeof(*eh))
+		return fail(c, "ELF image too short for its header");
+	if (eh->ident[4] != 2 || eh->ident[5] != 1)
+		return fail(c, "not a 64-bit little-endian ELF image");
+	if (eh->machine != EM_X86_64 || eh->type != ET_EXEC)
+		return fail(c, "not an x86-64 executable ELF image (machine %u, type %u)",
+			    eh->machine, eh->type);
+	if (eh->phentsize < sizeof(struct elf64_phdr) || eh->phnum == 0 ||
+	    eh->phoff > c->size || (u64)eh->phnum * eh->phentsize > c->size - eh->phoff)
+		return fail(c, "ELF program headers lie outside the image");
+	return 0;
+}
+
+static int load_segment(struct load_ctx *c, const struct elf64_phdr *ph, u32 i)
+{
+	u8 *dst;
+
+	if (ph->filesz > ph->memsz || ph->offset > c->size || ph->filesz > c->size - ph->offset)
+		return fail(c, "ELF segment %u: file range outside the image", i);
+	if (ph->paddr > c->limit || ph->memsz > c->limit - ph->paddr)
+		return fail(c, "ELF segment %u at %lx+%lx does not fit in guest memory below %lx",
+			    i, ph->paddr, ph->memsz, c->limit);
+	dst = gmem_ptr(c->g, ph->paddr, ph->memsz);
+	memcpy(dst, c->img + ph->offset, ph->filesz);
+	memset(dst + ph->filesz, 0, ph->memsz - ph->filesz);
+	return 0;
+}
+
+#define GDT_CODE64 0x00209a0000000000ULL
+#define GDT_DATA 0x00cf92000000ffffULL
+#define PTE_RW_P 0x3ULL
+#define PDE_2M 0x83ULL
+
+/* GDT, PML4, PDPT and four PDs mapping 4 GiB, at the top of guest RAM. */
+static u64 build_long_mode_tables(struct guest *g, u64 area)
+{
+	u64 *gdt = gmem_ptr(g, area, 8 * 3);
+	u64 *pml4 = gmem_ptr(g, area + 0x1000, 0x1000);
+	u64 *pdpt = gmem_ptr(g, area + 0x2000, 0x1000);
+	u64 *pd = gmem_ptr(g, area + 0x3000, 4 * 0x1000);
+
+	gdt[0] = 0;
+	gdt[1] = GDT_CODE64;
+	gdt[2] = GDT_DATA;
+	pml4[0] = (area + 0x2000) | PTE_RW_P;
+	for (u64 i = 0; i < 4; i++)
+		pdpt[i] = (area + 0x3000 + i * 0x1000) | PTE_RW_P;
+	for (u64 i = 0; i < 4 * 512; i++)
+		pd[i] = (i << 21) | PDE_2M;
+	return area + 0x1000;
+}
+
+static void set_seg(struct vcpu_state *s, int id, u16 sel, u64 base, u32 limit, u32 ar)
+{
+	s->seg[id] = (struct seg){ .sel = sel, .base = base, .limit = limit, .ar = ar };
+}
+
+static void long_mode_state(struct vcpu_state *s, u64 entry, u64 area, u64 cr3)
+{
+	memset(s, 0, sizeof(*s));
+	s->rip = entry;
+	s->rsp = area;
+	s->rflags = 0x2;
+	s->cr0 = 0x80050033;       /* PG WP NE ET MP PE */
+	s->cr3 = cr3;
+	s->cr4 = 0x20;             /* PAE */
+	s->efer = 0x500;           /* LMA LME */
+	set_seg(s, SEG_CS, 0x08, 0, 0xffffffff, 0xa09b);
+	for (int i = SEG_ES; i <= SEG_GS; i++)
+		if (i != SEG_CS)
+			set_seg(s, i, 0x10, 0, 0xffffffff, 0xc093);
+	set_seg(s, SEG_TR, 0, 0, 0x67, 0x8b);
+	set_seg(s, SEG_LDTR, 0, 0, 0, AR_UNUSABLE);
+	s->gdtr_base = area;
+	s->gdtr_limit = 8 * 3 - 1;
+}
+
+static int load_elf(struct load_ctx *c, struct vcpu_state *s)
+{
+	const struct elf64_ehdr *eh = (const struct elf64_ehdr *)c->img;
+	u64 area;
+
+	if (c->g->mem_size < LOADER_AREA + MiB(1))
+		return fail(c, "guest memory too small for a 64-bit guest (at least 1M + 64K)");
+	area = c->g->mem_size - LOADER_AREA;
+	c->limit = area;
+	if (check_ehdr(c, eh))
+		return -1;
+	for (u32 i = 0; i < eh->phnum; i++) {
+		struct elf64_phdr ph;
+
+		memcpy(&ph, c->img + eh->phoff + (u64)i * eh->phentsize, sizeof(ph));
+		if (ph.type == PT_LOAD && load_segment(c, &ph, i))
+			return -1;
+	}
+	if (eh->entry >= area)
+		return fail(c, "ELF entry point %lx lies outside guest memory", eh->entry);
+	long_mode_state(s, eh->entry, area, build_long_mode_tables(c->g, area));
+	return 0;
+}
+
+static int load_flat(struct load_ctx *c, const struct guest_cfg *gc, struct vcpu_state *s)
+{
+	u64 at = gc->load, cs_base = (at >> 4 & 0xf000) << 4;
+
+	if (at >= MiB(1) || c->size > MiB(1) - at || at + c->size > c->g->mem_size)
+		return fail(c, "flat image of %lu bytes at %lx does not fit below 1 MiB in guest memory",
+			    c->size, at);
+	memcpy(gmem_ptr(c->g, at, c->size), c->img, c->size);
+	memset(s, 0, sizeof(*s));
+	s->rip = at - cs_base;
+	s->rsp = at > cs_base ? at - cs_base : 0xfffe;
+	s->rflags = 0x2;
+	s->cr0 = 0x10;             /* ET */
+	for (int i = SEG_ES; i <= SEG_GS; i++)
+		set_seg(s, i, 0, 0, 0xffff, 0x93);
+	set_seg(s, SEG_CS, (u16)(cs_base >> 4), cs_base, 0xffff, 0x9b);
+	set_seg(s, SEG_SS, (u16)(cs_base >> 4), cs_base, 0xffff, 0x93);
+	set_seg(s, SEG_TR, 0, 0, 0xffff, 0x8b);
+	set_seg(s, SEG_LDTR, 0, 0, 0xffff, 0x82);
+	s->gdtr_limit = 0xffff;
+	s->idtr_limit = 0x3ff;
+	return 0;
+}
+
+int loader_load(struct guest *g, const u8 *img, u64 size, const struct guest_cfg *gc,
+		struct vcpu_state *s, char *err, size_t errlen)
+{
+	struct load_ctx c = { g, img, size, g->mem_size, err, errlen };
+	u8 kind = gc->kind;
+
+	if (kind == IMAGE_AUTO)
+		kind = is_elf(img, size) ? IMAGE_ELF : IMAGE_FLAT;
+	if (kind == IMAGE_ELF)
+		return is_elf(img, size) ? load_elf(&c, s) : fail(&c, "kind=elf but the image is not ELF");
+	return load_flat(&c, gc, s);
+}

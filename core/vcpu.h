@@ -1,0 +1,81 @@
+/* Guests and their virtual CPUs, as the vendor-neutral part of the
+ * hypervisor sees them. A backend (core/vmx, core/svm) keeps its own state
+ * behind vcpu->arch and reaches the rest through struct backend_ops. */
+#ifndef CORE_VCPU_H
+#define CORE_VCPU_H
+
+#include "core/config.h"
+#include "core/types.h"
+#include "mm/pagetable.h"
+
+/* General registers the entry/exit assembly saves and restores. The order
+ * is fixed: core/vmx/vmx_entry.asm and core/svm/svm_entry.asm use these
+ * offsets (8 * index). RSP and RIP live in the VMCS/VMCB. */
+struct gprs {
+	u64 rax, rbx, rcx, rdx, rsi, rdi, rbp;
+	u64 r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+/* A segment register in VMX access-rights form (bit 16 = unusable). */
+struct seg {
+	u16 sel;
+	u32 limit;
+	u32 ar;
+	u64 base;
+};
+
+#define AR_UNUSABLE (1u << 16)
+
+enum seg_id { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR, SEG_COUNT };
+
+/* Everything needed to start a vCPU, filled by the loader. */
+struct vcpu_state {
+	u64 rip, rsp, rflags;
+	u64 cr0, cr3, cr4, efer;
+	struct seg seg[SEG_COUNT];
+	u64 gdtr_base, idtr_base;
+	u32 gdtr_limit, idtr_limit;
+};
+
+/* Registers other than the GPRs that exit handlers read or write. */
+enum vreg {
+	VREG_RIP, VREG_RSP, VREG_RFLAGS, VREG_CR0, VREG_CR3, VREG_CR4, VREG_EFER,
+	VREG_CS_AR, VREG_CS_BASE, VREG_CPL, VREG_FS_BASE, VREG_GS_BASE, VREG_COUNT
+};
+
+enum guest_state { GUEST_NEW, GUEST_RUNNABLE, GUEST_STOPPED };
+
+struct guest;
+
+struct vcpu {
+	struct gprs gprs;          /* first: the assembly addresses it */
+	struct guest *guest;
+	void *arch;                /* backend state */
+	u32 id;
+	u64 exits;
+	u64 exit_counts[64];
+};
+
+/* The registers of the emulated 16550 a guest writes its console to. */
+struct vuart {
+	u8 ier, fcr, lcr, mcr, scr, dll, dlh;
+};
+
+#define GCONS_LINE 120
+
+struct guest {
+	u32 id;
+	char name[CFG_NAME_MAX];
+	enum guest_state state;
+	u64 mem_size;              /* guest-physical RAM is [0, mem_size) */
+	u64 mem_hpa;               /* host-physical backing, contiguous */
+	struct pagetable slat;     /* second-level tables (EPT or NPT) */
+	struct vcpu *vcpu;
+	struct vuart com1;
+	u32 con_len;               /* guest console line being assembled */
+	char con_line[GCONS_LINE];
+	u64 exit_code;             /* from the guest's shutdown call */
+	const char *stop_reason;
+};
+
+#endif

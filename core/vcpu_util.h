@@ -1,0 +1,23 @@
+/* Small vCPU helpers shared by exit handlers and backends. */
+#ifndef CORE_VCPU_UTIL_H
+#define CORE_VCPU_UTIL_H
+
+#include "core/backend.h"
+
+/* GPR by its x86 encoding (0 = rax, 1 = rcx, ... 4 = rsp, 15 = r15). */
+u64 vcpu_gpr(struct vcpu *v, unsigned idx);
+void vcpu_set_gpr(struct vcpu *v, unsigned idx, u64 val);
+
+/* Advances RIP past an instruction of len bytes. */
+void vcpu_skip(struct vcpu *v, u64 len);
+
+void vcpu_inject_gp(struct vcpu *v);
+void vcpu_inject_ud(struct vcpu *v);
+
+/* Reads len bytes at the guest's CS:RIP through its own page tables. */
+int vcpu_read_insn(struct vcpu *v, u8 *buf, u64 len);
+
+/* The guest is stopped for good, alone; the reason is printed. */
+void guest_stop(struct guest *g, const char *fmt, ...) PRINTF(2, 3);
+
+#endif

@@ -1,0 +1,34 @@
+/* Port I/O exits: find the device, move the data in or out of RAX. */
+#include "core/vio.h"
+#include "core/vcpu_util.h"
+
+static const struct pio_dev *const devices[] = { &vuart_com1 };
+
+static const struct pio_dev *find(u16 port)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(devices); i++)
+		if (port >= devices[i]->base && port - devices[i]->base < devices[i]->count)
+			return devices[i];
+	return NULL;
+}
+
+void exit_io(struct vcpu *v, struct exit_info *ei)
+{
+	const struct pio_dev *d = find(ei->io.port);
+	u8 size = ei->io.size;
+	u64 mask = size == 4 ? 0xffffffffULL : (1ULL << (8 * size)) - 1;
+
+	if (ei->io.string) {
+		guest_stop(v->guest, "string port I/O (INS/OUTS) at port %x is not emulated", ei->io.port);
+		return;
+	}
+	if (ei->io.in) {
+		u64 val = d ? d->read(v->guest, ei->io.port, size) & mask : mask;
+
+		/* a 32-bit IN clears the upper half of RAX, as on hardware */
+		v->gprs.rax = size == 4 ? val : (v->gprs.rax & ~mask) | val;
+	} else if (d) {
+		d->write(v->guest, ei->io.port, size, (u32)(v->gprs.rax & mask));
+	}
+	vcpu_skip(v, ei->insn_len);
+}

@@ -1,0 +1,288 @@
+/* The VT-x backend's ops: vCPU creation, the entry/exit loop, register
+ * access and event injection. Exits that concern only VT-x (CR bits the CPU
+ * forces, exceptions reflected back) are handled here; all others are
+ * translated to enum exit_reason for the shared exit table. */
+#include "core/vmx/vmx.h"
+#include "core/console.h"
+#include "core/fmt.h"
+#include "core/cpu.h"
+#include "core/string.h"
+#include "core/vcpu_util.h"
+#include "mm/mm.h"
+
+enum {
+	VMX_EXCEPTION = 0, VMX_EXT_INTR = 1, VMX_TRIPLE_FAULT = 2, VMX_CPUID = 10,
+	VMX_HLT = 12, VMX_VMCALL = 18, VMX_CR_ACCESS = 28, VMX_IO = 30,
+	VMX_RDMSR = 31, VMX_WRMSR = 32, VMX_EPT_VIOLATION = 48,
+	VMX_PREEMPT_TIMER = 52, VMX_REASON_MAX = 70,
+};
+
+/* Basic exit reason -> shared reason; 0 (EXIT_UNKNOWN) for the rest. */
+static const u8 reasons[VMX_REASON_MAX] = {
+	[VMX_EXT_INTR] = EXIT_EXT_INTR,
+	[VMX_TRIPLE_FAULT] = EXIT_TRIPLE_FAULT,
+	[VMX_CPUID] = EXIT_CPUID,
+	[VMX_HLT] = EXIT_HLT,
+	[VMX_VMCALL] = EXIT_HYPERCALL,
+	[19 ... 27] = EXIT_VIRT_INSN,       /* VMCLEAR ... VMXON */
+	[VMX_IO] = EXIT_IO,
+	[VMX_RDMSR] = EXIT_MSR_READ,
+	[VMX_WRMSR] = EXIT_MSR_WRITE,
+	[VMX_EPT_VIOLATION] = EXIT_SLAT_FAULT,
+	[50] = EXIT_VIRT_INSN,              /* INVEPT */
+	[VMX_PREEMPT_TIMER] = EXIT_TIMER,
+	[53] = EXIT_VIRT_INSN,              /* INVVPID */
+	[59] = EXIT_VIRT_INSN,              /* VMFUNC */
+};
+
+static u64 current_vmcs;
+static u16 next_vpid = 1;
+
+static void load_vmcs(struct vmx_vcpu *x)
+{
+	if (current_vmcs != x->vmcs_pa) {
+		vmptrld(x->vmcs_pa);
+		current_vmcs = x->vmcs_pa;
+	}
+}
+
+static void invalidate_all(void)
+{
+	struct {
+		u64 a, b;
+	} desc = { 0, 0 };
+
+	if (vmx_caps.ept_vpid & EPTCAP_INVEPT_ALL)
+		__asm__ volatile("invept %0, %1" : : "m"(desc), "r"(2ULL) : "cc", "memory");
+	if (vmx_caps.vpid && (vmx_caps.ept_vpid & VPIDCAP_INVVPID_ALL))
+		__asm__ volatile("invvpid %0, %1" : : "m"(desc), "r"(2ULL) : "cc", "memory");
+}
+
+static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_state *s)
+{
+	struct vmx_vcpu *x = kzalloc(sizeof(*x));
+	u64 pa = frames_alloc(1, PAGE_SIZE);
+
+	if (!x || !pa)
+		return -1;
+	memset((void *)(uintptr_t)pa, 0, PAGE_SIZE);
+	*(u32 *)(uintptr_t)pa = vmx_caps.revision;
+	x->vmcs_pa = pa;
+	x->vpid = next_vpid++;
+	v->arch = x;
+	if (!vmclear(pa) || !vmptrld(pa))
+		return -1;
+	current_vmcs = pa;
+	vmx_setup_vmcs(v, s);
+	invalidate_all();
+	return 0;
+}
+
+/* ---- registers ---- */
+
+static const u32 vreg_fields[VREG_COUNT] = {
+	[VREG_RIP] = GUEST_RIP, [VREG_RSP] = GUEST_RSP, [VREG_RFLAGS] = GUEST_RFLAGS,
+	[VREG_CR3] = GUEST_CR3, [VREG_EFER] = GUEST_EFER,
+	[VREG_CS_AR] = GUEST_ES_AR + 2 * SEG_CS, [VREG_CS_BASE] = GUEST_ES_BASE + 2 * SEG_CS,
+	[VREG_FS_BASE] = GUEST_FS_BASE, [VREG_GS_BASE] = GUEST_GS_BASE,
+};
+
+/* What the guest sees of CR0/CR4: its shadow where the host owns bits. */
+static u64 read_cr(u64 field, u64 shadow, u64 mask)
+{
+	return (vmread(field) & ~mask) | (vmread(shadow) & mask);
+}
+
+static u64 vmx_get(struct vcpu *v, enum vreg r)
+{
+	struct vmx_vcpu *x = v->arch;
+
+	load_vmcs(x);
+	if (r == VREG_CR0)
+		return read_cr(GUEST_CR0, CR0_SHADOW, x->cr0_mask);
+	if (r == VREG_CR4)
+		return read_cr(GUEST_CR4, CR4_SHADOW, x->cr4_mask);
+	if (r == VREG_CPL)
+		return vmread(GUEST_ES_AR + 2 * SEG_SS) >> 5 & 3;
+	return vmread(vreg_fields[r]);
+}
+
+/* Writes a guest CR: the guest's value goes to the shadow, the CPU gets it
+ * with the forced bits applied. */
+static void write_cr(u64 field, u64 shadow, u64 mask, u64 fixed0, u64 fixed1, u64 val)
+{
+	vmwrite(shadow, val);
+	vmwrite(field, (val | (fixed0 & mask)) & (fixed1 | ~mask));
+}
+
+static void vmx_set(struct vcpu *v, enum vreg r, u64 val)
+{
+	struct vmx_vcpu *x = v->arch;
+	const struct vmx_caps *c = &vmx_caps;
+
+	load_vmcs(x);
+	if (r == VREG_CR0)
+		write_cr(GUEST_CR0, CR0_SHADOW, x->cr0_mask, c->cr0_fixed0, c->cr0_fixed1, val);
+	else if (r == VREG_CR4)
+		write_cr(GUEST_CR4, CR4_SHADOW, x->cr4_mask, c->cr4_fixed0, c->cr4_fixed1, val);
+	else if (r != VREG_CPL)
+		vmwrite(vreg_fields[r], val);
+}
+
+static void vmx_inject(struct vcpu *v, u8 vector, enum event_type type, bool has_error, u32 error)
+{
+	load_vmcs(v->arch);
+	vmwrite(ENTRY_INTR_INFO, vector | (u32)type << 8 | (has_error ? 1u << 11 : 0) | 1u << 31);
+	if (has_error)
+		vmwrite(ENTRY_EXC_ERROR, error);
+}
+
+static void vmx_set_slat_root(struct vcpu *v, u64 root)
+{
+	load_vmcs(v->arch);
+	vmwrite(EPT_POINTER, root | 3 << 3 | 6);   /* 4-level walk, write-back */
+}
+
+static void vmx_arm_timer(struct vcpu *v, u64 ticks)
+{
+	u64 t = ticks ? ticks >> vmx_caps.timer_shift : 0xffffffff;
+
+	load_vmcs(v->arch);
+	vmwrite(PREEMPTION_TIMER, MIN(t, 0xffffffffULL));
+}
+
+/* ---- exits handled inside the backend ---- */
+
+#define CR4_VMXE (1ULL << 13)
+
+/* MOV to CR0/CR4 touching host-owned bits, CLTS, LMSW. */
+static bool cr_access(struct vcpu *v, u64 qual)
+{
+	u32 cr = qual & 15, type = qual >> 4 & 3;
+	u64 val = type == 0 ? vcpu_gpr(v, qual >> 8 & 15) : 0;
+
+	if (type == 2)                                    /* CLTS */
+		val = vmx_get(v, VREG_CR0) & ~8ULL;
+	else if (type == 3)                               /* LMSW */
+		val = (vmx_get(v, VREG_CR0) & ~0xeULL) | (qual >> 16 & 0xf);
+	else if (type == 1 || (cr != 0 && cr != 4))
+		return false;
+	if (cr == 4 && (val & CR4_VMXE)) {
+		vcpu_inject_gp(v);
+		return true;
+	}
+	vmx_set(v, cr == 4 ? VREG_CR4 : VREG_CR0, val);
+	vcpu_skip(v, vmread(EXIT_INSN_LEN));
+	return true;
+}
+
+#define VMMCALL_BYTES 0xd9010f
+
+/* A guest exception we intercepted: VMMCALL (#UD on Intel) becomes a
+ * hypercall; anything else goes back to the guest unchanged. */
+static bool exception(struct vcpu *v, struct exit_info *ei)
+{
+	u32 info = (u32)vmread(EXIT_INTR_INFO);
+	u8 vec = info & 0xff, insn[3];
+
+	if (vec == EXC_UD && !vcpu_read_insn(v, insn, 3) &&
+	    (insn[0] | insn[1] << 8 | insn[2] << 16) == VMMCALL_BYTES) {
+		ei->reason = EXIT_HYPERCALL;
+		ei->insn_len = 3;
+		return false;
+	}
+	vmx_inject(v, vec, info >> 8 & 7, info >> 11 & 1, (u32)vmread(EXIT_INTR_ERROR));
+	return true;
+}
+
+static void describe(struct exit_info *ei, u32 basic)
+{
+	u64 q = ei->qual;
+
+	ei->reason = basic < VMX_REASON_MAX ? reasons[basic] : EXIT_UNKNOWN;
+	if (ei->reason == EXIT_IO) {
+		ei->io.size = (q & 7) + 1;
+		ei->io.in = q >> 3 & 1;
+		ei->io.string = q >> 4 & 1;
+		ei->io.rep = q >> 5 & 1;
+		ei->io.port = (u16)(q >> 16);
+	} else if (ei->reason == EXIT_SLAT_FAULT) {
+		ei->slat.gpa = vmread(GUEST_PHYS_ADDR);
+		ei->slat.read = q & 1;
+		ei->slat.write = q >> 1 & 1;
+		ei->slat.exec = q >> 2 & 1;
+	}
+}
+
+static void entry_failed(struct vcpu *v, struct exit_info *ei, int fail)
+{
+	static char msg[200];
+
+	ei->reason = EXIT_ENTRY_FAILED;
+	if (fail == 1)
+		ei->entry.what = "VMfailInvalid: no current VMCS";
+	else {
+		u32 err = fail == 2 ? (u32)vmread(VM_INSN_ERROR) : 0;
+
+		snformat(msg, sizeof(msg), "%s; %s",
+			 fail == 2 ? vmx_insn_error_name(err) : "invalid guest state (exit reason 33)",
+			 vmx_explain_entry_failure(v));
+		ei->entry.what = msg;
+	}
+}
+
+static void vmx_run(struct vcpu *v, struct exit_info *ei)
+{
+	struct vmx_vcpu *x = v->arch;
+
+	for (;;) {
+		int fail;
+		u32 reason;
+
+		load_vmcs(x);
+		fail = vmx_enter(&v->gprs, x->launched);
+		*ei = (struct exit_info){ 0 };
+		if (fail) {
+			entry_failed(v, ei, fail);
+			return;
+		}
+		x->launched = true;
+		reason = (u32)vmread(EXIT_REASON);
+		ei->raw = reason & 0xffff;
+		ei->qual = vmread(EXIT_QUALIFICATION);
+		ei->insn_len = vmread(EXIT_INSN_LEN);
+		if (reason & (1u << 31)) {
+			entry_failed(v, ei, 3);
+			return;
+		}
+		if (ei->raw == VMX_CR_ACCESS && cr_access(v, ei->qual))
+			continue;
+		if (ei->raw == VMX_EXCEPTION && exception(v, ei))
+			continue;
+		if (ei->raw != VMX_EXCEPTION)
+			describe(ei, ei->raw);
+		return;
+	}
+}
+
+int vmx_cpu_on(void);
+
+static u8 vmx_slat_max_leaf(void)
+{
+	return vmx_caps.ept_1g ? 3 : vmx_caps.ept_2m ? 2 : 1;
+}
+
+const struct backend_ops vmx_backend = {
+	.name = "VT-x",
+	.probe = vmx_probe,
+	.cpu_init = vmx_cpu_on,
+	.vcpu_init = vmx_vcpu_init,
+	.run = vmx_run,
+	.get = vmx_get,
+	.set = vmx_set,
+	.inject = vmx_inject,
+	.set_slat_root = vmx_set_slat_root,
+	.slat_format = &pt_ept,
+	.slat_max_leaf = vmx_slat_max_leaf,
+	.arm_timer = vmx_arm_timer,
+};

@@ -1,0 +1,152 @@
+/* VMCS set-up, one function per area: execution controls, exit and entry
+ * controls, host state, guest state. */
+#include "core/vmx/vmx.h"
+#include "core/cpu.h"
+#include "core/percpu.h"
+#include "core/power.h"
+#include "core/string.h"
+#include "mm/mm.h"
+
+#define MSR_PAT 0x277
+#define PAT_DEFAULT 0x0007040600070406ULL
+#define CR0_PE 1ULL
+#define CR0_PG (1ULL << 31)
+
+/* One set of all-ones bitmaps: every port and every MSR access exits. */
+static u64 io_bitmaps_pa, msr_bitmap_pa;
+
+static u64 ones_pages(u64 n)
+{
+	u64 pa = frames_alloc(n, PAGE_SIZE);
+
+	if (!pa)
+		panic("vmx: out of memory for the I/O and MSR bitmaps");
+	memset((void *)(uintptr_t)pa, 0xff, n * PAGE_SIZE);
+	return pa;
+}
+
+static u64 desc_base(bool idt)
+{
+	struct {
+		u16 limit;
+		u64 base;
+	} __attribute__((packed)) d;
+
+	if (idt)
+		__asm__ volatile("sidt %0" : "=m"(d));
+	else
+		__asm__ volatile("sgdt %0" : "=m"(d));
+	return d.base;
+}
+
+static void setup_execution(struct vmx_vcpu *x)
+{
+	const struct vmx_caps *c = &vmx_caps;
+	u32 proc2 = PROC2_EPT | PROC2_UNRESTRICTED;
+
+	if (!io_bitmaps_pa) {
+		io_bitmaps_pa = ones_pages(2);
+		msr_bitmap_pa = ones_pages(1);
+	}
+	if (c->vpid)
+		proc2 |= PROC2_VPID;
+	/* instructions the guest may see in CPUID must not #UD */
+	proc2 |= (u32)(c->proc2 >> 32) & (PROC2_RDTSCP | PROC2_INVPCID | PROC2_XSAVES);
+	vmwrite(PIN_CONTROLS, vmx_adjust(c->pin, PIN_EXT_INTR_EXIT | PIN_NMI_EXIT | PIN_PREEMPT_TIMER));
+	vmwrite(PROC_CONTROLS, vmx_adjust(c->proc, PROC_HLT_EXIT | PROC_IO_BITMAPS |
+					  PROC_MSR_BITMAPS | PROC_SECONDARY));
+	vmwrite(PROC_CONTROLS2, vmx_adjust(c->proc2, proc2));
+	vmwrite(EXCEPTION_BITMAP, 1u << EXC_UD);      /* VMMCALL on Intel */
+	vmwrite(IO_BITMAP_A, io_bitmaps_pa);
+	vmwrite(IO_BITMAP_B, io_bitmaps_pa + PAGE_SIZE);
+	vmwrite(MSR_BITMAP, msr_bitmap_pa);
+	if (c->vpid)
+		vmwrite(VPID, x->vpid);
+	vmwrite(PREEMPTION_TIMER, 0xffffffff);
+	vmwrite(VMCS_LINK_POINTER, ~0ULL);
+	/* CR bits the CPU forces stay host-owned: the guest reads its shadow. */
+	x->cr0_mask = (c->cr0_fixed0 | ~c->cr0_fixed1) & 0xffffffff & ~(CR0_PE | CR0_PG);
+	x->cr4_mask = (c->cr4_fixed0 | ~c->cr4_fixed1) & 0xffffffff;
+	vmwrite(CR0_MASK, x->cr0_mask);
+	vmwrite(CR4_MASK, x->cr4_mask);
+}
+
+static void setup_exit_entry(const struct vcpu_state *s)
+{
+	const struct vmx_caps *c = &vmx_caps;
+	u32 pat_exit = (u32)(c->exit >> 32) & (EXIT_SAVE_PAT | EXIT_LOAD_PAT);
+	u32 pat_entry = (u32)(c->entry >> 32) & ENTRY_LOAD_PAT;
+	u32 ia32e = (s->efer & (1ULL << 10)) ? ENTRY_IA32E : 0;
+
+	vmwrite(EXIT_CONTROLS, vmx_adjust(c->exit, EXIT_HOST_64 | EXIT_SAVE_EFER |
+					  EXIT_LOAD_EFER | pat_exit));
+	vmwrite(ENTRY_CONTROLS, vmx_adjust(c->entry, ENTRY_LOAD_EFER | ia32e | pat_entry));
+	vmwrite(ENTRY_INTR_INFO, 0);
+}
+
+static void setup_host(void)
+{
+	vmwrite(HOST_CR0, read_cr0());
+	vmwrite(HOST_CR3, read_cr3());
+	vmwrite(HOST_CR4, read_cr4());
+	vmwrite(HOST_CS_SEL, SEL_CODE);
+	vmwrite(HOST_SS_SEL, SEL_DATA);
+	vmwrite(HOST_DS_SEL, SEL_DATA);
+	vmwrite(HOST_ES_SEL, SEL_DATA);
+	vmwrite(HOST_FS_SEL, 0);
+	vmwrite(HOST_GS_SEL, 0);
+	vmwrite(HOST_TR_SEL, SEL_TSS);
+	vmwrite(HOST_FS_BASE, 0);
+	vmwrite(HOST_GS_BASE, 0);
+	vmwrite(HOST_TR_BASE, (u64)(uintptr_t)&this_cpu()->tss);
+	vmwrite(HOST_GDTR_BASE, desc_base(false));
+	vmwrite(HOST_IDTR_BASE, desc_base(true));
+	vmwrite(HOST_SYSENTER_CS, 0);
+	vmwrite(HOST_SYSENTER_ESP, 0);
+	vmwrite(HOST_SYSENTER_EIP, 0);
+	vmwrite(HOST_EFER, rdmsr(MSR_EFER));
+	vmwrite(HOST_PAT, rdmsr(MSR_PAT));
+	vmwrite(HOST_RIP, (u64)(uintptr_t)vmx_exit_entry);
+}
+
+static void setup_guest(const struct vmx_vcpu *x, const struct vcpu_state *s)
+{
+	const struct vmx_caps *c = &vmx_caps;
+
+	for (int i = 0; i < SEG_COUNT; i++) {
+		vmwrite(GUEST_ES_SEL + 2 * i, s->seg[i].sel);
+		vmwrite(GUEST_ES_LIMIT + 2 * i, s->seg[i].limit);
+		vmwrite(GUEST_ES_AR + 2 * i, s->seg[i].ar);
+		vmwrite(GUEST_ES_BASE + 2 * i, s->seg[i].base);
+	}
+	vmwrite(GUEST_GDTR_BASE, s->gdtr_base);
+	vmwrite(GUEST_GDTR_LIMIT, s->gdtr_limit);
+	vmwrite(GUEST_IDTR_BASE, s->idtr_base);
+	vmwrite(GUEST_IDTR_LIMIT, s->idtr_limit);
+	vmwrite(GUEST_CR0, (s->cr0 | (c->cr0_fixed0 & x->cr0_mask)) & (c->cr0_fixed1 | ~x->cr0_mask));
+	vmwrite(CR0_SHADOW, s->cr0);
+	vmwrite(GUEST_CR4, (s->cr4 | (c->cr4_fixed0 & x->cr4_mask)) & (c->cr4_fixed1 | ~x->cr4_mask));
+	vmwrite(CR4_SHADOW, s->cr4);
+	vmwrite(GUEST_CR3, s->cr3);
+	vmwrite(GUEST_DR7, 0x400);
+	vmwrite(GUEST_RSP, s->rsp);
+	vmwrite(GUEST_RIP, s->rip);
+	vmwrite(GUEST_RFLAGS, s->rflags | 2);
+	vmwrite(GUEST_EFER, s->efer);
+	vmwrite(GUEST_PAT, PAT_DEFAULT);
+	vmwrite(GUEST_SYSENTER_CS, 0);
+	vmwrite(GUEST_SYSENTER_ESP, 0);
+	vmwrite(GUEST_SYSENTER_EIP, 0);
+	vmwrite(GUEST_INTERRUPTIBILITY, 0);
+	vmwrite(GUEST_ACTIVITY, 0);
+}
+
+void vmx_setup_vmcs(struct vcpu *v, const struct vcpu_state *s)
+{
+	struct vmx_vcpu *x = v->arch;
+
+	setup_execution(x);
+	setup_exit_entry(s);
+	setup_host();
+	setup_guest(x, s);
+}

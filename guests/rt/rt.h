@@ -1,0 +1,74 @@
+/* The test guests' runtime: hypercalls, console output, fault catching.
+ * Guests are 64-bit ELF images started by the hypervisor's loader with
+ * identity-mapped memory, so a pointer is its guest-physical address. */
+#ifndef GUESTS_RT_RT_H
+#define GUESTS_RT_RT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HC(version, fn) ((uint32_t)(version) << 16 | (fn))
+#define HC_GET_VERSION HC(1, 0)
+#define HC_CONSOLE_WRITE HC(1, 1)
+#define HC_SHUTDOWN HC(1, 2)
+
+struct hc_result {
+	int64_t status;
+	uint64_t r1, r2, r3;   /* RBX, RCX, RDX after the call */
+};
+
+/* A hypercall through VMCALL (Intel's instruction) or VMMCALL (AMD's):
+ * both work on both vendors. */
+struct hc_result hv_vmcall(uint32_t nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4);
+struct hc_result hv_vmmcall(uint32_t nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4);
+
+void rt_puts(const char *s);
+void rt_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+__attribute__((noreturn)) void rt_exit(uint64_t code);
+
+/* Runs fn(arg); returns -1 if it finished, or the vector of the exception
+ * it raised (the fault is caught and fn abandoned). */
+int rt_try(void (*fn)(void *), void *arg);
+
+struct cpuid { uint32_t a, b, c, d; };
+
+static inline struct cpuid rt_cpuid(uint32_t leaf, uint32_t sub)
+{
+	struct cpuid r;
+
+	__asm__ volatile("cpuid" : "=a"(r.a), "=b"(r.b), "=c"(r.c), "=d"(r.d) : "a"(leaf), "c"(sub));
+	return r;
+}
+
+static inline uint64_t rt_rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static inline void rt_outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
+static inline uint8_t rt_inb(uint16_t p) { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(p)); return v; }
+static inline uint16_t rt_inw(uint16_t p) { uint16_t v; __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(p)); return v; }
+static inline uint32_t rt_inl(uint16_t p) { uint32_t v; __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(p)); return v; }
+
+/* Each test guest defines main; its return value is the shutdown code. */
+int main(void);
+
+/* A check that prints "name: ok" or "name: FAILED (...)" and counts. */
+extern int rt_failures;
+#define EXPECT(cond, ...)                                           \
+	do {                                                        \
+		if (cond) {                                         \
+			rt_printf("ok: " __VA_ARGS__);              \
+		} else {                                            \
+			rt_failures++;                              \
+			rt_printf("FAILED: " __VA_ARGS__);          \
+		}                                                   \
+		rt_puts("\n");                                      \
+	} while (0)
+
+#endif
