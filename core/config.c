@@ -69,6 +69,7 @@ static const struct choice log_levels[] = {
 static const struct choice selftests[] = {
 	{ "none", SELFTEST_NONE }, { "ud", SELFTEST_UD },
 	{ "write-text", SELFTEST_WRITE_TEXT }, { "exec-data", SELFTEST_EXEC_DATA },
+	{ "bad-guest-state", SELFTEST_BAD_GUEST_STATE },
 };
 
 const char *config_log_level_name(u8 level)
@@ -101,7 +102,7 @@ static bool set_selftest(struct cursor *cur, const char *v)
 	u32 t;
 
 	if (!pick(selftests, ARRAY_SIZE(selftests), v, &t))
-		return fail(cur, "bad value '%s' for 'selftest' (expected none, ud, write-text or exec-data)", v);
+		return fail(cur, "bad value '%s' for 'selftest' (expected none, ud, write-text, exec-data or bad-guest-state)", v);
 	cur->c->selftest = (u8)t;
 	return true;
 }

@@ -9,7 +9,8 @@
  *   guest=NAME,image=FILE[,mem=SIZE][,kind=auto|elf|flat][,load=ADDR]
  *                                           a guest; SIZE like 16M (16M);
  *                                           ADDR where a flat image goes (0x7c00)
- *   selftest=none|ud|write-text|exec-data   provoke a fault at boot (none)
+ *   selftest=none|ud|write-text|exec-data|bad-guest-state
+ *                                           provoke a fault on purpose (none)
  *
  * Several sources (hv.cfg, then the boot command line) may be parsed into one
  * struct config: later settings override earlier ones and guests accumulate.
@@ -33,7 +34,10 @@
 
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
-enum selftest { SELFTEST_NONE, SELFTEST_UD, SELFTEST_WRITE_TEXT, SELFTEST_EXEC_DATA };
+enum selftest {
+	SELFTEST_NONE, SELFTEST_UD, SELFTEST_WRITE_TEXT, SELFTEST_EXEC_DATA,
+	SELFTEST_BAD_GUEST_STATE,   /* the first guest starts with CS.L and CS.D set */
+};
 
 enum image_kind { IMAGE_AUTO, IMAGE_ELF, IMAGE_FLAT };
 

@@ -59,7 +59,11 @@ static const struct boot_module *find_module(const struct boot_info *bi, const c
 	return NULL;
 }
 
-static int create(struct guest *g, u32 id, const struct guest_cfg *gc, const struct boot_info *bi)
+/* Guest time between preemption-timer exits, in TSC ticks. */
+#define TIME_SLICE 1000000
+
+static int create(struct guest *g, u32 id, const struct guest_cfg *gc, const struct boot_info *bi,
+		  u8 selftest)
 {
 	const struct boot_module *m = find_module(bi, gc->image);
 	struct vcpu_state s;
@@ -73,6 +77,8 @@ static int create(struct guest *g, u32 id, const struct guest_cfg *gc, const str
 		return log_err("guest '%s': no room for %lu MiB of guest memory\n", g->name, gc->mem >> 20), -1;
 	if (loader_load(g, (const u8 *)(uintptr_t)m->base, m->size, gc, &s, err, sizeof(err)))
 		return log_err("guest '%s': cannot load '%s': %s\n", g->name, gc->image, err), -1;
+	if (selftest == SELFTEST_BAD_GUEST_STATE && id == 0)
+		s.seg[SEG_CS].ar |= 1u << 14 | 1u << 13;   /* L and D/B: invalid */
 	g->vcpu = kzalloc(sizeof(*g->vcpu));
 	if (!g->vcpu)
 		return log_err("guest '%s': out of memory\n", g->name), -1;
@@ -80,11 +86,35 @@ static int create(struct guest *g, u32 id, const struct guest_cfg *gc, const str
 	if (backend->vcpu_init(g->vcpu, &s))
 		return log_err("guest '%s': cannot create its vCPU\n", g->name), -1;
 	backend->set_slat_root(g->vcpu, g->slat.root);
+	backend->arm_timer(g->vcpu, TIME_SLICE);
 	g->state = GUEST_RUNNABLE;
 	log_info("guest '%s': %lu MiB at host %lx, %s tables (%lu), entry %lx in %s mode\n",
 		 g->name, g->mem_size >> 20, g->mem_hpa, backend->slat_format->name, g->slat.tables,
 		 s.rip, s.efer & (1ULL << 10) ? "64-bit" : "real");
 	return 0;
+}
+
+static const char *const reason_names[EXIT_REASON_COUNT] = {
+	[EXIT_UNKNOWN] = "unknown", [EXIT_CPUID] = "cpuid", [EXIT_MSR_READ] = "rdmsr",
+	[EXIT_MSR_WRITE] = "wrmsr", [EXIT_IO] = "io", [EXIT_HLT] = "hlt",
+	[EXIT_HYPERCALL] = "hypercall", [EXIT_SLAT_FAULT] = "slat-fault",
+	[EXIT_TRIPLE_FAULT] = "triple-fault", [EXIT_TIMER] = "timer",
+	[EXIT_EXT_INTR] = "interrupt", [EXIT_VIRT_INSN] = "virt-insn",
+	[EXIT_ENTRY_FAILED] = "entry-failed",
+};
+
+static void print_exits(const struct vcpu *v)
+{
+	const char *sep = " (";
+
+	log_info("guest '%s': %lu exits", v->guest->name, v->exits);
+	for (int r = 0; r < EXIT_REASON_COUNT; r++) {
+		if (v->exit_counts[r]) {
+			log_info("%s%s %lu", sep, reason_names[r], v->exit_counts[r]);
+			sep = ", ";
+		}
+	}
+	log_info("%s\n", v->exits ? ")" : "");
 }
 
 static void run(struct guest *g)
@@ -96,7 +126,7 @@ static void run(struct guest *g)
 		exit_dispatch(g->vcpu, &ei);
 	}
 	gcons_flush(g);
-	log_info("guest '%s': %lu exits\n", g->name, g->vcpu->exits);
+	print_exits(g->vcpu);
 }
 
 u32 guests_run(const struct config *cfg, const struct boot_info *bi)
@@ -106,7 +136,7 @@ u32 guests_run(const struct config *cfg, const struct boot_info *bi)
 	for (u32 i = 0; i < cfg->nguests; i++) {
 		struct guest *g = &guests[i];
 
-		if (create(g, i, &cfg->guests[i], bi)) {
+		if (create(g, i, &cfg->guests[i], bi, cfg->selftest)) {
 			g->state = GUEST_STOPPED;
 			failed++;
 			continue;

@@ -115,7 +115,7 @@ static void run_selftest(u8 which)
 {
 	static u8 ret_insn[16] = { 0xc3 };   /* data, not executable */
 
-	if (which == SELFTEST_NONE)
+	if (which != SELFTEST_UD && which != SELFTEST_WRITE_TEXT && which != SELFTEST_EXEC_DATA)
 		return;
 	log_info("selftest: provoking a fault on purpose\n");
 	if (which == SELFTEST_UD)

@@ -46,6 +46,7 @@ int main(int argc, char **argv)
 			printf("PASS %s\n", tests[i].name);
 			passed++;
 		}
+		fflush(stdout);   /* a crash in the next test keeps this line */
 	}
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
