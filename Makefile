@@ -96,7 +96,7 @@ $(B)/guests/%.bin: guests/%.asm
 	$(NASM) -f bin $< -o $@
 
 # ---- host unit tests (ASan + UBSan) ---------------------------------------
-HOST_SRCS := core/fmt.c core/config.c core/strlcpy.c core/acpi.c \
+HOST_SRCS := core/fmt.c core/config.c core/strlcpy.c core/acpi.c core/insn.c \
 	core/boot_info.c mm/memmap.c mm/frame.c mm/pagetable.c mm/heap.c
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -I. -fsanitize=address,undefined \

@@ -28,6 +28,14 @@ static const char *const exc_names[32] = {
 	[20] = "#VE virtualization exception", [21] = "#CP control protection",
 };
 
+static irq_handler irqs[256];
+
+void trap_set_irq(u8 vector, irq_handler fn)
+{
+	if (vector >= 32)
+		irqs[vector] = fn;
+}
+
 static const u8 ist_of[32] = { [2] = IST_NMI, [8] = IST_DF, [18] = IST_MC };
 
 void idt_init(void)
@@ -90,6 +98,10 @@ void trap_dispatch(struct trap_frame *tf)
 	struct cpu *c = this_cpu();
 	const char *name = tf->vector < 32 ? exc_names[tf->vector] : NULL;
 
+	if (tf->vector < 256 && irqs[tf->vector]) {
+		irqs[tf->vector]();
+		return;
+	}
 	if (c->trap_depth++) {
 		kprintf("\nhv: EXCEPTION vector %lu inside the exception handler at %016lx\n",
 			tf->vector, tf->rip);

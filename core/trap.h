@@ -12,8 +12,14 @@ struct trap_frame {
 	u64 rip, cs, rflags, rsp, ss;   /* pushed by the CPU */
 };
 
-/* Called by the stubs. An exception in the hypervisor is fatal: the frame
- * and control registers are printed and the machine is powered off. */
+/* An interrupt handler for a vector >= 32; it runs with interrupts off and
+ * must acknowledge its source (EOI) itself. */
+typedef void (*irq_handler)(void);
+void trap_set_irq(u8 vector, irq_handler fn);
+
+/* Called by the stubs. An interrupt with a handler goes to it; anything
+ * else (an exception in the hypervisor, a stray interrupt) is fatal: the
+ * frame and control registers are printed and the machine is powered off. */
 void trap_dispatch(struct trap_frame *tf);
 
 #endif

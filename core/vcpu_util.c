@@ -46,17 +46,38 @@ void vcpu_inject_ud(struct vcpu *v)
 	backend->inject(v, EXC_UD, EVENT_EXCEPTION, false, 0);
 }
 
-int vcpu_read_insn(struct vcpu *v, u8 *buf, u64 len)
+/* The guest's paging registers and the linear address of CS:RIP. */
+static u64 insn_address(struct vcpu *v, struct guest_paging *p)
 {
-	struct guest_paging p = {
+	bool code64 = backend->get(v, VREG_CS_AR) >> 13 & 1;
+	u64 rip = backend->get(v, VREG_RIP);
+
+	*p = (struct guest_paging){
 		.cr0 = backend->get(v, VREG_CR0), .cr3 = backend->get(v, VREG_CR3),
 		.cr4 = backend->get(v, VREG_CR4), .efer = backend->get(v, VREG_EFER),
 	};
-	bool code64 = backend->get(v, VREG_CS_AR) >> 13 & 1;
-	u64 rip = backend->get(v, VREG_RIP);
-	u64 at = code64 ? rip : (backend->get(v, VREG_CS_BASE) + rip) & 0xffffffff;
+	return code64 ? rip : (backend->get(v, VREG_CS_BASE) + rip) & 0xffffffff;
+}
+
+int vcpu_read_insn(struct vcpu *v, u8 *buf, u64 len)
+{
+	struct guest_paging p;
+	u64 at = insn_address(v, &p);
 
 	return gwalk_read(v->guest, &p, at, buf, len);
+}
+
+int vcpu_fetch_insn(struct vcpu *v, u8 buf[INSN_MAX])
+{
+	struct guest_paging p;
+	u64 at = insn_address(v, &p);
+	u64 first = MIN(INSN_MAX, PAGE_SIZE - (at & (PAGE_SIZE - 1)));
+
+	if (gwalk_read(v->guest, &p, at, buf, first))
+		return -1;
+	if (first < INSN_MAX && !gwalk_read(v->guest, &p, at + first, buf + first, INSN_MAX - first))
+		return INSN_MAX;
+	return (int)first;
 }
 
 void guest_stop(struct guest *g, const char *fmt, ...)

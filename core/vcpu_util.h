@@ -3,6 +3,7 @@
 #define CORE_VCPU_UTIL_H
 
 #include "core/backend.h"
+#include "core/insn.h"
 
 /* GPR by its x86 encoding (0 = rax, 1 = rcx, ... 4 = rsp, 15 = r15). */
 u64 vcpu_gpr(struct vcpu *v, unsigned idx);
@@ -16,6 +17,10 @@ void vcpu_inject_ud(struct vcpu *v);
 
 /* Reads len bytes at the guest's CS:RIP through its own page tables. */
 int vcpu_read_insn(struct vcpu *v, u8 *buf, u64 len);
+
+/* Reads up to INSN_MAX bytes at CS:RIP, stopping early at a page the guest
+ * has not mapped. Returns how many bytes were read, or -1 for none. */
+int vcpu_fetch_insn(struct vcpu *v, u8 buf[INSN_MAX]);
 
 /* The guest is stopped for good, alone; the reason is printed. */
 void guest_stop(struct guest *g, const char *fmt, ...) PRINTF(2, 3);

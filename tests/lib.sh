@@ -7,8 +7,9 @@
 #            is the power-off status; '#' lines are comments
 #   hv.cfg   optional configuration (beside hv.efi, or GRUB module "hv.cfg")
 #   files/   optional files: beside hv.efi, or GRUB modules under their names
-#   env      optional shell variables: DOORS ("svm vmx"), QEMU_CPU (max),
-#            BOCHS_CPU (corei7_skylake_x), CMDLINE (GRUB command line words),
+#   env      optional shell variables: DOORS ("svm vmx"), QEMU_CPU (max;
+#            a list such as "max EPYC" runs the scenario on each model),
+#            BOCHS_CPU (corei7_skylake_x; a list too), CMDLINE (GRUB command line words),
 #            GUESTS (file names of built guests in build/guests to ship,
 #            like "hello.elf realmode.bin")
 
@@ -91,21 +92,29 @@ report() {
 	fi
 }
 
-# run_suite DOOR FUNCTION [NAME...]: runs FUNCTION for every scenario of DOOR.
+# run_suite DOOR FUNCTION MODELS_VAR [NAME...]: runs FUNCTION for every
+# scenario of DOOR, once per CPU model listed in the scenario's MODELS_VAR
+# (QEMU_CPU or BOCHS_CPU), with CPU set to the model. A scenario run on
+# several models reports each as NAME@MODEL.
 run_suite() {
-	door=$1 fn=$2
-	shift 2
+	door=$1 fn=$2 models_var=$3
+	shift 3
 	names=${*:-$(ls "$ROOT/tests/e2e")}
 	for name in $names; do
 		dir=$ROOT/tests/e2e/$name
 		load_env "$dir"
 		case " $DOORS " in *" $door "*) ;; *) continue ;; esac
-		start=$(date +%s)
-		serial=$OUT/$door-$name.serial
-		$fn "$dir" "$serial"
-		status=$RUN_STATUS
-		check_expect "$serial" "$dir/expect" "$status" >"$OUT/$door-$name.why"
-		report "$door/$name" $? $(($(date +%s) - start)) "$serial"
+		models=${!models_var}
+		for CPU in $models; do
+			label=$name
+			[ "$models" != "$CPU" ] && label=$name@$CPU
+			start=$(date +%s)
+			serial=$OUT/$door-$label.serial
+			$fn "$dir" "$serial"
+			status=$RUN_STATUS
+			check_expect "$serial" "$dir/expect" "$status" >"$OUT/$door-$label.why"
+			report "$door/$label" $? $(($(date +%s) - start)) "$serial"
+		done
 	done
 	echo "$door: $PASSED passed, $FAILED failed"
 	[ $FAILED = 0 ]

@@ -13,7 +13,7 @@ boot_svm() {
 	cp "$ROOT/build/hv.efi" "$esp/EFI/BOOT/BOOTX64.EFI"
 	[ -f "$dir/hv.cfg" ] && cp "$dir/hv.cfg" "$esp/EFI/BOOT/"
 	for f in $(scenario_files "$dir"); do cp "$f" "$esp/EFI/BOOT/"; done
-	rc=$("$ROOT/tests/qemu.sh" boot "$esp" "$serial" "$QEMU_CPU")
+	rc=$("$ROOT/tests/qemu.sh" boot "$esp" "$serial" "$CPU")
 	RUN_STATUS=""
 	if [ $((rc % 2)) = 1 ]; then
 		RUN_STATUS=$((rc >> 1))
@@ -22,4 +22,4 @@ boot_svm() {
 	fi
 }
 
-run_suite svm boot_svm "$@"
+run_suite svm boot_svm QEMU_CPU "$@"

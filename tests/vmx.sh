@@ -36,7 +36,7 @@ config_interface: textconfig
 display_library: term
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
-cpu: model=$BOCHS_CPU, count=1, ips=50000000, reset_on_triple_fault=0
+cpu: model=$CPU, count=1, ips=50000000, reset_on_triple_fault=0
 memory: guest=128, host=128
 clock: sync=none, time0=946681200
 ata0-master: type=cdrom, path=$1, status=inserted
@@ -58,7 +58,7 @@ EOC
 # exits 1 on every power-off.
 boot_vmx() {
 	dir=$1 serial=$2
-	base=$OUT/vmx-$(basename "$dir")
+	base=${serial%.serial}
 	make_iso "$dir" "$base.iso" "$base.tree"
 	bochs_config "$base.iso" "$serial" "$base.bochs.log" >"$base.bochsrc"
 	echo c >"$base.rc"
@@ -69,4 +69,4 @@ boot_vmx() {
 	RUN_STATUS=$(serial_status "$serial")
 }
 
-run_suite vmx boot_vmx "$@"
+run_suite vmx boot_vmx BOCHS_CPU "$@"

@@ -1,0 +1,140 @@
+/* AMD-V private definitions: the VMCB layout (AMD APM Vol. 2, App. B),
+ * intercept bits, exit codes, MSRs, and the backend's per-vCPU state. Only
+ * core/svm/ includes this file. */
+#ifndef CORE_SVM_SVM_H
+#define CORE_SVM_SVM_H
+
+#include "core/backend.h"
+
+#define MSR_VM_CR 0xc0010114
+#define VM_CR_SVMDIS (1ULL << 4)
+#define MSR_VM_HSAVE_PA 0xc0010117
+#define EFER_SVME (1ULL << 12)
+
+/* Intercept words of the control area. */
+enum {
+	ICPT1_INTR = 1u << 0, ICPT1_CPUID = 1u << 18, ICPT1_HLT = 1u << 24,
+	ICPT1_INVLPGA = 1u << 26, ICPT1_IOIO = 1u << 27, ICPT1_MSR = 1u << 28,
+	ICPT1_SHUTDOWN = 1u << 31,
+	ICPT2_VMRUN = 1u << 0, ICPT2_VMMCALL = 1u << 1, ICPT2_VMLOAD = 1u << 2,
+	ICPT2_VMSAVE = 1u << 3, ICPT2_STGI = 1u << 4, ICPT2_CLGI = 1u << 5,
+	ICPT2_SKINIT = 1u << 6,
+};
+
+/* Exit codes (EXITCODE); 0x40 + vector for exceptions. */
+enum {
+	SVM_EXIT_EXC_BASE = 0x40, SVM_EXIT_INTR = 0x60,
+	SVM_EXIT_CPUID = 0x72, SVM_EXIT_HLT = 0x78, SVM_EXIT_INVLPGA = 0x7a,
+	SVM_EXIT_IOIO = 0x7b, SVM_EXIT_MSR = 0x7c, SVM_EXIT_SHUTDOWN = 0x7f,
+	SVM_EXIT_VMRUN = 0x80, SVM_EXIT_VMMCALL = 0x81, SVM_EXIT_VMLOAD = 0x82,
+	SVM_EXIT_SKINIT = 0x86,
+	SVM_EXIT_CODE_MAX = 0x88,
+	SVM_EXIT_NPF = 0x400,
+	SVM_EXIT_INVALID = -1,
+};
+
+/* A segment as the VMCB holds it: attributes are the descriptor's bits
+ * 40-47 and 52-55 packed into 12 bits. */
+struct vmcb_seg {
+	u16 sel, attrib;
+	u32 limit;
+	u64 base;
+};
+
+struct vmcb_control {
+	u32 icpt_cr, icpt_dr, icpt_exc, icpt1, icpt2;
+	u32 icpt3;
+	u8 rsvd0[0x3c - 0x18];
+	u16 pause_threshold, pause_count;
+	u64 iopm_pa, msrpm_pa, tsc_offset;
+	u32 asid;
+	u8 tlb_control, rsvd1[3];
+	u64 v_intr;                /* bit 24: V_INTR_MASKING */
+	u64 int_shadow;
+	u64 exit_code, exit_info1, exit_info2, exit_int_info;
+	u64 np_enable;             /* bit 0 */
+	u64 rsvd2[2];
+	u64 event_inj;
+	u64 n_cr3;
+	u64 lbr_virt;
+	u32 clean, rsvd3;
+	u64 next_rip;
+	u8 insn_len, insn_bytes[15];
+	u8 rsvd4[0x400 - 0xe0];
+};
+
+struct vmcb_save {
+	struct vmcb_seg es, cs, ss, ds, fs, gs, gdtr, ldtr, idtr, tr;   /* 0x400 */
+	u8 rsvd0[0x4cb - 0x4a0];
+	u8 cpl;
+	u32 rsvd1;
+	u64 efer;                                                       /* 0x4d0 */
+	u8 rsvd2[0x548 - 0x4d8];
+	u64 cr4, cr3, cr0, dr7, dr6, rflags, rip;                        /* 0x548 */
+	u8 rsvd3[0x5d8 - 0x580];
+	u64 rsp;                                                        /* 0x5d8 */
+	u8 rsvd4[0x5f8 - 0x5e0];
+	u64 rax;                                                        /* 0x5f8 */
+	u64 star, lstar, cstar, sfmask, kernel_gs_base;
+	u64 sysenter_cs, sysenter_esp, sysenter_eip, cr2;               /* 0x628 */
+	u8 rsvd5[0x668 - 0x648];
+	u64 g_pat;                                                      /* 0x668 */
+};
+
+struct vmcb {
+	struct vmcb_control c;
+	struct vmcb_save s;
+} __attribute__((aligned(4096)));
+
+_Static_assert(__builtin_offsetof(struct vmcb, c.iopm_pa) == 0x40, "vmcb iopm");
+_Static_assert(__builtin_offsetof(struct vmcb, c.asid) == 0x58, "vmcb asid");
+_Static_assert(__builtin_offsetof(struct vmcb, c.exit_code) == 0x70, "vmcb exit code");
+_Static_assert(__builtin_offsetof(struct vmcb, c.np_enable) == 0x90, "vmcb np");
+_Static_assert(__builtin_offsetof(struct vmcb, c.event_inj) == 0xa8, "vmcb eventinj");
+_Static_assert(__builtin_offsetof(struct vmcb, c.n_cr3) == 0xb0, "vmcb ncr3");
+_Static_assert(__builtin_offsetof(struct vmcb, c.next_rip) == 0xc8, "vmcb nrip");
+_Static_assert(__builtin_offsetof(struct vmcb, s.cpl) == 0x4cb, "vmcb cpl");
+_Static_assert(__builtin_offsetof(struct vmcb, s.efer) == 0x4d0, "vmcb efer");
+_Static_assert(__builtin_offsetof(struct vmcb, s.cr4) == 0x548, "vmcb cr4");
+_Static_assert(__builtin_offsetof(struct vmcb, s.rip) == 0x578, "vmcb rip");
+_Static_assert(__builtin_offsetof(struct vmcb, s.rsp) == 0x5d8, "vmcb rsp");
+_Static_assert(__builtin_offsetof(struct vmcb, s.rax) == 0x5f8, "vmcb rax");
+_Static_assert(__builtin_offsetof(struct vmcb, s.cr2) == 0x640, "vmcb cr2");
+_Static_assert(__builtin_offsetof(struct vmcb, s.g_pat) == 0x668, "vmcb gpat");
+
+#define EVENT_VALID (1ULL << 31)
+#define EVENT_HAS_ERROR (1ULL << 11)
+
+struct svm_vcpu {
+	struct vmcb *vmcb;         /* identity-mapped: pointer == physical */
+	u64 slice;                 /* preemption slice in TSC ticks, 0 = none */
+};
+
+struct svm_caps {
+	u32 revision, asids;
+	bool npt, nrips, decode_assists;
+};
+
+extern struct svm_caps svm_caps;
+
+int svm_probe(void);
+int svm_cpu_on(void);
+/* Physical address of the host state VMLOAD restores after each exit. */
+extern u64 svm_host_vmcb_pa;
+
+/* Fills a fresh VMCB for a vCPU starting in state s with address space asid. */
+void svm_setup_vmcb(struct vmcb *vmcb, const struct vcpu_state *s, u32 asid);
+
+/* Segment attributes: VMX access-rights form (struct seg) <-> VMCB form. */
+u16 svm_attrib(u32 vmx_ar);
+u32 svm_ar(u16 attrib);
+
+/* Names the first consistency check a VMCB that VMRUN refused breaks. */
+const char *svm_explain_invalid(const struct vmcb *v);
+
+/* core/svm/svm_entry.asm: loads the guest GPRs (RAX travels in the VMCB),
+ * runs VMLOAD/VMRUN/VMSAVE on vmcb_pa, then VMLOAD host_pa. Runs with GIF
+ * clear and host interrupts enabled only for the guest's run. */
+void svm_enter(struct gprs *g, u64 vmcb_pa, u64 host_pa);
+
+#endif

@@ -1,0 +1,77 @@
+/* AMD-V bring-up: read and report SVM features, check what the backend
+ * needs, and turn SVM on (EFER.SVME, host save area, host VMCB). */
+#include "core/svm/svm.h"
+#include "core/console.h"
+#include "core/cpu.h"
+#include "core/cpu_info.h"
+#include "core/lapic.h"
+#include "core/string.h"
+#include "mm/mm.h"
+
+struct svm_caps svm_caps;
+u64 svm_host_vmcb_pa;
+
+static const char *yn(bool b)
+{
+	return b ? "yes" : "no";
+}
+
+int svm_probe(void)
+{
+	const struct cpu_info *ci = &boot_cpu_info;
+	struct svm_caps *c = &svm_caps;
+
+	if (!ci->svm) {
+		log_err("svm: this CPU has no SVM\n");
+		return -1;
+	}
+	*c = (struct svm_caps){
+		.revision = ci->svm_rev, .asids = ci->asids, .npt = ci->npt,
+		.nrips = ci->nrips, .decode_assists = ci->decode_assists,
+	};
+	log_info("svm: revision %u, %u ASIDs, NPT %s, NRIPS %s, decode assists %s\n",
+		 c->revision, c->asids, yn(c->npt), yn(c->nrips), yn(c->decode_assists));
+	if (!c->nrips)
+		log_info("svm: no next-RIP save: instruction lengths are decoded by the hypervisor\n");
+	if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) {
+		log_err("svm: SVM is disabled by the firmware (VM_CR.SVMDIS)\n");
+		return -1;
+	}
+	if (!c->npt) {
+		log_err("svm: required feature missing: nested paging (NPT)\n");
+		return -1;
+	}
+	if (c->asids < 2) {
+		log_err("svm: required feature missing: an ASID for guests (%u ASIDs)\n", c->asids);
+		return -1;
+	}
+	return 0;
+}
+
+static u64 zeroed_page(void)
+{
+	u64 pa = frames_alloc(1, PAGE_SIZE);
+
+	if (pa)
+		memset((void *)(uintptr_t)pa, 0, PAGE_SIZE);
+	return pa;
+}
+
+/* EFER.SVME, the host save area VMRUN uses, and a VMCB holding the host's
+ * own FS, GS, TR, LDTR and syscall MSRs, which VMLOAD restores after each
+ * exit (VMRUN and #VMEXIT do not switch them). */
+int svm_cpu_on(void)
+{
+	u64 hsave = zeroed_page();
+
+	svm_host_vmcb_pa = zeroed_page();
+	if (!hsave || !svm_host_vmcb_pa)
+		return -1;
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	wrmsr(MSR_VM_HSAVE_PA, hsave);
+	__asm__ volatile("vmsave %%rax" : : "a"(svm_host_vmcb_pa) : "memory");
+	if (lapic_timer_init())
+		return -1;
+	log_info("svm: SVM on (host save area %lx)\n", hsave);
+	return 0;
+}

@@ -1,0 +1,268 @@
+/* The AMD-V backend's ops: vCPU creation, the VMRUN loop, register access
+ * and event injection. Exits that concern only AMD-V (VMCALL's #UD, host
+ * interrupts) are handled here; all others are translated to enum
+ * exit_reason for the shared exit table, with the instruction length the
+ * CPU does not give without NRIPS decoded from guest memory. */
+#include "core/svm/svm.h"
+#include "core/console.h"
+#include "core/cpu_info.h"
+#include "core/fmt.h"
+#include "core/lapic.h"
+#include "core/string.h"
+#include "core/vcpu_util.h"
+#include "mm/mm.h"
+
+/* Exit code -> shared reason; 0 (EXIT_UNKNOWN) for the rest. */
+static const u8 reasons[SVM_EXIT_CODE_MAX] = {
+	[SVM_EXIT_INTR] = EXIT_EXT_INTR,
+	[SVM_EXIT_CPUID] = EXIT_CPUID,
+	[SVM_EXIT_HLT] = EXIT_HLT,
+	[SVM_EXIT_INVLPGA] = EXIT_VIRT_INSN,
+	[SVM_EXIT_IOIO] = EXIT_IO,
+	[SVM_EXIT_MSR] = EXIT_MSR_READ,          /* EXITINFO1 = 1: write */
+	[SVM_EXIT_SHUTDOWN] = EXIT_TRIPLE_FAULT,
+	[SVM_EXIT_VMRUN] = EXIT_VIRT_INSN,
+	[SVM_EXIT_VMLOAD ... SVM_EXIT_SKINIT] = EXIT_VIRT_INSN,   /* VMLOAD, VMSAVE, STGI, CLGI */
+	[SVM_EXIT_VMMCALL] = EXIT_HYPERCALL,
+};
+
+/* Exits whose instruction the handler skips: the instruction it must be. */
+static const u8 skipped_insn[SVM_EXIT_CODE_MAX] = {
+	[SVM_EXIT_CPUID] = INSN_CPUID,
+	[SVM_EXIT_MSR] = INSN_RDMSR,             /* INSN_WRMSR for writes */
+	[SVM_EXIT_VMMCALL] = INSN_VMMCALL,
+};
+
+static u32 next_asid = 1;
+
+static struct vmcb *vmcb_of(struct vcpu *v)
+{
+	return ((struct svm_vcpu *)v->arch)->vmcb;
+}
+
+static int svm_vcpu_init(struct vcpu *v, const struct vcpu_state *s)
+{
+	struct svm_vcpu *x = kzalloc(sizeof(*x));
+	u64 pa = frames_alloc(1, PAGE_SIZE);
+
+	if (!x || !pa)
+		return -1;
+	if (next_asid >= svm_caps.asids) {
+		kprintf("svm: out of ASIDs (%u)\n", svm_caps.asids);
+		return -1;
+	}
+	x->vmcb = (struct vmcb *)(uintptr_t)pa;
+	v->arch = x;
+	svm_setup_vmcb(x->vmcb, s, next_asid++);
+	return 0;
+}
+
+/* ---- registers ---- */
+
+#define VMCB_FIELD(f) (u16)__builtin_offsetof(struct vmcb, f)
+
+/* Registers held as one u64 in the VMCB; the rest are converted below. */
+static const u16 vreg_offsets[VREG_COUNT] = {
+	[VREG_RIP] = VMCB_FIELD(s.rip), [VREG_RSP] = VMCB_FIELD(s.rsp),
+	[VREG_RFLAGS] = VMCB_FIELD(s.rflags), [VREG_CR0] = VMCB_FIELD(s.cr0),
+	[VREG_CR3] = VMCB_FIELD(s.cr3), [VREG_CR4] = VMCB_FIELD(s.cr4),
+	[VREG_CS_BASE] = VMCB_FIELD(s.cs.base), [VREG_FS_BASE] = VMCB_FIELD(s.fs.base),
+	[VREG_GS_BASE] = VMCB_FIELD(s.gs.base),
+};
+
+static u64 *vreg_slot(struct vmcb *vm, enum vreg r)
+{
+	return (u64 *)((u8 *)vm + vreg_offsets[r]);
+}
+
+/* EFER.SVME is the hypervisor's: the guest never sees it set. */
+static u64 svm_get(struct vcpu *v, enum vreg r)
+{
+	struct vmcb *vm = vmcb_of(v);
+
+	if (r == VREG_EFER)
+		return vm->s.efer & ~EFER_SVME;
+	if (r == VREG_CS_AR)
+		return svm_ar(vm->s.cs.attrib);
+	if (r == VREG_CPL)
+		return vm->s.cpl;
+	return *vreg_slot(vm, r);
+}
+
+static void svm_set(struct vcpu *v, enum vreg r, u64 val)
+{
+	struct vmcb *vm = vmcb_of(v);
+
+	if (r == VREG_EFER)
+		vm->s.efer = val | EFER_SVME;
+	else if (r == VREG_CS_AR)
+		vm->s.cs.attrib = svm_attrib((u32)val);
+	else if (r != VREG_CPL)
+		*vreg_slot(vm, r) = val;
+	if (r == VREG_EFER || r == VREG_CR0 || r == VREG_CR3 || r == VREG_CR4)
+		vm->c.tlb_control = 1;             /* the guest's translations changed */
+}
+
+static void svm_inject(struct vcpu *v, u8 vector, enum event_type type, bool has_error, u32 error)
+{
+	vmcb_of(v)->c.event_inj = vector | (u64)type << 8 | (has_error ? EVENT_HAS_ERROR : 0) |
+				  EVENT_VALID | (u64)error << 32;
+}
+
+static void svm_set_slat_root(struct vcpu *v, u64 root)
+{
+	vmcb_of(v)->c.n_cr3 = root;
+}
+
+static void svm_arm_timer(struct vcpu *v, u64 ticks)
+{
+	((struct svm_vcpu *)v->arch)->slice = ticks;
+}
+
+static u8 svm_slat_max_leaf(void)
+{
+	return boot_cpu_info.page1g ? 3 : 2;
+}
+
+/* ---- exits ---- */
+
+static bool code64(const struct vmcb *vm)
+{
+	return vm->s.cs.attrib >> 9 & 1;
+}
+
+/* Length of the instruction at RIP, which must be `op`: the CPU's next RIP
+ * with NRIPS, else decoded from guest memory. 0 when the bytes there are
+ * not that instruction (the guest changed them, or unmapped them). */
+static u64 insn_len(struct vcpu *v, enum insn_op op)
+{
+	struct vmcb *vm = vmcb_of(v);
+	u8 buf[INSN_MAX];
+	struct insn in;
+	int n;
+
+	if (svm_caps.nrips && op != INSN_VMCALL)
+		return (vm->c.next_rip - vm->s.rip) & 0xffffffffffffULL;
+	n = vcpu_fetch_insn(v, buf);
+	if (n <= 0 || insn_decode(buf, (u32)n, code64(vm), &in) || in.op != op)
+		return 0;
+	return in.len;
+}
+
+/* A host interrupt is pending (GIF and IF are off): take it now. */
+static u32 take_interrupt(void)
+{
+	__asm__ volatile("sti; nop; cli" : : : "memory");
+	return lapic_timer_take_fired() ? EXIT_TIMER : EXIT_EXT_INTR;
+}
+
+static void describe_io(struct exit_info *ei, const struct vmcb *vm)
+{
+	u64 q = vm->c.exit_info1;
+
+	ei->io.in = q & 1;
+	ei->io.string = q >> 2 & 1;
+	ei->io.rep = q >> 3 & 1;
+	ei->io.size = q >> 4 & 1 ? 1 : q >> 5 & 1 ? 2 : 4;
+	ei->io.port = (u16)(q >> 16);
+	ei->insn_len = vm->c.exit_info2 - vm->s.rip;   /* EXITINFO2: the next RIP */
+}
+
+static void describe_npf(struct exit_info *ei, const struct vmcb *vm)
+{
+	u64 err = vm->c.exit_info1;
+
+	ei->reason = EXIT_SLAT_FAULT;
+	ei->slat.gpa = vm->c.exit_info2;
+	ei->slat.write = err >> 1 & 1;
+	ei->slat.exec = err >> 4 & 1;
+	ei->slat.read = !ei->slat.write && !ei->slat.exec;
+}
+
+static void entry_failed(struct exit_info *ei, const struct vmcb *vm)
+{
+	static char msg[160];
+
+	snformat(msg, sizeof(msg), "VMRUN refused the guest state (VMEXIT_INVALID); %s",
+		 svm_explain_invalid(vm));
+	ei->reason = EXIT_ENTRY_FAILED;
+	ei->entry.what = msg;
+}
+
+/* #UD in the guest: VMCALL (Intel's hypercall instruction) is a hypercall
+ * here too, so one guest binary runs on both vendors. Anything else goes
+ * back to the guest. Returns true when the exit is finished. */
+static bool undefined_opcode(struct vcpu *v, struct exit_info *ei)
+{
+	u64 len = insn_len(v, INSN_VMCALL);
+
+	if (!len) {
+		svm_inject(v, EXC_UD, EVENT_EXCEPTION, false, 0);
+		return true;
+	}
+	ei->reason = EXIT_HYPERCALL;
+	ei->insn_len = len;
+	return false;
+}
+
+/* Fills *ei from the VMCB; true when the exit was handled here. */
+static bool translate(struct vcpu *v, struct exit_info *ei)
+{
+	struct vmcb *vm = vmcb_of(v);
+	u64 code = vm->c.exit_code;
+
+	*ei = (struct exit_info){ .raw = (u32)code, .qual = vm->c.exit_info1 };
+	if ((u32)code == (u32)SVM_EXIT_INVALID)   /* -1, stored as 32 or 64 bits */
+		entry_failed(ei, vm);
+	else if (code == SVM_EXIT_NPF)
+		describe_npf(ei, vm);
+	else if (code == SVM_EXIT_EXC_BASE + EXC_UD)
+		return undefined_opcode(v, ei);
+	else if (code < SVM_EXIT_CODE_MAX)
+		ei->reason = reasons[code];
+	if (ei->reason == EXIT_EXT_INTR)
+		ei->reason = take_interrupt();
+	else if (ei->reason == EXIT_IO)
+		describe_io(ei, vm);
+	else if (ei->reason == EXIT_MSR_READ && vm->c.exit_info1)
+		ei->reason = EXIT_MSR_WRITE;
+	if (code < SVM_EXIT_CODE_MAX && skipped_insn[code]) {
+		/* INSN_RDMSR + 1 is INSN_WRMSR */
+		ei->insn_len = insn_len(v, skipped_insn[code] + (code == SVM_EXIT_MSR && vm->c.exit_info1));
+		if (!ei->insn_len)
+			ei->reason = EXIT_UNKNOWN;
+	}
+	return false;
+}
+
+static void svm_run(struct vcpu *v, struct exit_info *ei)
+{
+	struct svm_vcpu *x = v->arch;
+	struct vmcb *vm = x->vmcb;
+
+	do {
+		vm->s.rax = v->gprs.rax;
+		if (x->slice)
+			lapic_timer_start(x->slice);
+		svm_enter(&v->gprs, (u64)(uintptr_t)vm, svm_host_vmcb_pa);
+		v->gprs.rax = vm->s.rax;
+		vm->c.tlb_control = 0;
+		/* an event whose delivery the exit interrupted is delivered again */
+		vm->c.event_inj = vm->c.exit_int_info & EVENT_VALID ? vm->c.exit_int_info : 0;
+	} while (translate(v, ei));
+}
+
+const struct backend_ops svm_backend = {
+	.name = "AMD-V",
+	.probe = svm_probe,
+	.cpu_init = svm_cpu_on,
+	.vcpu_init = svm_vcpu_init,
+	.run = svm_run,
+	.get = svm_get,
+	.set = svm_set,
+	.inject = svm_inject,
+	.set_slat_root = svm_set_slat_root,
+	.slat_format = &pt_npt,
+	.slat_max_leaf = svm_slat_max_leaf,
+	.arm_timer = svm_arm_timer,
+};

@@ -1,0 +1,117 @@
+/* core/insn.c: instruction lengths for skipped exits without NRIPS. */
+#include "core/insn.h"
+#include "tests/unit/test.h"
+
+static int dec(const u8 *b, u32 n, bool code64, struct insn *i)
+{
+	return insn_decode(b, n, code64, i);
+}
+
+TEST(insn_plain)
+{
+	static const struct {
+		u8 bytes[4];
+		u32 n;
+		enum insn_op op;
+		u8 len;
+	} cases[] = {
+		{ { 0xf4 }, 1, INSN_HLT, 1 },
+		{ { 0x0f, 0xa2 }, 2, INSN_CPUID, 2 },
+		{ { 0x0f, 0x32 }, 2, INSN_RDMSR, 2 },
+		{ { 0x0f, 0x30 }, 2, INSN_WRMSR, 2 },
+		{ { 0x0f, 0x01, 0xc1 }, 3, INSN_VMCALL, 3 },
+		{ { 0x0f, 0x01, 0xd9 }, 3, INSN_VMMCALL, 3 },
+		{ { 0xe6, 0xf8 }, 2, INSN_IO, 2 },    /* out 0xf8, al */
+		{ { 0xe5, 0x60 }, 2, INSN_IO, 2 },    /* in eax, 0x60 */
+		{ { 0xee }, 1, INSN_IO, 1 },          /* out dx, al */
+		{ { 0x6e }, 1, INSN_IO, 1 },          /* outsb */
+	};
+	struct insn i;
+
+	for (size_t k = 0; k < ARRAY_SIZE(cases); k++) {
+		CHECK_EQ(dec(cases[k].bytes, cases[k].n, true, &i), 0);
+		CHECK_EQ(i.op, cases[k].op);
+		CHECK_EQ(i.len, cases[k].len);
+		CHECK_EQ(i.prefixes, 0);
+	}
+}
+
+TEST(insn_trailing_bytes_ignored)
+{
+	const u8 b[] = { 0x0f, 0xa2, 0x90, 0x90, 0x90 };
+	struct insn i;
+
+	CHECK_EQ(dec(b, sizeof(b), false, &i), 0);
+	CHECK_EQ(i.len, 2);
+}
+
+TEST(insn_prefixes)
+{
+	const u8 opsize_out[] = { 0x66, 0xef };                 /* out dx, ax */
+	const u8 rep_outs[] = { 0xf3, 0x2e, 0x6e };             /* rep outsb cs: */
+	const u8 rex_cpuid[] = { 0x48, 0x0f, 0xa2 };            /* REX.W cpuid */
+	const u8 many[] = { 0x66, 0x67, 0x2e, 0x3e, 0x26, 0x64, 0x48, 0x0f, 0x01, 0xd9 };
+	struct insn i;
+
+	CHECK_EQ(dec(opsize_out, sizeof(opsize_out), false, &i), 0);
+	CHECK_EQ(i.len, 2);
+	CHECK_EQ(i.prefixes, 1);
+	CHECK_EQ(dec(rep_outs, sizeof(rep_outs), false, &i), 0);
+	CHECK_EQ(i.len, 3);
+	CHECK_EQ(dec(rex_cpuid, sizeof(rex_cpuid), true, &i), 0);
+	CHECK_EQ(i.len, 3);
+	CHECK_EQ(i.op, INSN_CPUID);
+	CHECK_EQ(dec(many, sizeof(many), true, &i), 0);
+	CHECK_EQ(i.op, INSN_VMMCALL);
+	CHECK_EQ(i.len, 10);
+	CHECK_EQ(i.prefixes, 7);
+}
+
+TEST(insn_rex_only_in_64bit)
+{
+	const u8 inc_cpuid[] = { 0x48, 0x0f, 0xa2 };   /* dec eax; cpuid in 32-bit code */
+	struct insn i;
+
+	CHECK_EQ(dec(inc_cpuid, sizeof(inc_cpuid), false, &i), -1);
+}
+
+TEST(insn_rex_must_be_last)
+{
+	const u8 rex_then_66[] = { 0x48, 0x66, 0x0f, 0xa2 };
+	struct insn i;
+
+	CHECK_EQ(dec(rex_then_66, sizeof(rex_then_66), true, &i), -1);
+}
+
+TEST(insn_unknown_and_truncated)
+{
+	const u8 nop[] = { 0x90 };
+	const u8 half_cpuid[] = { 0x0f };
+	const u8 half_vmmcall[] = { 0x0f, 0x01 };
+	const u8 other_0f01[] = { 0x0f, 0x01, 0xd0 };   /* xgetbv */
+	const u8 in_imm_cut[] = { 0xe4 };
+	struct insn i;
+
+	CHECK_EQ(dec(nop, 1, true, &i), -1);
+	CHECK_EQ(dec(half_cpuid, 1, true, &i), -1);
+	CHECK_EQ(dec(half_vmmcall, 2, true, &i), -1);
+	CHECK_EQ(dec(other_0f01, 3, true, &i), -1);
+	CHECK_EQ(dec(in_imm_cut, 1, true, &i), -1);
+	CHECK_EQ(dec(nop, 0, true, &i), -1);
+}
+
+TEST(insn_fifteen_byte_limit)
+{
+	u8 b[16];
+	struct insn i;
+
+	memset(b, 0x66, sizeof(b));
+	b[13] = 0x0f;
+	b[14] = 0xa2;                        /* 13 prefixes + 2 = 15: fine */
+	CHECK_EQ(dec(b, 15, true, &i), 0);
+	CHECK_EQ(i.len, 15);
+	memset(b, 0x66, sizeof(b));
+	b[14] = 0x0f;
+	b[15] = 0xa2;                        /* 16 bytes: #GP on hardware */
+	CHECK_EQ(dec(b, 16, true, &i), -1);
+}
