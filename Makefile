@@ -3,6 +3,7 @@
 #   make          build/hv.efi (UEFI) and build/hv.elf (Multiboot2), same core
 #   make run      boot the default scenario in QEMU + OVMF
 #   make test     every test suite (unit, svm, vmx); ends "N passed, N failed"
+#   make bench    costs in emulated instructions, checked against bounds
 #
 # Both images link the very same core objects (build/k/core, build/k/mm);
 # only the boot door (boot/efi or boot/multiboot2) and the linker script
@@ -33,7 +34,7 @@ GNUEFI := /usr/lib
 EFI_SECTIONS := -j .text -j .rodata -j .data -j .dynamic -j .dynsym \
 	-j .rel -j .rela -j .reloc
 
-.PHONY: all run test test-unit test-svm test-vmx deps clean
+.PHONY: all run test test-unit test-svm test-vmx bench deps clean
 all: $(B)/hv.efi $(B)/hv.elf guests
 
 $(B)/k/boot/efi/%.o: boot/efi/%.c
@@ -124,6 +125,9 @@ test-svm: deps all
 
 test-vmx: deps all
 	@tests/vmx.sh
+
+bench: deps all
+	@tests/bench.sh
 
 clean:
 	rm -rf $(B)

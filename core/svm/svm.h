@@ -102,6 +102,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, s.rax) == 0x5f8, "vmcb rax");
 _Static_assert(__builtin_offsetof(struct vmcb, s.cr2) == 0x640, "vmcb cr2");
 _Static_assert(__builtin_offsetof(struct vmcb, s.g_pat) == 0x668, "vmcb gpat");
 
+#define TLB_FLUSH_ALL 1   /* TLB_CONTROL: flush every ASID (no flush-by-ASID under QEMU) */
 #define EVENT_VALID (1ULL << 31)
 #define EVENT_HAS_ERROR (1ULL << 11)
 

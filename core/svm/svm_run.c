@@ -33,7 +33,11 @@ static const u8 skipped_insn[SVM_EXIT_CODE_MAX] = {
 	[SVM_EXIT_VMMCALL] = INSN_VMMCALL,
 };
 
-static u32 next_asid = 1;
+/* Guests get ASIDs 1..ASID_SLOTS round robin; two vCPUs sharing one stay
+ * correct because the TLB is flushed whenever an ASID changes hands. */
+#define ASID_SLOTS 64
+static const struct vcpu *asid_owner[ASID_SLOTS + 1];
+static u32 vcpus_made;
 
 static struct vmcb *vmcb_of(struct vcpu *v)
 {
@@ -47,13 +51,9 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_state *s)
 
 	if (!x || !pa)
 		return -1;
-	if (next_asid >= svm_caps.asids) {
-		kprintf("svm: out of ASIDs (%u)\n", svm_caps.asids);
-		return -1;
-	}
 	x->vmcb = (struct vmcb *)(uintptr_t)pa;
 	v->arch = x;
-	svm_setup_vmcb(x->vmcb, s, next_asid++);
+	svm_setup_vmcb(x->vmcb, s, 1 + vcpus_made++ % MIN(svm_caps.asids - 1, ASID_SLOTS));
 	return 0;
 }
 
@@ -100,7 +100,7 @@ static void svm_set(struct vcpu *v, enum vreg r, u64 val)
 	else if (r != VREG_CPL)
 		*vreg_slot(vm, r) = val;
 	if (r == VREG_EFER || r == VREG_CR0 || r == VREG_CR3 || r == VREG_CR4)
-		vm->c.tlb_control = 1;             /* the guest's translations changed */
+		vm->c.tlb_control = TLB_FLUSH_ALL; /* the guest's translations changed */
 }
 
 static void svm_inject(struct vcpu *v, u8 vector, enum event_type type, bool has_error, u32 error)
@@ -242,6 +242,10 @@ static void svm_run(struct vcpu *v, struct exit_info *ei)
 
 	do {
 		vm->s.rax = v->gprs.rax;
+		if (asid_owner[vm->c.asid] != v) {
+			asid_owner[vm->c.asid] = v;
+			vm->c.tlb_control = TLB_FLUSH_ALL;
+		}
 		if (x->slice)
 			lapic_timer_start(x->slice);
 		svm_enter(&v->gprs, (u64)(uintptr_t)vm, svm_host_vmcb_pa);

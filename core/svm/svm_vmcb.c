@@ -7,7 +7,6 @@
 
 #define PAT_DEFAULT 0x0007040600070406ULL
 #define V_INTR_MASKING (1ULL << 24)
-#define TLB_FLUSH_ALL 1
 
 /* One set of all-ones maps: every port and every MSR access exits. */
 static u64 iopm_pa, msrpm_pa;
