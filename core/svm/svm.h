@@ -13,7 +13,7 @@
 
 /* Intercept words of the control area. */
 enum {
-	ICPT1_INTR = 1u << 0, ICPT1_CPUID = 1u << 18, ICPT1_HLT = 1u << 24,
+	ICPT1_INTR = 1u << 0, ICPT1_CPUID = 1u << 18, ICPT1_INVD = 1u << 22, ICPT1_HLT = 1u << 24,
 	ICPT1_INVLPGA = 1u << 26, ICPT1_IOIO = 1u << 27, ICPT1_MSR = 1u << 28,
 	ICPT1_SHUTDOWN = 1u << 31,
 	ICPT2_VMRUN = 1u << 0, ICPT2_VMMCALL = 1u << 1, ICPT2_VMLOAD = 1u << 2,
