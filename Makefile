@@ -47,7 +47,7 @@ $(B)/k/%.o: %.c
 
 $(B)/k/%.asm.o: %.asm
 	@mkdir -p $(@D)
-	$(NASM) $(NASMFLAGS) $< -o $@
+	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
 
 # hv-efi.so keeps the symbols (link base 0) for gdb and addr2line.
 $(B)/hv-efi.so: $(EFI_OBJS) $(CORE_OBJS) boot/efi/hv-efi.lds
@@ -85,7 +85,7 @@ $(B)/g/%.o: guests/%.c
 
 $(B)/g/%.asm.o: guests/%.asm
 	@mkdir -p $(@D)
-	$(NASM) $(NASMFLAGS) $< -o $@
+	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
 
 $(B)/guests/%.elf: $(B)/g/%.o $(GUEST_RT) guests/rt/guest.lds
 	@mkdir -p $(@D)

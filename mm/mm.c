@@ -24,6 +24,15 @@ u64 frames_alloc(u64 count, u64 align)
 	return frame_alloc(&frames, count, align);
 }
 
+u64 frames_alloc_filled(u64 count, u8 byte)
+{
+	u64 pa = frames_alloc(count, PAGE_SIZE);
+
+	if (pa)
+		memset((void *)(uintptr_t)pa, byte, count * PAGE_SIZE);
+	return pa;
+}
+
 void frames_free(u64 pa, u64 count)
 {
 	if (frame_free(&frames, pa, count))
@@ -38,10 +47,8 @@ u64 frames_free_count(void)
 void *mm_table_alloc(void *ctx, u64 *pa)
 {
 	(void)ctx;
-	*pa = frames_alloc(1, PAGE_SIZE);
-	if (!*pa)
-		return NULL;
-	return memset((void *)(uintptr_t)*pa, 0, PAGE_SIZE);
+	*pa = frames_alloc_filled(1, 0);
+	return *pa ? (void *)(uintptr_t)*pa : NULL;
 }
 
 /* The normalized map with the image and the boot door's data laid over. */

@@ -17,6 +17,9 @@ void mm_init(const struct boot_info *bi);
 
 /* count contiguous frames aligned to align bytes; 0 when none are free. */
 u64 frames_alloc(u64 count, u64 align);
+/* count page-aligned contiguous frames, every byte set to byte; 0 when
+ * none are free. */
+u64 frames_alloc_filled(u64 count, u8 byte);
 /* Panics on a bad or double free: that is a hypervisor bug. */
 void frames_free(u64 pa, u64 count);
 u64 frames_free_count(void);

@@ -5,7 +5,6 @@
 #include "core/cpu.h"
 #include "core/cpu_info.h"
 #include "core/lapic.h"
-#include "core/string.h"
 #include "mm/mm.h"
 
 struct svm_caps svm_caps;
@@ -48,23 +47,14 @@ int svm_probe(void)
 	return 0;
 }
 
-static u64 zeroed_page(void)
-{
-	u64 pa = frames_alloc(1, PAGE_SIZE);
-
-	if (pa)
-		memset((void *)(uintptr_t)pa, 0, PAGE_SIZE);
-	return pa;
-}
-
 /* EFER.SVME, the host save area VMRUN uses, and a VMCB holding the host's
  * own FS, GS, TR, LDTR and syscall MSRs, which VMLOAD restores after each
  * exit (VMRUN and #VMEXIT do not switch them). */
 int svm_cpu_on(void)
 {
-	u64 hsave = zeroed_page();
+	u64 hsave = frames_alloc_filled(1, 0);
 
-	svm_host_vmcb_pa = zeroed_page();
+	svm_host_vmcb_pa = frames_alloc_filled(1, 0);
 	if (!hsave || !svm_host_vmcb_pa)
 		return -1;
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);

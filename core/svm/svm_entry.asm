@@ -16,16 +16,13 @@
 bits 64
 default rel
 
+%include "core/gprs.inc"
+
 global svm_enter:function hidden
 
 section .text
 svm_enter:
-	push rbp
-	push rbx
-	push r12
-	push r13
-	push r14
-	push r15
+	HOST_SAVE
 	push rdi                ; [rsp + 16] after the next two: the gprs pointer
 	push rdx                ; [rsp + 8]: host VMCB
 	push rsi                ; [rsp]: guest VMCB
@@ -33,36 +30,12 @@ svm_enter:
 	clgi
 	sti
 	vmload                  ; [rax]
-	mov rbx, [rdi + 8]
-	mov rcx, [rdi + 16]
-	mov rdx, [rdi + 24]
-	mov rsi, [rdi + 32]
-	mov rbp, [rdi + 48]
-	mov r8, [rdi + 56]
-	mov r9, [rdi + 64]
-	mov r10, [rdi + 72]
-	mov r11, [rdi + 80]
-	mov r12, [rdi + 88]
-	mov r13, [rdi + 96]
-	mov r14, [rdi + 104]
-	mov r15, [rdi + 112]
+	GPRS_LOAD_BUT_RAX_RDI
 	mov rdi, [rdi + 40]
 	vmrun                   ; [rax]; #VMEXIT restores RAX, RSP, RIP and RFLAGS
 	push rdi
 	mov rdi, [rsp + 24]
-	mov [rdi + 8], rbx
-	mov [rdi + 16], rcx
-	mov [rdi + 24], rdx
-	mov [rdi + 32], rsi
-	mov [rdi + 48], rbp
-	mov [rdi + 56], r8
-	mov [rdi + 64], r9
-	mov [rdi + 72], r10
-	mov [rdi + 80], r11
-	mov [rdi + 88], r12
-	mov [rdi + 96], r13
-	mov [rdi + 104], r14
-	mov [rdi + 112], r15
+	GPRS_STORE_BUT_RAX_RDI
 	pop rax
 	mov [rdi + 40], rax
 	pop rax
@@ -72,12 +45,7 @@ svm_enter:
 	cli
 	stgi
 	add rsp, 8
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop rbx
-	pop rbp
+	HOST_RESTORE
 	ret
 
 section .note.GNU-stack noalloc noexec nowrite progbits

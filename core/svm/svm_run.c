@@ -47,7 +47,7 @@ static struct vmcb *vmcb_of(struct vcpu *v)
 static int svm_vcpu_init(struct vcpu *v, const struct vcpu_state *s)
 {
 	struct svm_vcpu *x = kzalloc(sizeof(*x));
-	u64 pa = frames_alloc(1, PAGE_SIZE);
+	u64 pa = frames_alloc_filled(1, 0);
 
 	if (!x || !pa)
 		return -1;

@@ -13,11 +13,10 @@ static u64 iopm_pa, msrpm_pa;
 
 static u64 ones_pages(u64 n)
 {
-	u64 pa = frames_alloc(n, PAGE_SIZE);
+	u64 pa = frames_alloc_filled(n, 0xff);
 
 	if (!pa)
 		panic("svm: out of memory for the I/O and MSR permission maps");
-	memset((void *)(uintptr_t)pa, 0xff, n * PAGE_SIZE);
 	return pa;
 }
 

@@ -111,7 +111,7 @@ int vmx_probe(void)
 int vmx_cpu_on(void)
 {
 	u64 fc = rdmsr(MSR_FEATURE_CONTROL);
-	u64 pa = frames_alloc(1, PAGE_SIZE);
+	u64 pa = frames_alloc_filled(1, 0);
 
 	if (!(fc & FC_LOCK))
 		wrmsr(MSR_FEATURE_CONTROL, fc | FC_LOCK | FC_VMX_OUTSIDE_SMX);
@@ -121,7 +121,6 @@ int vmx_cpu_on(void)
 	}
 	if (!pa)
 		return -1;
-	memset((void *)(uintptr_t)pa, 0, PAGE_SIZE);
 	*(u32 *)(uintptr_t)pa = vmx_caps.revision;
 	write_cr0((read_cr0() | vmx_caps.cr0_fixed0) & vmx_caps.cr0_fixed1);
 	write_cr4((read_cr4() | vmx_caps.cr4_fixed0 | CR4_VMXE) & vmx_caps.cr4_fixed1);

@@ -61,11 +61,10 @@ static void invalidate_all(void)
 static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_state *s)
 {
 	struct vmx_vcpu *x = kzalloc(sizeof(*x));
-	u64 pa = frames_alloc(1, PAGE_SIZE);
+	u64 pa = frames_alloc_filled(1, 0);
 
 	if (!x || !pa)
 		return -1;
-	memset((void *)(uintptr_t)pa, 0, PAGE_SIZE);
 	*(u32 *)(uintptr_t)pa = vmx_caps.revision;
 	x->vmcs_pa = pa;
 	x->vpid = next_vpid++;

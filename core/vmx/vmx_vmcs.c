@@ -17,11 +17,10 @@ static u64 io_bitmaps_pa, msr_bitmap_pa;
 
 static u64 ones_pages(u64 n)
 {
-	u64 pa = frames_alloc(n, PAGE_SIZE);
+	u64 pa = frames_alloc_filled(n, 0xff);
 
 	if (!pa)
 		panic("vmx: out of memory for the I/O and MSR bitmaps");
-	memset((void *)(uintptr_t)pa, 0xff, n * PAGE_SIZE);
 	return pa;
 }
 
