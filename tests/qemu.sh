@@ -12,7 +12,7 @@ QEMU_TIMEOUT=${QEMU_TIMEOUT:-120}
 # qemu_cmd ESP VARS CPU: the common command line (a fresh variable store
 # every run, or OVMF may stop in its shell).
 qemu_cmd() {
-	echo timeout "$QEMU_TIMEOUT" qemu-system-x86_64 -machine q35,accel=tcg -cpu "$3" \
+	echo timeout -k 5 "$QEMU_TIMEOUT" qemu-system-x86_64 -machine q35,accel=tcg -cpu "$3" \
 		-m 256M -smp 1 \
 		-drive if=pflash,format=raw,readonly=on,file=$OVMF_CODE \
 		-drive if=pflash,format=raw,file="$2" \

@@ -15,10 +15,10 @@ boot_svm() {
 	for f in $(scenario_files "$dir"); do cp "$f" "$esp/EFI/BOOT/"; done
 	rc=$("$ROOT/tests/qemu.sh" boot "$esp" "$serial" "$CPU")
 	RUN_STATUS=""
-	if [ $((rc % 2)) = 1 ]; then
-		RUN_STATUS=$((rc >> 1))
-	elif [ "$rc" = 124 ]; then
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then   # timeout's TERM, or its KILL
 		echo "(timed out)" >>"$serial"
+	elif [ $((rc % 2)) = 1 ]; then
+		RUN_STATUS=$((rc >> 1))
 	fi
 }
 

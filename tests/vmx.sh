@@ -63,9 +63,9 @@ boot_vmx() {
 	bochs_config "$base.iso" "$serial" "$base.bochs.log" >"$base.bochsrc"
 	echo c >"$base.rc"
 	rm -f "$serial"
-	TERM=dumb timeout "$BOCHS_TIMEOUT" bochs-bin -q -f "$base.bochsrc" -rc "$base.rc" \
+	TERM=dumb timeout -k 5 "$BOCHS_TIMEOUT" bochs-bin -q -f "$base.bochsrc" -rc "$base.rc" \
 		</dev/null >"$base.stdout" 2>&1
-	[ $? = 124 ] && echo "(timed out)" >>"$serial"
+	case $? in 124 | 137) echo "(timed out)" >>"$serial" ;; esac   # Bochs ignores SIGTERM: -k
 	RUN_STATUS=$(serial_status "$serial")
 }
 
