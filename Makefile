@@ -2,7 +2,8 @@
 #
 #   make          build/hv.efi (UEFI) and build/hv.elf (Multiboot2), same core
 #   make run      boot the default scenario in QEMU + OVMF
-#   make test     every test suite (unit, svm, vmx); ends "N passed, N failed"
+#   make test     every test suite (unit, svm, vmx, abi-lock); ends "N passed, N failed"
+#   make test-abi the ABI lock and the golden guests on both backends
 #   make bench    costs in emulated instructions, checked against bounds
 #
 # Both images link the very same core objects (build/k/core, build/k/mm);
@@ -24,9 +25,10 @@ KCFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-stack-protector \
 EFI_CFLAGS := -I/usr/include/efi -I/usr/include/efi/x86_64 -DGNU_EFI_USE_MS_ABI
 NASMFLAGS := -f elf64 -g -F dwarf -Werror
 
+ABI_GEN := $(B)/gen/compat_tables.c
 CORE_C := $(wildcard core/*.c core/vmx/*.c core/svm/*.c mm/*.c hypercall/*.c compat/*.c)
 CORE_ASM := $(wildcard core/*.asm core/vmx/*.asm core/svm/*.asm)
-CORE_OBJS := $(CORE_C:%.c=$(B)/k/%.o) $(CORE_ASM:%.asm=$(B)/k/%.asm.o)
+CORE_OBJS := $(CORE_C:%.c=$(B)/k/%.o) $(CORE_ASM:%.asm=$(B)/k/%.asm.o) $(B)/k/gen/compat_tables.o
 EFI_OBJS := $(B)/k/boot/efi/efi_main.o
 MB2_OBJS := $(B)/k/boot/multiboot2/mb2.o $(B)/k/boot/multiboot2/entry.asm.o
 
@@ -34,16 +36,24 @@ GNUEFI := /usr/lib
 EFI_SECTIONS := -j .text -j .rodata -j .data -j .dynamic -j .dynsym \
 	-j .rel -j .rela -j .reloc
 
-.PHONY: all run test test-unit test-svm test-vmx bench deps clean
+.PHONY: all run test test-unit test-svm test-vmx test-abi bench deps clean abi abi-lock abi-golden
 all: $(B)/hv.efi $(B)/hv.elf guests
 
 $(B)/k/boot/efi/%.o: boot/efi/%.c
 	@mkdir -p $(@D)
 	$(CC) $(KCFLAGS) $(EFI_CFLAGS) -MMD -c $< -o $@
 
-$(B)/k/%.o: %.c
+$(B)/k/%.o: %.c | $(ABI_GEN)
 	@mkdir -p $(@D)
-	$(CC) $(KCFLAGS) -MMD -c $< -o $@
+	$(CC) $(KCFLAGS) -I$(B)/gen -MMD -c $< -o $@
+
+# ---- the hypercall ABI: compat/abi/vN.abi -> headers, docs, decode tables
+$(ABI_GEN): $(wildcard compat/abi/*.abi) compat/abigen.py compat/abi/LOCK
+	python3 compat/abigen.py gen $@
+
+$(B)/k/gen/%.o: $(B)/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -I$(B)/gen -MMD -c $< -o $@
 
 $(B)/k/%.asm.o: %.asm
 	@mkdir -p $(@D)
@@ -68,8 +78,9 @@ $(B)/hv.elf: $(MB2_OBJS) $(CORE_OBJS) boot/multiboot2/hv-mb2.lds
 GUEST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-pic -fno-pie \
 	-mno-red-zone -mgeneral-regs-only -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -I.
-GUEST_RT := $(B)/g/rt/rt.o $(B)/g/rt/rt_entry.asm.o $(B)/g/fmt.o
-GUEST_ELFS := $(patsubst guests/%.c,$(B)/guests/%.elf,$(wildcard guests/*.c))
+GUEST_RT := $(B)/g/rt/rt.o $(B)/g/rt/rt_entry.asm.o $(B)/g/rt/rt_user.o $(B)/g/rt/rt_user.asm.o \
+	$(B)/g/fmt.o
+GUEST_ELFS := $(patsubst guests/%.c,$(B)/guests/%.elf,$(wildcard guests/*.c guests/conformance/*.c))
 GUEST_BINS := $(patsubst guests/%.asm,$(B)/guests/%.bin,$(wildcard guests/*.asm))
 
 .PHONY: guests
@@ -79,7 +90,7 @@ $(B)/g/fmt.o: core/fmt.c
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -MMD -c $< -o $@
 
-$(B)/g/%.o: guests/%.c
+$(B)/g/%.o: guests/%.c | $(ABI_GEN)
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -MMD -c $< -o $@
 
@@ -125,6 +136,21 @@ test-svm: deps all
 
 test-vmx: deps all
 	@tests/vmx.sh
+
+# The ABI lock, its self-test, and the golden guests on both backends.
+test-abi: deps all
+	@tests/abi.sh
+
+# Regenerates headers and reference pages after editing a draft definition.
+abi: $(ABI_GEN)
+
+# Releasing version V (docs/abi/compatibility.md): lock its definition and
+# header, then freeze its conformance guest as the golden binary.
+abi-lock: $(ABI_GEN)
+	python3 compat/abigen.py lock $(V)
+
+abi-golden: $(B)/guests/conformance/v$(V).elf
+	python3 compat/abigen.py golden $(V) $<
 
 bench: deps all
 	@tests/bench.sh

@@ -1,16 +1,27 @@
-/* Hypercall dispatch: (version, function) -> one table slot. Every slot of
- * every version is filled; anything outside answers with a defined error. */
+/* Hypercall dispatch: (version, function) -> one table slot. Anything
+ * outside the tables answers with a defined error. */
 #include "compat/compat.h"
 #include "core/vcpu_util.h"
+#include "mm/gmem.h"
 
-static const struct abi_version *const versions[] = {
-	[1] = &abi_v1,
-};
+static hc_decoder lookup(u32 version, u32 fn, long *err)
+{
+	const struct abi_version *abi;
+
+	if (version < ABI_OLDEST || version > ABI_NEWEST) {
+		*err = HC_EVERSION;
+		return NULL;
+	}
+	abi = &abi_versions[version - ABI_OLDEST];
+	*err = HC_ENOSYS;
+	return fn < abi->count ? abi->calls[fn] : NULL;
+}
 
 void compat_dispatch(struct vcpu *v, u64 insn_len)
 {
-	u32 eax = (u32)v->gprs.rax, version = eax >> 16, fn = eax & 0xffff;
-	const struct abi_version *abi;
+	u32 eax = (u32)v->gprs.rax;
+	hc_decoder call;
+	long err;
 
 	vcpu_skip(v, insn_len);
 	if (!(backend->get(v, VREG_CS_AR) >> 13 & 1)) {
@@ -24,14 +35,30 @@ void compat_dispatch(struct vcpu *v, u64 insn_len)
 		v->gprs.rax = (u64)HC_EPERM;
 		return;
 	}
-	if (version < ABI_OLDEST || version > ABI_NEWEST || version >= ARRAY_SIZE(versions) ||
-	    !(abi = versions[version])) {
-		v->gprs.rax = (u64)HC_EVERSION;
-		return;
-	}
-	if (fn >= abi->count) {
-		v->gprs.rax = (u64)HC_ENOSYS;
-		return;
-	}
-	abi->calls[fn](v);
+	call = lookup(eax >> 16, eax & 0xffff, &err);
+	if (call)
+		call(v);
+	else
+		v->gprs.rax = (u64)err;
+}
+
+void compat_put(struct vcpu *v, u64 gpa, const void *src, u64 size)
+{
+	if (gpa & 7)
+		compat_status(v, HC_EINVAL);
+	else
+		compat_status(v, copy_to_guest(v->guest, gpa, src, size) ? HC_EFAULT : 0);
+}
+
+void compat_put_sized(struct vcpu *v, const void *src, u64 size)
+{
+	u64 gpa = v->gprs.rbx, room = v->gprs.rcx;
+
+	v->gprs.rbx = size;
+	if (gpa & 7)
+		compat_status(v, HC_EINVAL);
+	else if (room < size)
+		compat_status(v, HC_ETOOSMALL);
+	else
+		compat_status(v, copy_to_guest(v->guest, gpa, src, size) ? HC_EFAULT : (long)size);
 }

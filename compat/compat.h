@@ -6,21 +6,27 @@
  * ignored, so 16- and 32-bit guests can call), arguments in RBX, RCX, RDX,
  * RSI; the status (>= 0 success, < 0 error) comes back in RAX, extra
  * results in RBX, RCX, RDX. Other registers are preserved. Only CPL 0 may
- * call. */
+ * call.
+ *
+ * Each version is defined once, in compat/abi/vN.abi. compat/abigen.py
+ * turns the definitions into the public headers (compat/abi/hv_vN.h) and
+ * into the table of versions below; compat/vN.c holds version N's decoders,
+ * which check every guest-supplied value and call hypercall/. */
 #ifndef COMPAT_COMPAT_H
 #define COMPAT_COMPAT_H
 
 #include "core/backend.h"
+#include "abi_gen.h"   /* generated: ABI_OLDEST, ABI_NEWEST, the decoders */
 
-#define ABI_OLDEST 1
-#define ABI_NEWEST 1
-
-/* Errors every version shares. */
+/* Error values shared by every version that defines the error: the
+ * helpers below return these, and each compat/vN.c asserts that its frozen
+ * header agrees. */
 #define HC_ENOSYS (-1)     /* no such function in this version */
-#define HC_EINVAL (-2)     /* a bad argument */
-#define HC_EFAULT (-3)     /* a buffer outside the caller's memory */
+#define HC_EINVAL (-2)     /* an argument out of range or misaligned */
+#define HC_EFAULT (-3)     /* a buffer not wholly in the caller's memory */
 #define HC_EPERM (-4)      /* the caller is not at CPL 0 */
 #define HC_EVERSION (-5)   /* this hypervisor does not serve that version */
+#define HC_ETOOSMALL (-6)  /* v2 on: the caller's buffer is too small */
 
 /* One function of one version: reads its arguments from v, validates
  * them, calls hypercall/, writes its results to v. */
@@ -28,13 +34,28 @@ typedef void (*hc_decoder)(struct vcpu *v);
 
 struct abi_version {
 	u32 version;
-	u32 count;
+	u32 count;                 /* calls[0..count), NULL where no function */
 	const hc_decoder *calls;
 };
 
-extern const struct abi_version abi_v1;
+/* Every version served, oldest first (generated). */
+extern const struct abi_version abi_versions[ABI_NEWEST - ABI_OLDEST + 1];
 
 /* Handles a hypercall exit: RIP moves past the call, then the call runs. */
 void compat_dispatch(struct vcpu *v, u64 insn_len);
+
+static inline void compat_status(struct vcpu *v, long status)
+{
+	v->gprs.rax = (u64)status;
+}
+
+/* Writes size bytes of src to the caller at gpa, which must be 8-byte
+ * aligned. RAX = 0, HC_EINVAL (misaligned) or HC_EFAULT. */
+void compat_put(struct vcpu *v, u64 gpa, const void *src, u64 size);
+
+/* The sized form (v2 on): RBX = 8-byte aligned address, RCX = room there.
+ * RAX = size written, or HC_EINVAL, HC_ETOOSMALL (nothing written) or
+ * HC_EFAULT; RBX = size in every case. */
+void compat_put_sized(struct vcpu *v, const void *src, u64 size);
 
 #endif

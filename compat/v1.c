@@ -1,39 +1,84 @@
-/* ABI version 1 (draft: not released or locked yet; see docs/abi/).
- *   0 get_version()            -> RAX 0, RBX oldest, RCX newest version served
- *   1 console_write(RBX gpa, RCX len) -> RAX len written, or HC_EINVAL / HC_EFAULT
- *   2 shutdown(RBX code)       -> does not return */
+/* ABI version 1 (compat/abi/v1.abi): released, frozen. Nothing here may
+ * change what a v1 guest observes. */
 #include "compat/compat.h"
+#include "compat/abi/hv_v1.h"
 #include "hypercall/hypercall.h"
 
-#define V1_CONSOLE_MAX 4096
+_Static_assert(HV1_ENOSYS == HC_ENOSYS && HV1_EINVAL == HC_EINVAL && HV1_EFAULT == HC_EFAULT &&
+	       HV1_EPERM == HC_EPERM && HV1_EVERSION == HC_EVERSION, "v1 error values");
+_Static_assert(HV1_F_INVARIANT_TSC == HC_F_INVARIANT_TSC, "v1 feature bits");
 
-static void v1_get_version(struct vcpu *v)
+#define V1_FEATURES HV1_F_INVARIANT_TSC
+
+void v1_get_version(struct vcpu *v)
 {
-	v->gprs.rax = 0;
+	compat_status(v, HV1_OK);
 	v->gprs.rbx = ABI_OLDEST;
 	v->gprs.rcx = ABI_NEWEST;
+	v->gprs.rdx = hc_features() & V1_FEATURES;
 }
 
-static void v1_console_write(struct vcpu *v)
+void v1_console_write(struct vcpu *v)
 {
 	u64 gpa = v->gprs.rbx, len = v->gprs.rcx;
 
-	if (len > V1_CONSOLE_MAX) {
-		v->gprs.rax = (u64)HC_EINVAL;
+	if (len > HV1_CONSOLE_MAX)
+		compat_status(v, HV1_EINVAL);
+	else
+		compat_status(v, hc_console_write(v->guest, gpa, len) ? HV1_EFAULT : (long)len);
+}
+
+void v1_get_time(struct vcpu *v)
+{
+	struct hc_time t;
+
+	hc_get_time(&t);
+	compat_status(v, HV1_OK);
+	v->gprs.rbx = t.tsc_hz;
+	v->gprs.rcx = t.now_ns;
+}
+
+void v1_yield(struct vcpu *v)
+{
+	compat_status(v, HV1_OK);
+	hc_yield(v);
+}
+
+void v1_sleep_until(struct vcpu *v)
+{
+	struct hc_time t;
+	u64 deadline = v->gprs.rbx;
+
+	hc_get_time(&t);
+	if (deadline > t.now_ns && deadline - t.now_ns > HV1_SLEEP_MAX_NS) {
+		compat_status(v, HV1_EINVAL);
 		return;
 	}
-	v->gprs.rax = hc_console_write(v->guest, gpa, len) ? (u64)HC_EFAULT : len;
+	compat_status(v, HV1_OK);
+	hc_sleep_until(v, deadline);
 }
 
-static void v1_shutdown(struct vcpu *v)
+void v1_guest_info(struct vcpu *v)
 {
-	hc_shutdown(v->guest, v->gprs.rbx);
+	struct hc_guest_info gi;
+	struct hv1_guest_info out;
+
+	hc_guest_info(v->guest, &gi);
+	out = (struct hv1_guest_info){
+		.ram_size = gi.ram_size, .free_base = gi.free_base, .free_end = gi.free_end,
+		.guest_id = gi.guest_id, .boot_count = gi.boot_count,
+	};
+	compat_put(v, v->gprs.rbx, &out, sizeof(out));
 }
 
-static const hc_decoder v1_calls[] = {
-	v1_get_version,
-	v1_console_write,
-	v1_shutdown,
-};
+void v1_shutdown(struct vcpu *v)
+{
+	u64 mode = v->gprs.rbx;
 
-const struct abi_version abi_v1 = { 1, ARRAY_SIZE(v1_calls), v1_calls };
+	if (mode == HV1_SHUTDOWN_POWEROFF)
+		hc_poweroff(v->guest, v->gprs.rcx);
+	else if (mode == HV1_SHUTDOWN_REBOOT)
+		hc_reboot(v->guest);
+	else
+		compat_status(v, HV1_EINVAL);
+}

@@ -62,6 +62,9 @@ struct backend_ops {
 	int (*cpu_init)(void);
 	/* Allocates v->arch and loads the start state; 0 or < 0. */
 	int (*vcpu_init)(struct vcpu *v, const struct vcpu_state *s);
+	/* Puts an initialized v back in start state s as vcpu_init left it
+	 * (the caller sets the SLAT root and timer again). */
+	void (*vcpu_reset)(struct vcpu *v, const struct vcpu_state *s);
 	/* Runs v until the next exit and describes it in *ei. */
 	void (*run)(struct vcpu *v, struct exit_info *ei);
 	u64 (*get)(struct vcpu *v, enum vreg r);

@@ -8,6 +8,7 @@
 #include "core/gcons.h"
 #include "core/loader.h"
 #include "core/string.h"
+#include "core/time.h"
 #include "core/vcpu_util.h"
 #include "mm/mm.h"
 
@@ -18,6 +19,8 @@ int virt_init(void)
 {
 	const struct cpu_info *ci = &boot_cpu_info;
 
+	if (time_init())
+		return -1;
 	if (ci->vmx)
 		backend = &vmx_backend;
 	else if (ci->svm)
@@ -62,35 +65,57 @@ static const struct boot_module *find_module(const struct boot_info *bi, const c
 /* Guest time between preemption-timer exits, in TSC ticks. */
 #define TIME_SLICE 1000000
 
+/* Loads the image into zeroed RAM and puts the vCPU in its start state:
+ * the first start and every reboot. 0, or -1 after saying why. */
+static int start(struct guest *g, u8 selftest)
+{
+	struct vcpu_state s;
+	char err[160];
+
+	memset((void *)(uintptr_t)g->mem_hpa, 0, g->mem_size);
+	if (loader_load(g, g->image, g->image_size, g->cfg, &s, err, sizeof(err)))
+		return log_err("guest '%s': cannot load '%s': %s\n", g->name, g->cfg->image, err), -1;
+	if (selftest == SELFTEST_BAD_GUEST_STATE && g->id == 0)
+		s.seg[SEG_CS].ar |= 1u << 14 | 1u << 13;   /* L and D/B: invalid */
+	if (!g->vcpu) {
+		g->vcpu = kzalloc(sizeof(*g->vcpu));
+		if (!g->vcpu)
+			return log_err("guest '%s': out of memory\n", g->name), -1;
+		g->vcpu->guest = g;
+		if (backend->vcpu_init(g->vcpu, &s))
+			return log_err("guest '%s': cannot create its vCPU\n", g->name), -1;
+	} else {
+		memset(&g->vcpu->gprs, 0, sizeof(g->vcpu->gprs));
+		backend->vcpu_reset(g->vcpu, &s);
+	}
+	backend->set_slat_root(g->vcpu, g->slat.root);
+	backend->arm_timer(g->vcpu, g->slice_tsc);
+	g->boot_count++;
+	g->wake_ns = 0;
+	g->state = GUEST_RUNNABLE;
+	return 0;
+}
+
 static int create(struct guest *g, u32 id, const struct guest_cfg *gc, const struct boot_info *bi,
 		  u8 selftest)
 {
 	const struct boot_module *m = find_module(bi, gc->image);
-	struct vcpu_state s;
-	char err[160];
 
 	g->id = id;
+	g->cfg = gc;
+	g->slice_tsc = TIME_SLICE;
 	strlcpy(g->name, gc->name, sizeof(g->name));
 	if (!m)
 		return log_err("guest '%s': image '%s' not loaded\n", g->name, gc->image), -1;
+	g->image = (const u8 *)(uintptr_t)m->base;
+	g->image_size = m->size;
 	if (setup_memory(g, gc->mem))
 		return log_err("guest '%s': no room for %lu MiB of guest memory\n", g->name, gc->mem >> 20), -1;
-	if (loader_load(g, (const u8 *)(uintptr_t)m->base, m->size, gc, &s, err, sizeof(err)))
-		return log_err("guest '%s': cannot load '%s': %s\n", g->name, gc->image, err), -1;
-	if (selftest == SELFTEST_BAD_GUEST_STATE && id == 0)
-		s.seg[SEG_CS].ar |= 1u << 14 | 1u << 13;   /* L and D/B: invalid */
-	g->vcpu = kzalloc(sizeof(*g->vcpu));
-	if (!g->vcpu)
-		return log_err("guest '%s': out of memory\n", g->name), -1;
-	g->vcpu->guest = g;
-	if (backend->vcpu_init(g->vcpu, &s))
-		return log_err("guest '%s': cannot create its vCPU\n", g->name), -1;
-	backend->set_slat_root(g->vcpu, g->slat.root);
-	backend->arm_timer(g->vcpu, TIME_SLICE);
-	g->state = GUEST_RUNNABLE;
+	if (start(g, selftest))
+		return -1;
 	log_info("guest '%s': %lu MiB at host %lx, %s tables (%lu), entry %lx in %s mode\n",
 		 g->name, g->mem_size >> 20, g->mem_hpa, backend->slat_format->name, g->slat.tables,
-		 s.rip, s.efer & (1ULL << 10) ? "64-bit" : "real");
+		 backend->get(g->vcpu, VREG_RIP), backend->get(g->vcpu, VREG_EFER) & (1ULL << 10) ? "64-bit" : "real");
 	return 0;
 }
 
@@ -117,21 +142,43 @@ static void print_exits(const struct vcpu *v)
 	log_info("%s\n", v->exits ? ")" : "");
 }
 
+/* Runs g until it stops for good, starting it again after each reboot. A
+ * sleeping guest waits here until its deadline: nothing else runs meanwhile
+ * until the scheduler interleaves guests. */
 static void run(struct guest *g)
 {
 	struct exit_info ei;
 
 	while (g->state == GUEST_RUNNABLE) {
+		if (g->wake_ns) {
+			time_wait_until(g->wake_ns);
+			g->wake_ns = 0;
+		}
 		backend->run(g->vcpu, &ei);
 		exit_dispatch(g->vcpu, &ei);
+		if (g->state == GUEST_REBOOTING) {
+			gcons_flush(g);
+			log_info("guest '%s': reboot (start %u)\n", g->name, g->boot_count + 1);
+			if (start(g, 0))
+				guest_stop(g, "cannot restart after a reboot");
+		}
 	}
 	gcons_flush(g);
 	print_exits(g->vcpu);
 }
 
+static u32 nguests;
+
+struct guest *guest_by_id(u32 id)
+{
+	return id < nguests ? &guests[id] : NULL;
+}
+
 u32 guests_run(const struct config *cfg, const struct boot_info *bi)
 {
 	u32 failed = 0;
+
+	nguests = cfg->nguests;
 
 	for (u32 i = 0; i < cfg->nguests; i++) {
 		struct guest *g = &guests[i];

@@ -75,6 +75,7 @@ static int load_segment(struct load_ctx *c, const struct elf64_phdr *ph, u32 i)
 	dst = gmem_ptr(c->g, ph->paddr, ph->memsz);
 	memcpy(dst, c->img + ph->offset, ph->filesz);
 	memset(dst + ph->filesz, 0, ph->memsz - ph->filesz);
+	c->g->free_base = MAX(c->g->free_base, ALIGN_UP(ph->paddr + ph->memsz, PAGE_SIZE));
 	return 0;
 }
 
@@ -147,6 +148,7 @@ static int load_elf(struct load_ctx *c, struct vcpu_state *s)
 	}
 	if (eh->entry >= area)
 		return fail(c, "ELF entry point %lx lies outside guest memory", eh->entry);
+	c->g->free_end = area;
 	long_mode_state(s, eh->entry, area, build_long_mode_tables(c->g, area));
 	return 0;
 }
@@ -159,6 +161,8 @@ static int load_flat(struct load_ctx *c, const struct guest_cfg *gc, struct vcpu
 		return fail(c, "flat image of %lu bytes at %lx does not fit below 1 MiB in guest memory",
 			    c->size, at);
 	memcpy(gmem_ptr(c->g, at, c->size), c->img, c->size);
+	c->g->free_base = ALIGN_UP(at + c->size, PAGE_SIZE);
+	c->g->free_end = c->g->mem_size;
 	memset(s, 0, sizeof(*s));
 	s->rip = at - cs_base;
 	s->rsp = at > cs_base ? at - cs_base : 0xfffe;
@@ -181,6 +185,7 @@ int loader_load(struct guest *g, const u8 *img, u64 size, const struct guest_cfg
 	struct load_ctx c = { g, img, size, g->mem_size, err, errlen };
 	u8 kind = gc->kind;
 
+	g->free_base = g->free_end = 0;
 	if (kind == IMAGE_AUTO)
 		kind = is_elf(img, size) ? IMAGE_ELF : IMAGE_FLAT;
 	if (kind == IMAGE_ELF)

@@ -15,7 +15,9 @@
 #define LOADER_AREA KiB(64)   /* GDT + page tables at the top of guest RAM */
 
 /* Loads img into g's (zeroed) memory per gc and fills *s. Returns 0, or -1
- * with the reason in err. Nothing outside guest memory is written. */
+ * with the reason in err. Nothing outside guest memory is written. Sets
+ * g->free_base and g->free_end: the RAM the image and the loader's own
+ * tables leave free. */
 int loader_load(struct guest *g, const u8 *img, u64 size, const struct guest_cfg *gc,
 		struct vcpu_state *s, char *err, size_t errlen);
 

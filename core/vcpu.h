@@ -43,7 +43,7 @@ enum vreg {
 	VREG_CS_AR, VREG_CS_BASE, VREG_CPL, VREG_FS_BASE, VREG_GS_BASE, VREG_COUNT
 };
 
-enum guest_state { GUEST_NEW, GUEST_RUNNABLE, GUEST_STOPPED };
+enum guest_state { GUEST_NEW, GUEST_RUNNABLE, GUEST_REBOOTING, GUEST_STOPPED };
 
 struct guest;
 
@@ -76,6 +76,14 @@ struct guest {
 	char con_line[GCONS_LINE];
 	u64 exit_code;             /* from the guest's shutdown call */
 	const char *stop_reason;
+	const struct guest_cfg *cfg;
+	const u8 *image;           /* as the boot loader gave it, for reboots */
+	u64 image_size;
+	u64 free_base, free_end;   /* RAM the loaded image left free */
+	u32 boot_count;            /* starts so far */
+	u64 slice_tsc;             /* preemption slice */
+	u64 wake_ns;               /* asleep until time_now_ns() reaches it; 0 = awake */
+	u64 notify_bits;           /* raised by hc_notify, taken by hc_notify_poll */
 };
 
 #endif

@@ -1,11 +1,14 @@
 /* CPUID as a guest sees it: the host's leaves with virtualization hidden and
  * the hypervisor bit set, plus our leaves from 0x40000000:
  *   0x40000000  EAX = highest hypervisor leaf, EBX:ECX:EDX = "HVHYPERVISOR"
- *   0x40000001  EAX = oldest ABI version served, EBX = newest, ECX = features */
+ *   0x40000001  EAX = oldest ABI version served, EBX = newest, ECX = features
+ * A feature bit keeps its meaning in every version that defines it, so ECX
+ * holds them all; get_version reports those of the caller's version. */
 #include "core/exit.h"
 #include "core/cpu.h"
 #include "core/vcpu_util.h"
 #include "compat/compat.h"
+#include "hypercall/hypercall.h"
 
 #define HV_LEAF_MAX 0x40000001
 
@@ -31,6 +34,7 @@ static void hv_leaf(u32 leaf, u32 *r)
 	} else if (leaf == 0x40000001) {
 		r[0] = ABI_OLDEST;
 		r[1] = ABI_NEWEST;
+		r[2] = hc_features();
 	}
 }
 

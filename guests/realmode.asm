@@ -18,8 +18,9 @@ start:
 	mov ebx, msg2           ; guest-physical address (CS = 0)
 	mov ecx, msg2_len
 	vmcall
-	mov eax, 0x00010002     ; v1 shutdown
-	mov ebx, 7
+	mov eax, 0x00010006     ; v1 shutdown: power off (EBX 0), code 7
+	xor ebx, ebx
+	mov ecx, 7
 	vmcall
 	cli
 	hlt

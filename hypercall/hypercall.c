@@ -1,8 +1,21 @@
 /* Hypercall implementations. */
 #include "hypercall/hypercall.h"
 #include "core/gcons.h"
+#include "core/guest.h"
+#include "core/string.h"
+#include "core/time.h"
 #include "core/vcpu_util.h"
 #include "mm/gmem.h"
+
+/* Fixed once the clock is known; get_version is the null call, keep it short. */
+u32 hc_features(void)
+{
+	static u32 features;
+
+	if (!features)
+		features = (time_tsc_invariant() ? HC_F_INVARIANT_TSC : 0) | HC_F_NOTIFY;
+	return features;
+}
 
 int hc_console_write(struct guest *g, u64 gpa, u64 len)
 {
@@ -15,9 +28,72 @@ int hc_console_write(struct guest *g, u64 gpa, u64 len)
 	return 0;
 }
 
-void hc_shutdown(struct guest *g, u64 code)
+void hc_get_time(struct hc_time *t)
+{
+	t->tsc_hz = time_tsc_hz();
+	t->now_ns = time_now_ns();
+}
+
+/* Guests run one at a time until the scheduler lands: nobody to yield to. */
+void hc_yield(struct vcpu *v)
+{
+	(void)v;
+}
+
+void hc_sleep_until(struct vcpu *v, u64 deadline_ns)
+{
+	v->guest->wake_ns = deadline_ns;
+}
+
+void hc_guest_info(const struct guest *g, struct hc_guest_info *gi)
+{
+	*gi = (struct hc_guest_info){
+		.ram_base = 0, .ram_size = g->mem_size,
+		.free_base = g->free_base, .free_end = g->free_end,
+		.guest_id = g->id, .boot_count = g->boot_count, .vcpu_count = 1,
+	};
+}
+
+void hc_vcpu_info(const struct vcpu *v, struct hc_vcpu_info *vi)
+{
+	vi->id = v->id;
+	vi->count = 1;
+}
+
+void hc_sched_info(const struct guest *g, struct hc_sched_info *si)
+{
+	memset(si, 0, sizeof(*si));
+	si->slice_ns = time_tsc_to_ns(g->slice_tsc);
+	si->weight = 1;
+	strlcpy(si->policy, "sequential", sizeof(si->policy));
+}
+
+int hc_notify(u32 target, u64 bits)
+{
+	struct guest *t = guest_by_id(target);
+
+	if (!t)
+		return -1;
+	t->notify_bits |= bits;
+	return 0;
+}
+
+u64 hc_notify_poll(struct guest *g)
+{
+	u64 bits = g->notify_bits;
+
+	g->notify_bits = 0;
+	return bits;
+}
+
+void hc_poweroff(struct guest *g, u64 code)
 {
 	gcons_flush(g);
 	g->exit_code = code;
 	guest_stop(g, "shutdown (code %lu)", code);
+}
+
+void hc_reboot(struct guest *g)
+{
+	g->state = GUEST_REBOOTING;
 }

@@ -1,16 +1,71 @@
 /* The current implementation of every hypercall. Knows nothing of ABI
  * versions: compat/ decodes and validates each version's registers and
- * calls these. */
+ * structures, calls these, and encodes their results as that version
+ * defined them. Arguments reaching here are already checked, except guest
+ * addresses, which these functions check against the guest's memory. */
 #ifndef HYPERCALL_HYPERCALL_H
 #define HYPERCALL_HYPERCALL_H
 
 #include "core/vcpu.h"
 
+/* Optional services, as bits; each version reports the ones it defines. */
+#define HC_F_INVARIANT_TSC (1u << 0)
+#define HC_F_NOTIFY (1u << 1)
+
+u32 hc_features(void);
+
 /* Writes len bytes at guest-physical gpa to the guest's console. 0, or -1
  * when the buffer is not wholly inside the guest's memory. */
 int hc_console_write(struct guest *g, u64 gpa, u64 len);
 
+struct hc_time {
+	u64 tsc_hz;
+	u64 now_ns;                /* monotonic, since the hypervisor started */
+};
+
+void hc_get_time(struct hc_time *t);
+
+/* Gives the CPU to other guests, if any can run. */
+void hc_yield(struct vcpu *v);
+
+/* The vCPU runs again once the clock reaches deadline_ns. */
+void hc_sleep_until(struct vcpu *v, u64 deadline_ns);
+
+struct hc_guest_info {
+	u64 ram_base, ram_size;
+	u64 free_base, free_end;
+	u32 guest_id, boot_count, vcpu_count;
+};
+
+void hc_guest_info(const struct guest *g, struct hc_guest_info *gi);
+
+struct hc_vcpu_info {
+	u32 id, count;
+};
+
+void hc_vcpu_info(const struct vcpu *v, struct hc_vcpu_info *vi);
+
+#define HC_POLICY_NAME 16
+
+struct hc_sched_info {
+	u64 slice_ns;
+	u32 weight;
+	char policy[HC_POLICY_NAME];   /* NUL-terminated */
+};
+
+void hc_sched_info(const struct guest *g, struct hc_sched_info *si);
+
+/* ORs bits into guest target's notification word. 0, or -1 when no guest
+ * has that id. */
+int hc_notify(u32 target, u64 bits);
+
+/* Returns the caller's notification word and clears it. */
+u64 hc_notify_poll(struct guest *g);
+
 /* Stops the guest at its own request. */
-void hc_shutdown(struct guest *g, u64 code);
+void hc_poweroff(struct guest *g, u64 code);
+
+/* Starts the guest again from its image once this exit is handled. */
+void hc_reboot(struct guest *g);
 
 #endif

@@ -26,5 +26,6 @@ make -s all build/unit-tests || { echo "0 passed, 1 failed"; exit 1; }
 suite unit build/unit-tests
 suite svm tests/svm.sh
 suite vmx tests/vmx.sh
+suite abi-lock tests/abi.sh lock
 echo "$total_p passed, $total_f failed"
 exit $rc

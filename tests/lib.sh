@@ -11,7 +11,8 @@
 #            a list such as "max EPYC" runs the scenario on each model),
 #            BOCHS_CPU (corei7_skylake_x; a list too), CMDLINE (GRUB command line words),
 #            GUESTS (file names of built guests in build/guests to ship,
-#            like "hello.elf realmode.bin")
+#            like "hello.elf realmode.bin"), FILES (committed files to ship,
+#            relative to the repository, like "guests/golden/abi-v1.elf")
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$ROOT/build/test-out
@@ -24,7 +25,7 @@ clean_serial() {
 
 # Reads a scenario's env file into the variables above.
 load_env() {
-	DOORS="svm vmx" QEMU_CPU=max BOCHS_CPU=corei7_skylake_x CMDLINE="" GUESTS=""
+	DOORS="svm vmx" QEMU_CPU=max BOCHS_CPU=corei7_skylake_x CMDLINE="" GUESTS="" FILES=""
 	[ -f "$1/env" ] && . "$1/env"
 	return 0
 }
@@ -33,6 +34,7 @@ load_env() {
 scenario_files() {
 	[ -d "$1/files" ] && ls -d "$1"/files/*
 	for g in $GUESTS; do echo "$ROOT/build/guests/$g"; done
+	for f in $FILES; do echo "$ROOT/$f"; done
 }
 
 # check_expect SERIAL EXPECT STATUS: prints what is wrong; 0 when all holds.

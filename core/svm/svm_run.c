@@ -57,6 +57,16 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_state *s)
 	return 0;
 }
 
+/* Same ASID; its stale translations go with a full flush on the next run. */
+static void svm_vcpu_reset(struct vcpu *v, const struct vcpu_state *s)
+{
+	struct svm_vcpu *x = v->arch;
+
+	svm_setup_vmcb(x->vmcb, s, x->vmcb->c.asid);
+	x->vmcb->c.tlb_control = TLB_FLUSH_ALL;
+	x->slice = 0;
+}
+
 /* ---- registers ---- */
 
 #define VMCB_FIELD(f) (u16)__builtin_offsetof(struct vmcb, f)
@@ -261,6 +271,7 @@ const struct backend_ops svm_backend = {
 	.probe = svm_probe,
 	.cpu_init = svm_cpu_on,
 	.vcpu_init = svm_vcpu_init,
+	.vcpu_reset = svm_vcpu_reset,
 	.run = svm_run,
 	.get = svm_get,
 	.set = svm_set,

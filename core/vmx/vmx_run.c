@@ -5,6 +5,7 @@
 #include "core/vmx/vmx.h"
 #include "core/console.h"
 #include "core/fmt.h"
+#include "core/power.h"
 #include "core/cpu.h"
 #include "core/string.h"
 #include "core/vcpu_util.h"
@@ -58,6 +59,20 @@ static void invalidate_all(void)
 		__asm__ volatile("invvpid %0, %1" : : "m"(desc), "r"(2ULL) : "cc", "memory");
 }
 
+/* Clears and loads v's VMCS, then fills it for start state s. 0 or -1. */
+static int vmcs_start(struct vcpu *v, const struct vcpu_state *s)
+{
+	struct vmx_vcpu *x = v->arch;
+
+	if (!vmclear(x->vmcs_pa) || !vmptrld(x->vmcs_pa))
+		return -1;
+	current_vmcs = x->vmcs_pa;
+	x->launched = false;
+	vmx_setup_vmcs(v, s);
+	invalidate_all();
+	return 0;
+}
+
 static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_state *s)
 {
 	struct vmx_vcpu *x = kzalloc(sizeof(*x));
@@ -69,12 +84,14 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_state *s)
 	x->vmcs_pa = pa;
 	x->vpid = next_vpid++;
 	v->arch = x;
-	if (!vmclear(pa) || !vmptrld(pa))
-		return -1;
-	current_vmcs = pa;
-	vmx_setup_vmcs(v, s);
-	invalidate_all();
-	return 0;
+	return vmcs_start(v, s);
+}
+
+/* A cleared VMCS, launched afresh; the VPID's translations are flushed. */
+static void vmx_vcpu_reset(struct vcpu *v, const struct vcpu_state *s)
+{
+	if (vmcs_start(v, s))
+		panic("vmx: cannot reload the VMCS of guest '%s'", v->guest->name);
 }
 
 /* ---- registers ---- */
@@ -276,6 +293,7 @@ const struct backend_ops vmx_backend = {
 	.probe = vmx_probe,
 	.cpu_init = vmx_cpu_on,
 	.vcpu_init = vmx_vcpu_init,
+	.vcpu_reset = vmx_vcpu_reset,
 	.run = vmx_run,
 	.get = vmx_get,
 	.set = vmx_set,

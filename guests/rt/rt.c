@@ -54,10 +54,11 @@ void rt_printf(const char *fmt, ...)
 void rt_exit(uint64_t code)
 {
 	for (;;)
-		hv_vmcall(HC_SHUTDOWN, code, 0, 0, 0);
+		hv_vmcall(HC_SHUTDOWN, HV1_SHUTDOWN_POWEROFF, code, 0, 0);
 }
 
-/* ---- exceptions: an IDT whose 32 stubs all end in rt_fault (rt_entry.asm) */
+/* ---- exceptions: an IDT whose first 32 stubs all end in rt_fault
+ * (rt_entry.asm); other vectors are empty until rt_idt_set fills them. */
 
 struct gate {
 	uint16_t off0, sel;
@@ -66,7 +67,7 @@ struct gate {
 	uint32_t off2, zero;
 } __attribute__((packed));
 
-static struct gate idt[32] __attribute__((aligned(16)));
+static struct gate idt[256] __attribute__((aligned(16)));
 extern const uint8_t rt_fault_stubs[];
 
 void rt_idt_init(void);
@@ -78,12 +79,17 @@ void rt_idt_init(void)
 		uint64_t base;
 	} __attribute__((packed)) p = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
 
-	for (int v = 0; v < 32; v++) {
-		uint64_t a = (uint64_t)(uintptr_t)(rt_fault_stubs + 16 * v);
-
-		idt[v] = (struct gate){ (uint16_t)a, 0x08, 0, 0x8e, (uint16_t)(a >> 16), (uint32_t)(a >> 32), 0 };
-	}
+	for (int v = 0; v < 32; v++)
+		rt_idt_set(v, rt_fault_stubs + 16 * v, 0);
 	__asm__ volatile("lidt %0" : : "m"(p));
+}
+
+void rt_idt_set(uint8_t vector, const void *handler, int dpl)
+{
+	uint64_t a = (uint64_t)(uintptr_t)handler;
+
+	idt[vector] = (struct gate){ (uint16_t)a, 0x08, 0, (uint8_t)(0x8e | dpl << 5), (uint16_t)(a >> 16),
+				     (uint32_t)(a >> 32), 0 };
 }
 
 /* An exception outside rt_try: report it and stop. */

@@ -9,10 +9,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "compat/abi/hv_v1.h"
+
+/* The runtime itself speaks ABI version 1 (compat/abi/hv_v1.h). */
 #define HC(version, fn) ((uint32_t)(version) << 16 | (fn))
-#define HC_GET_VERSION HC(1, 0)
-#define HC_CONSOLE_WRITE HC(1, 1)
-#define HC_SHUTDOWN HC(1, 2)
+#define HC_GET_VERSION HC(1, HV1_GET_VERSION)
+#define HC_CONSOLE_WRITE HC(1, HV1_CONSOLE_WRITE)
+#define HC_SHUTDOWN HC(1, HV1_SHUTDOWN)
 
 struct hc_result {
 	int64_t status;
@@ -31,6 +34,14 @@ __attribute__((noreturn)) void rt_exit(uint64_t code);
 /* Runs fn(arg); returns -1 if it finished, or the vector of the exception
  * it raised (the fault is caught and fn abandoned). */
 int rt_try(void (*fn)(void *), void *arg);
+
+/* Points IDT vector at handler, an interrupt gate callable from CPL <= dpl. */
+void rt_idt_set(uint8_t vector, const void *handler, int dpl);
+
+/* Makes one hypercall at CPL 3 (VMCALL, or VMMCALL if use_vmmcall) with
+ * RAX = nr, RBX = a1, RCX = a2 and returns the RAX it got. The first call
+ * installs the runtime's own GDT, TSS and page tables (rt_user.c). */
+int64_t rt_user_hypercall(uint32_t nr, uint64_t a1, uint64_t a2, int use_vmmcall);
 
 struct cpuid { uint32_t a, b, c, d; };
 
