@@ -2,6 +2,7 @@
  * outside the tables answers with a defined error. */
 #include "compat/compat.h"
 #include "core/vcpu_util.h"
+#include "hypercall/hypercall.h"
 #include "mm/gmem.h"
 
 static hc_decoder lookup(u32 version, u32 fn, long *err)
@@ -61,4 +62,12 @@ void compat_put_sized(struct vcpu *v, const void *src, u64 size)
 		compat_status(v, HC_ETOOSMALL);
 	else
 		compat_status(v, copy_to_guest(v->guest, gpa, src, size) ? HC_EFAULT : (long)size);
+}
+
+void compat_get_version(struct vcpu *v, u32 mask)
+{
+	compat_status(v, 0);
+	v->gprs.rbx = ABI_OLDEST;
+	v->gprs.rcx = ABI_NEWEST;
+	v->gprs.rdx = hc_features() & mask;
 }

@@ -44,6 +44,10 @@ extern const struct abi_version abi_versions[ABI_NEWEST - ABI_OLDEST + 1];
 /* Handles a hypercall exit: RIP moves past the call, then the call runs. */
 void compat_dispatch(struct vcpu *v, u64 insn_len);
 
+/* get_version as every version defines it: RAX 0, RBX/RCX the versions
+ * served, RDX the current features within mask (the bits it defines). */
+void compat_get_version(struct vcpu *v, u32 mask);
+
 static inline void compat_status(struct vcpu *v, long status)
 {
 	v->gprs.rax = (u64)status;

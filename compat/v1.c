@@ -12,10 +12,7 @@ _Static_assert(HV1_F_INVARIANT_TSC == HC_F_INVARIANT_TSC, "v1 feature bits");
 
 void v1_get_version(struct vcpu *v)
 {
-	compat_status(v, HV1_OK);
-	v->gprs.rbx = ABI_OLDEST;
-	v->gprs.rcx = ABI_NEWEST;
-	v->gprs.rdx = hc_features() & V1_FEATURES;
+	compat_get_version(v, V1_FEATURES);
 }
 
 void v1_console_write(struct vcpu *v)

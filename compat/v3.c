@@ -28,10 +28,7 @@ void v3_reboot(struct vcpu *v) { v2_reboot(v); }
 /* As v1's, with the feature bits v3 defines. */
 void v3_get_version(struct vcpu *v)
 {
-	compat_status(v, HV3_OK);
-	v->gprs.rbx = ABI_OLDEST;
-	v->gprs.rcx = ABI_NEWEST;
-	v->gprs.rdx = hc_features() & V3_FEATURES;
+	compat_get_version(v, V3_FEATURES);
 }
 
 void v3_vcpu_info(struct vcpu *v)

@@ -5,6 +5,8 @@ default rel
 
 global rt_user_load, rt_user_enter, rt_user_return
 
+%include "core/gprs.inc"        ; HOST_SAVE / HOST_RESTORE: callee-saved registers
+
 section .text
 ; void rt_user_load(const void *gdtr, uint64_t cr3): the guest's own GDT,
 ; segments, TSS (selector 0x28) and page tables.
@@ -27,12 +29,7 @@ rt_user_load:
 ; int64_t rt_user_enter(nr, a1, a2, user_rsp, use_vmmcall): RAX after the
 ; hypercall made at CPL 3 with RAX = nr, RBX = a1, RCX = a2.
 rt_user_enter:
-	push rbx
-	push rbp
-	push r12
-	push r13
-	push r14
-	push r15
+	HOST_SAVE
 	mov [kernel_rsp], rsp
 	push 0x1b               ; SS: user data
 	push rcx                ; RSP: user stack
@@ -63,12 +60,7 @@ rt_user_return:
 	mov ds, cx
 	mov es, cx
 	mov ss, cx
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop rbp
-	pop rbx
+	HOST_RESTORE
 	ret
 
 section .bss
