@@ -2,8 +2,9 @@
 #
 #   make          build/hv.efi (UEFI) and build/hv.elf (Multiboot2), same core
 #   make run      boot the default scenario in QEMU + OVMF
-#   make test     every test suite (unit, svm, vmx, abi-lock); ends "N passed, N failed"
+#   make test     every suite (unit, sched, svm, vmx, abi-lock); ends "N passed, N failed"
 #   make test-abi the ABI lock and the golden guests on both backends
+#   make test-sched the scheduler: simulator tests and on-target scenarios
 #   make bench    costs in emulated instructions, checked against bounds
 #
 # Both images link the very same core objects (build/k/core, build/k/mm);
@@ -26,7 +27,8 @@ EFI_CFLAGS := -I/usr/include/efi -I/usr/include/efi/x86_64 -DGNU_EFI_USE_MS_ABI
 NASMFLAGS := -f elf64 -g -F dwarf -Werror
 
 ABI_GEN := $(B)/gen/compat_tables.c
-CORE_C := $(wildcard core/*.c core/vmx/*.c core/svm/*.c mm/*.c hypercall/*.c compat/*.c)
+CORE_C := $(wildcard core/*.c core/vmx/*.c core/svm/*.c mm/*.c hypercall/*.c compat/*.c) \
+	$(wildcard sched/*.c sched/policies/*.c)
 CORE_ASM := $(wildcard core/*.asm core/vmx/*.asm core/svm/*.asm)
 CORE_OBJS := $(CORE_C:%.c=$(B)/k/%.o) $(CORE_ASM:%.asm=$(B)/k/%.asm.o) $(B)/k/gen/compat_tables.o
 EFI_OBJS := $(B)/k/boot/efi/efi_main.o
@@ -36,8 +38,8 @@ GNUEFI := /usr/lib
 EFI_SECTIONS := -j .text -j .rodata -j .data -j .dynamic -j .dynsym \
 	-j .rel -j .rela -j .reloc
 
-.PHONY: all run test test-unit test-svm test-vmx test-abi bench deps clean abi abi-lock abi-golden
-all: $(B)/hv.efi $(B)/hv.elf guests
+.PHONY: all run test test-unit test-svm test-vmx test-abi test-sched bench deps clean abi abi-lock abi-golden
+all: $(B)/hv.efi $(B)/hv.elf guests $(B)/sched-sim
 
 $(B)/k/boot/efi/%.o: boot/efi/%.c
 	@mkdir -p $(@D)
@@ -118,6 +120,15 @@ $(B)/unit-tests: $(HOST_SRCS) $(UNIT_SRCS) $(wildcard tests/unit/*.h core/*.h mm
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(HOST_SRCS) $(UNIT_SRCS) -o $@
 
+# ---- the scheduler simulator: the very same sched/ files on the host -------
+SCHED_SRCS := sched/sched.c sched/policy.c $(wildcard sched/policies/*.c)
+SIM_SRCS := $(SCHED_SRCS) $(wildcard sched/sim/*.c) core/fmt.c core/strlcpy.c core/config.c
+SIM_CFLAGS := -std=gnu11 -O2 -g $(WARN) -I.
+
+$(B)/sched-sim: $(SIM_SRCS) $(wildcard sched/*.h sched/sim/*.h core/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(SIM_CFLAGS) $(SIM_SRCS) -o $@
+
 # ---- running and testing ----------------------------------------------------
 deps:
 	@tests/deps.sh
@@ -136,6 +147,10 @@ test-svm: deps all
 
 test-vmx: deps all
 	@tests/vmx.sh
+
+# The simulator's tests, then the on-target scheduler scenarios (sched-*).
+test-sched: deps all
+	@tests/sched.sh all
 
 # The ABI lock, its self-test, and the golden guests on both backends.
 test-abi: deps all

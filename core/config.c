@@ -5,8 +5,9 @@
 #include "core/string.h"
 
 const char config_default_text[] =
-	"# built-in default scenario\n"
-	"console=com1 log=info\n";
+	"# built-in default scenario: no guest images are embedded, so it runs\n"
+	"# none; these are the defaults every configuration starts from\n"
+	"console=com1 log=info sched=rr slice=1ms trace=off\n";
 
 /* Parsing state for one source. */
 struct cursor {
@@ -107,6 +108,39 @@ static bool set_selftest(struct cursor *cur, const char *v)
 	return true;
 }
 
+static bool set_sched(struct cursor *cur, const char *v)
+{
+	size_t n = strlen(v);
+
+	if (!n || n >= CFG_POLICY_MAX)
+		return fail(cur, "bad value '%s' for 'sched' (a policy name of 1 to %d characters)", v,
+			    CFG_POLICY_MAX - 1);
+	strlcpy(cur->c->sched, v, sizeof(cur->c->sched));
+	return true;
+}
+
+static bool set_slice(struct cursor *cur, const char *v)
+{
+	u64 ns;
+
+	if (!config_parse_duration(v, &ns) || ns < CFG_SLICE_MIN || ns > CFG_SLICE_MAX)
+		return fail(cur, "bad value '%s' for 'slice' (a duration such as 2ms: 10us to 1s)", v);
+	cur->c->slice_ns = ns;
+	return true;
+}
+
+static const struct choice on_off[] = { { "off", 0 }, { "on", 1 } };
+
+static bool set_trace(struct cursor *cur, const char *v)
+{
+	u32 on;
+
+	if (!pick(on_off, ARRAY_SIZE(on_off), v, &on))
+		return fail(cur, "bad value '%s' for 'trace' (expected on or off)", v);
+	cur->c->trace = on;
+	return true;
+}
+
 static int hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -160,6 +194,28 @@ bool config_parse_size(const char *s, u64 *out)
 	if (*s || (shift && v > (~0ULL >> shift)))
 		return false;
 	*out = v << shift;
+	return true;
+}
+
+static const struct choice duration_units[] = {
+	{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 },
+};
+
+bool config_parse_duration(const char *s, u64 *out)
+{
+	u64 v = 0;
+	u32 unit;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (v > (~0ULL - (u64)(*s - '0')) / 10)
+			return false;
+		v = v * 10 + (u64)(*s - '0');
+	}
+	if (!pick(duration_units, ARRAY_SIZE(duration_units), s, &unit) || v > ~0ULL / unit)
+		return false;
+	*out = v * unit;
 	return true;
 }
 
@@ -258,6 +314,35 @@ static bool guest_load(struct cursor *cur, struct guest_cfg *g, const char *v)
 	return true;
 }
 
+static bool guest_weight(struct cursor *cur, struct guest_cfg *g, const char *v)
+{
+	u64 w;
+
+	if (!config_parse_size(v, &w) || w < 1 || w > CFG_WEIGHT_MAX)
+		return fail(cur, "guest '%s': bad value '%s' for 'weight' (a number from 1 to %d)", g->name, v,
+			    CFG_WEIGHT_MAX);
+	g->weight = (u32)w;
+	return true;
+}
+
+static bool guest_duration(struct cursor *cur, struct guest_cfg *g, const char *key, const char *v, u64 *out)
+{
+	if (!config_parse_duration(v, out) || !*out)
+		return fail(cur, "guest '%s': bad value '%s' for '%s' (a duration such as 2ms, not 0)", g->name,
+			    v, key);
+	return true;
+}
+
+static bool guest_budget(struct cursor *cur, struct guest_cfg *g, const char *v)
+{
+	return guest_duration(cur, g, "budget", v, &g->budget_ns);
+}
+
+static bool guest_period(struct cursor *cur, struct guest_cfg *g, const char *v)
+{
+	return guest_duration(cur, g, "period", v, &g->period_ns);
+}
+
 struct guest_key {
 	const char *name;
 	bool (*set)(struct cursor *cur, struct guest_cfg *g, const char *v);
@@ -268,6 +353,9 @@ static const struct guest_key guest_keys[] = {
 	{ "mem", guest_mem },
 	{ "kind", guest_kind },
 	{ "load", guest_load },
+	{ "weight", guest_weight },
+	{ "budget", guest_budget },
+	{ "period", guest_period },
 };
 
 static bool guest_field(struct cursor *cur, struct guest_cfg *g, char *field)
@@ -280,7 +368,7 @@ static bool guest_field(struct cursor *cur, struct guest_cfg *g, char *field)
 	for (size_t i = 0; i < ARRAY_SIZE(guest_keys); i++)
 		if (!strcmp(guest_keys[i].name, field))
 			return guest_keys[i].set(cur, g, v);
-	return fail(cur, "guest '%s': unknown key '%s' (expected image, mem, kind or load)",
+	return fail(cur, "guest '%s': unknown key '%s' (expected image, mem, kind, load, weight, budget or period)",
 		    g->name, field);
 }
 
@@ -296,7 +384,7 @@ static struct guest_cfg *find_guest(struct config *c, const char *name)
 static bool set_guest(struct cursor *cur, const char *value)
 {
 	struct config *c = cur->c;
-	struct guest_cfg g = { .mem = CFG_MEM_DEFAULT, .load = CFG_LOAD_DEFAULT,
+	struct guest_cfg g = { .mem = CFG_MEM_DEFAULT, .load = CFG_LOAD_DEFAULT, .weight = 1,
 			       .src = cur->src, .line = cur->line };
 	char buf[CFG_WORD_MAX];
 	char *name = buf, *rest;
@@ -318,6 +406,8 @@ static bool set_guest(struct cursor *cur, const char *value)
 		return false;
 	if (!g.image[0])
 		return fail(cur, "guest '%s': no image given (add image=FILE)", g.name);
+	if (!g.budget_ns != !g.period_ns || g.budget_ns > g.period_ns)
+		return fail(cur, "guest '%s': budget and period go together, budget at most period", g.name);
 	if (find_guest(c, g.name))
 		return fail(cur, "guest '%s' is defined twice", g.name);
 	if (c->nguests == CFG_MAX_GUESTS)
@@ -331,6 +421,9 @@ static const struct key keys[] = {
 	{ "log", set_log, false },
 	{ "guest", set_guest, true },
 	{ "selftest", set_selftest, false },
+	{ "sched", set_sched, false },
+	{ "slice", set_slice, false },
+	{ "trace", set_trace, false },
 };
 
 static void apply_word(struct cursor *cur, char *word)
@@ -349,7 +442,7 @@ static void apply_word(struct cursor *cur, char *word)
 			return;
 		}
 	}
-	fail(cur, "unknown key '%s' (expected console, log, guest or selftest)", word);
+	fail(cur, "unknown key '%s' (expected console, log, guest, selftest, sched, slice or trace)", word);
 }
 
 /* Reads one word starting at text[i] into word; returns the index after it,
@@ -390,6 +483,8 @@ void config_init(struct config *c)
 	memset(c, 0, sizeof(*c));
 	c->console_port = 0x3f8;
 	c->log_level = LOG_INFO;
+	strlcpy(c->sched, "rr", sizeof(c->sched));
+	c->slice_ns = CFG_SLICE_DEFAULT;
 }
 
 u32 config_parse(struct config *c, const char *src, const char *text, size_t len)

@@ -11,6 +11,12 @@
  *                                           ADDR where a flat image goes (0x7c00)
  *   selftest=none|ud|write-text|exec-data|bad-guest-state
  *                                           provoke a fault on purpose (none)
+ *   sched=POLICY                            scheduling policy (rr); see
+ *                                           docs/scheduler.md
+ *   slice=DURATION                          time slice, such as 2ms (1ms)
+ *   trace=on|off                            print the schedule at power-off (off)
+ *   guest=...[,weight=N][,budget=DURATION,period=DURATION]
+ *                                           a guest's share (1) and reservation
  *
  * Several sources (hv.cfg, then the boot command line) may be parsed into one
  * struct config: later settings override earlier ones and guests accumulate.
@@ -42,6 +48,11 @@ enum selftest {
 enum image_kind { IMAGE_AUTO, IMAGE_ELF, IMAGE_FLAT };
 
 #define CFG_LOAD_DEFAULT 0x7c00
+#define CFG_POLICY_MAX 16
+#define CFG_SLICE_DEFAULT 1000000ULL       /* ns */
+#define CFG_SLICE_MIN 10000ULL
+#define CFG_SLICE_MAX 1000000000ULL
+#define CFG_WEIGHT_MAX 10000
 
 struct guest_cfg {
 	char name[CFG_NAME_MAX];
@@ -49,6 +60,8 @@ struct guest_cfg {
 	u64 mem;                  /* bytes, a multiple of 4 KiB */
 	u8 kind;                  /* enum image_kind */
 	u64 load;                 /* guest-physical load address of a flat image */
+	u32 weight;               /* share against other guests, 1..CFG_WEIGHT_MAX */
+	u64 budget_ns, period_ns; /* a reservation (0: none) */
 	const char *src;          /* where it was defined, for messages */
 	u32 line;
 };
@@ -57,6 +70,9 @@ struct config {
 	u16 console_port;         /* 0: no console */
 	u8 log_level;             /* enum log_level */
 	u8 selftest;              /* enum selftest */
+	bool trace;               /* print the schedule at power-off */
+	char sched[CFG_POLICY_MAX];   /* policy name, checked when guests start */
+	u64 slice_ns;
 	u32 nguests;
 	struct guest_cfg guests[CFG_MAX_GUESTS];
 	u32 nerrors;              /* all errors; the first CFG_MAX_ERRORS kept */
@@ -76,6 +92,10 @@ u32 config_parse(struct config *c, const char *src, const char *text, size_t len
  * hexadecimal numbers ("0x7c00", no suffix). Returns false on anything else
  * or on overflow. */
 bool config_parse_size(const char *s, u64 *out);
+
+/* Parses durations: a decimal number with ns, us, ms or s ("2ms"). Returns
+ * false on anything else or on overflow. */
+bool config_parse_duration(const char *s, u64 *out);
 
 const char *config_log_level_name(u8 level);
 

@@ -1,5 +1,4 @@
-/* Guests: memory, second-level tables, image, vCPU; then the run loop.
- * Guests run one after another for now; the scheduler will interleave them. */
+/* Guests: memory, second-level tables, image, vCPU. core/run.c runs them. */
 #include "core/guest.h"
 #include "core/backend.h"
 #include "core/console.h"
@@ -13,7 +12,8 @@
 #include "mm/mm.h"
 
 const struct backend_ops *backend;
-static struct guest guests[CFG_MAX_GUESTS];
+struct guest guests[CFG_MAX_GUESTS];
+u32 nguests;
 
 int virt_init(void)
 {
@@ -62,12 +62,7 @@ static const struct boot_module *find_module(const struct boot_info *bi, const c
 	return NULL;
 }
 
-/* Guest time between preemption-timer exits, in TSC ticks. */
-#define TIME_SLICE 1000000
-
-/* Loads the image into zeroed RAM and puts the vCPU in its start state:
- * the first start and every reboot. 0, or -1 after saying why. */
-static int start(struct guest *g, u8 selftest)
+int guest_start(struct guest *g, u8 selftest)
 {
 	struct vcpu_state s;
 	char err[160];
@@ -89,21 +84,19 @@ static int start(struct guest *g, u8 selftest)
 		backend->vcpu_reset(g->vcpu, &s);
 	}
 	backend->set_slat_root(g->vcpu, g->slat.root);
-	backend->arm_timer(g->vcpu, g->slice_tsc);
 	g->boot_count++;
 	g->wake_ns = 0;
 	g->state = GUEST_RUNNABLE;
 	return 0;
 }
 
-static int create(struct guest *g, u32 id, const struct guest_cfg *gc, const struct boot_info *bi,
+int guest_create(struct guest *g, u32 id, const struct guest_cfg *gc, const struct boot_info *bi,
 		  u8 selftest)
 {
 	const struct boot_module *m = find_module(bi, gc->image);
 
 	g->id = id;
 	g->cfg = gc;
-	g->slice_tsc = TIME_SLICE;
 	strlcpy(g->name, gc->name, sizeof(g->name));
 	if (!m)
 		return log_err("guest '%s': image '%s' not loaded\n", g->name, gc->image), -1;
@@ -111,7 +104,7 @@ static int create(struct guest *g, u32 id, const struct guest_cfg *gc, const str
 	g->image_size = m->size;
 	if (setup_memory(g, gc->mem))
 		return log_err("guest '%s': no room for %lu MiB of guest memory\n", g->name, gc->mem >> 20), -1;
-	if (start(g, selftest))
+	if (guest_start(g, selftest))
 		return -1;
 	log_info("guest '%s': %lu MiB at host %lx, %s tables (%lu), entry %lx in %s mode\n",
 		 g->name, g->mem_size >> 20, g->mem_hpa, backend->slat_format->name, g->slat.tables,
@@ -128,7 +121,7 @@ static const char *const reason_names[EXIT_REASON_COUNT] = {
 	[EXIT_ENTRY_FAILED] = "entry-failed",
 };
 
-static void print_exits(const struct vcpu *v)
+void guest_print_exits(const struct vcpu *v)
 {
 	const char *sep = " (";
 
@@ -142,53 +135,7 @@ static void print_exits(const struct vcpu *v)
 	log_info("%s\n", v->exits ? ")" : "");
 }
 
-/* Runs g until it stops for good, starting it again after each reboot. A
- * sleeping guest waits here until its deadline: nothing else runs meanwhile
- * until the scheduler interleaves guests. */
-static void run(struct guest *g)
-{
-	struct exit_info ei;
-
-	while (g->state == GUEST_RUNNABLE) {
-		if (g->wake_ns) {
-			time_wait_until(g->wake_ns);
-			g->wake_ns = 0;
-		}
-		backend->run(g->vcpu, &ei);
-		exit_dispatch(g->vcpu, &ei);
-		if (g->state == GUEST_REBOOTING) {
-			gcons_flush(g);
-			log_info("guest '%s': reboot (start %u)\n", g->name, g->boot_count + 1);
-			if (start(g, 0))
-				guest_stop(g, "cannot restart after a reboot");
-		}
-	}
-	gcons_flush(g);
-	print_exits(g->vcpu);
-}
-
-static u32 nguests;
-
 struct guest *guest_by_id(u32 id)
 {
 	return id < nguests ? &guests[id] : NULL;
-}
-
-u32 guests_run(const struct config *cfg, const struct boot_info *bi)
-{
-	u32 failed = 0;
-
-	nguests = cfg->nguests;
-
-	for (u32 i = 0; i < cfg->nguests; i++) {
-		struct guest *g = &guests[i];
-
-		if (create(g, i, &cfg->guests[i], bi, cfg->selftest)) {
-			g->state = GUEST_STOPPED;
-			failed++;
-			continue;
-		}
-		run(g);
-	}
-	return failed;
 }

@@ -10,12 +10,33 @@
  * no guest can run here. */
 int virt_init(void);
 
-/* Creates every configured guest and runs each until it stops; a guest that
- * cannot be created or misbehaves is stopped alone. Returns the number of
- * guests that could not be created. */
-u32 guests_run(const struct config *cfg, const struct boot_info *bi);
+extern struct guest guests[CFG_MAX_GUESTS];
+extern u32 nguests;
+
+/* Builds guest number id from its configuration: memory, tables, image,
+ * vCPU. 0, or -1 after saying why. */
+int guest_create(struct guest *g, u32 id, const struct guest_cfg *gc, const struct boot_info *bi,
+		 u8 selftest);
+
+/* Loads the image into zeroed RAM and puts the vCPU in its start state:
+ * the first start and every reboot. 0, or -1 after saying why. */
+int guest_start(struct guest *g, u8 selftest);
+
+/* "guest 'x': N exits (reason count, ...)". */
+void guest_print_exits(const struct vcpu *v);
 
 /* Guest number id (configuration order), or NULL when there is none. */
 struct guest *guest_by_id(u32 id);
+
+/* Creates every configured guest and runs them all under the configured
+ * scheduling policy until each has stopped; a guest that cannot be created
+ * or misbehaves is stopped alone (core/run.c). Returns the number of
+ * guests that could not be created. When the policy refuses the guests'
+ * parameters (an infeasible reservation), says why and powers off with
+ * HV_EXIT_CONFIG. */
+u32 guests_run(const struct config *cfg, const struct boot_info *bi);
+
+/* The running scheduler, for hypercalls that read it; NULL before. */
+const struct scheduler *run_scheduler(void);
 
 #endif

@@ -14,6 +14,7 @@
 #include "core/percpu.h"
 #include "core/power.h"
 #include "core/string.h"
+#include "sched/sched.h"
 #include "core/uart16550.h"
 #include "core/version.h"
 #include "mm/mm.h"
@@ -90,9 +91,28 @@ static const struct boot_module *find_module(const struct boot_info *bi, const c
 }
 
 /* Checks that every configured guest has its image; returns the errors. */
+static void list_policy(const struct sched_ops *ops, void *arg)
+{
+	kprintf("%s%s", *(bool *)arg ? ", " : "", ops->name);
+	*(bool *)arg = true;
+}
+
+/* The policy must be one linked in. 0, or 1 after listing them. */
+static u32 check_sched(void)
+{
+	bool more = false;
+
+	if (sched_policy_find(cfg.sched))
+		return 0;
+	log_err("config: no scheduling policy '%s' (sched=): this build has ", cfg.sched);
+	sched_policy_each(list_policy, &more);
+	kprintf("\n");
+	return 1;
+}
+
 static u32 check_guests(const struct boot_info *bi)
 {
-	u32 errors = 0;
+	u32 errors = check_sched();
 
 	for (u32 i = 0; i < cfg.nguests; i++) {
 		const struct guest_cfg *g = &cfg.guests[i];

@@ -7,6 +7,7 @@
 #include "core/config.h"
 #include "core/types.h"
 #include "mm/pagetable.h"
+#include "sched/sched.h"
 
 /* General registers the entry/exit assembly saves and restores. The order
  * is fixed: core/vmx/vmx_entry.asm and core/svm/svm_entry.asm use these
@@ -54,6 +55,7 @@ struct vcpu {
 	u32 id;
 	u64 exits;
 	u64 exit_counts[64];
+	struct sched_entity se;    /* owner = this vCPU */
 };
 
 /* The registers of the emulated 16550 a guest writes its console to. */
@@ -81,8 +83,8 @@ struct guest {
 	u64 image_size;
 	u64 free_base, free_end;   /* RAM the loaded image left free */
 	u32 boot_count;            /* starts so far */
-	u64 slice_tsc;             /* preemption slice */
 	u64 wake_ns;               /* asleep until time_now_ns() reaches it; 0 = awake */
+	bool yielded;              /* gave up the rest of its slice */
 	u64 notify_bits;           /* raised by hc_notify, taken by hc_notify_poll */
 };
 

@@ -34,10 +34,10 @@ void hc_get_time(struct hc_time *t)
 	t->now_ns = time_now_ns();
 }
 
-/* Guests run one at a time until the scheduler lands: nobody to yield to. */
+/* The run loop ends the slice after this exit (core/run.c). */
 void hc_yield(struct vcpu *v)
 {
-	(void)v;
+	v->guest->yielded = true;
 }
 
 void hc_sleep_until(struct vcpu *v, u64 deadline_ns)
@@ -62,10 +62,12 @@ void hc_vcpu_info(const struct vcpu *v, struct hc_vcpu_info *vi)
 
 void hc_sched_info(const struct guest *g, struct hc_sched_info *si)
 {
+	const struct scheduler *s = run_scheduler();
+
 	memset(si, 0, sizeof(*si));
-	si->slice_ns = time_tsc_to_ns(g->slice_tsc);
-	si->weight = 1;
-	strlcpy(si->policy, "sequential", sizeof(si->policy));
+	si->slice_ns = s ? s->cpus[g->vcpu->se.cpu].slice_ns : 1;
+	si->weight = MAX(g->vcpu->se.params.weight, 1u);
+	strlcpy(si->policy, s ? s->ops->name : "none", sizeof(si->policy));
 }
 
 int hc_notify(u32 target, u64 bits)

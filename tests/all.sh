@@ -22,8 +22,9 @@ suite() {
 	[ "$f" = 0 ] || rc=1
 }
 
-make -s all build/unit-tests || { echo "0 passed, 1 failed"; exit 1; }
+make -s all build/unit-tests build/sched-sim || { echo "0 passed, 1 failed"; exit 1; }
 suite unit build/unit-tests
+suite sched tests/sched.sh
 suite svm tests/svm.sh
 suite vmx tests/vmx.sh
 suite abi-lock tests/abi.sh lock

@@ -29,9 +29,36 @@ bench() {
 	done
 }
 
-"$ROOT/tests/svm.sh" guest-hcloop >/dev/null
-"$ROOT/tests/vmx.sh" guest-hcloop >/dev/null
+# switch NAME SERIAL TICKS_PER_INSN BOUND: two guests yielding to each
+# other under rr; one round trip is two switches, each with its yield call.
+switch() {
+	ticks=$(sed -n "s/.*\[ping\] .* min \([0-9]*\) ticks.*/\1/p" "$2" | tail -n 1)
+	if [ -z "$ticks" ]; then
+		echo "$1: no switch result (see ${2#$ROOT/})"
+		rc=1
+		return
+	fi
+	n=$((ticks / $3 / 2))
+	verdict="within the bound of $4"
+	[ "$n" -gt "$4" ] && verdict="OVER the bound of $4" && rc=1
+	echo "$1: guest-to-guest switch (a yield hypercall into the other guest) $n instructions ($verdict)"
+}
+
+# decisions: the simulator's speed, per policy, on sched/sim/workloads/bench.wl
+decisions() {
+	for p in $("$ROOT/build/sched-sim" --list | cut -d' ' -f1); do
+		echo "sched-sim ($p, 64 vCPUs on 4 CPUs): $("$ROOT/build/sched-sim" --policy "$p" \
+			"$ROOT/sched/sim/workloads/bench.wl" | sed -n 's/.*: \([0-9]*\) decisions per second/\1/p') decisions per second"
+	done
+}
+
+"$ROOT/tests/svm.sh" guest-hcloop sched-yield >/dev/null
+"$ROOT/tests/vmx.sh" guest-hcloop sched-yield >/dev/null
 bench "AMD-V (QEMU -cpu max)" "$OUT/svm-guest-hcloop@max.serial" 128 1080
 bench "AMD-V (QEMU -cpu EPYC)" "$OUT/svm-guest-hcloop@EPYC.serial" 128 1080
 bench "VT-x (Bochs corei7_skylake_x)" "$OUT/vmx-guest-hcloop.serial" 1 440
+switch "AMD-V (QEMU -cpu max)" "$OUT/svm-sched-yield@max.serial" 128 1330
+switch "AMD-V (QEMU -cpu EPYC)" "$OUT/svm-sched-yield@EPYC.serial" 128 1330
+switch "VT-x (Bochs corei7_skylake_x)" "$OUT/vmx-sched-yield.serial" 1 740
+decisions
 exit $rc

@@ -4,9 +4,13 @@
 #   expect   what the serial console must show: one text per line, matched
 #            in order as substrings (the next search starts on the line of
 #            the previous match); "!text" must appear nowhere; "status N"
-#            is the power-off status; '#' lines are comments
+#            is the power-off status; '#' lines are comments; a line
+#            "unordered" makes the texts after it match anywhere (guests
+#            running at once interleave their lines)
 #   hv.cfg   optional configuration (beside hv.efi, or GRUB module "hv.cfg")
 #   files/   optional files: beside hv.efi, or GRUB modules under their names
+#   check    optional executable: check SERIAL prints what is wrong and
+#            exits non-zero (numbers the expect file cannot judge)
 #   env      optional shell variables: DOORS ("svm vmx"), QEMU_CPU (max;
 #            a list such as "max EPYC" runs the scenario on each model),
 #            BOCHS_CPU (corei7_skylake_x; a list too), CMDLINE (GRUB command line words),
@@ -44,9 +48,14 @@ check_expect() {
 	clean_serial "$1" >"$log"
 	bad=0
 	line=0
+	ordered=1
 	while IFS= read -r want || [ -n "$want" ]; do
 		case "$want" in
 		"" | "#"*) continue ;;
+		unordered)
+			ordered=0
+			line=0
+			;;
 		"status "*)
 			if [ "$3" != "${want#status }" ]; then
 				echo "    power-off status ${3:-none}, expected ${want#status }"
@@ -64,7 +73,7 @@ check_expect() {
 			if [ -z "$hit" ]; then
 				echo "    missing (after line $line): $want"
 				bad=1
-			else
+			elif [ $ordered = 1 ]; then
 				line=$((line > 0 ? line + hit - 1 : hit))
 			fi
 			;;
@@ -115,7 +124,11 @@ run_suite() {
 			$fn "$dir" "$serial"
 			status=$RUN_STATUS
 			check_expect "$serial" "$dir/expect" "$status" >"$OUT/$door-$label.why"
-			report "$door/$label" $? $(($(date +%s) - start)) "$serial"
+			ok=$?
+			if [ -x "$dir/check" ]; then
+				"$dir/check" "$serial" >>"$OUT/$door-$label.why" || ok=1
+			fi
+			report "$door/$label" $ok $(($(date +%s) - start)) "$serial"
 		done
 	done
 	echo "$door: $PASSED passed, $FAILED failed"

@@ -1,0 +1,177 @@
+/* The run loop of the boot CPU: asks the scheduler (sched/) what runs next,
+ * runs that vCPU until its slice ends or it yields, sleeps, reboots or
+ * stops, and tells the scheduler how long it ran. Preemption does not need
+ * the guest: the backend's timer (VMX preemption timer, LAPIC timer on
+ * AMD-V) forces an exit when the slice is over, interrupts masked or not. */
+#include "core/guest.h"
+#include "core/backend.h"
+#include "core/console.h"
+#include "core/cpu.h"
+#include "core/exit.h"
+#include "core/gcons.h"
+#include "core/power.h"
+#include "core/run_trace.h"
+#include "core/time.h"
+#include "core/vcpu_util.h"
+
+static struct scheduler sched;
+static struct sched_cpu boot_cpu;
+static bool sched_ready;
+
+/* CPU time of every guest when the first one stopped: the shares while
+ * all of them competed. */
+static u64 first_stop_ns, runtime_at_first_stop[CFG_MAX_GUESTS];
+
+const struct scheduler *run_scheduler(void)
+{
+	return sched_ready ? &sched : NULL;
+}
+
+static void stopped(struct guest *g)
+{
+	gcons_flush(g);
+	guest_print_exits(g->vcpu);
+}
+
+/* Runs v for up to slice_ns; says why it came back. */
+static enum sched_why run_slice(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
+{
+	struct guest *g = v->guest;
+	u64 limit = time_ns_to_tsc(slice_ns), start = rdtsc();
+	struct exit_info ei;
+
+	backend->arm_timer(v, limit);
+	for (;;) {
+		backend->run(v, &ei);
+		exit_dispatch(v, &ei);
+		if (g->state == GUEST_REBOOTING) {
+			gcons_flush(g);
+			log_info("guest '%s': reboot (start %u)\n", g->name, g->boot_count + 1);
+			if (guest_start(g, 0))
+				guest_stop(g, "cannot restart after a reboot");
+			else
+				backend->arm_timer(v, limit);
+		}
+		if (g->state == GUEST_STOPPED)
+			return stopped(g), SCHED_EXITS;
+		if (g->wake_ns) {
+			*wake_ns = g->wake_ns;
+			g->wake_ns = 0;
+			return SCHED_BLOCKS;
+		}
+		if (g->yielded) {
+			g->yielded = false;
+			return SCHED_YIELDED;
+		}
+		if (rdtsc() - start >= limit)
+			return SCHED_PREEMPTED;
+	}
+}
+
+static void schedule(void)
+{
+	while (sched_alive(&sched)) {
+		u64 now = time_now_ns(), slice, until, wake = 0, end;
+		struct sched_entity *e = sched_next(&sched, &boot_cpu, now, &slice, &until);
+		enum sched_why why;
+
+		if (!e) {
+			if (until == SCHED_NEVER)
+				break;
+			time_wait_until(until);
+			continue;
+		}
+		why = run_slice(e->owner, slice, &wake);
+		end = time_now_ns();
+		run_trace_record(now, end - now, boot_cpu.id, e->id);
+		sched_ran(&sched, e, end - now, end, why, wake);
+		if (why == SCHED_EXITS && !first_stop_ns) {
+			first_stop_ns = end;
+			for (u32 i = 0; i < sched.n; i++)
+				runtime_at_first_stop[i] = sched.all[i]->runtime_ns;
+		}
+	}
+}
+
+/* " name 12.3%" for each guest: its share of total. */
+static void print_shares(const u64 *runtime, u64 total)
+{
+	for (u32 i = 0; i < sched.n; i++)
+		log_info(" %s %lu.%lu%%", sched.all[i]->name, runtime[i] * 100 / MAX(total, 1),
+			 runtime[i] * 1000 / MAX(total, 1) % 10);
+	log_info("\n");
+}
+
+static void report(u64 t0, u64 elapsed)
+{
+	u64 runtime[CFG_MAX_GUESTS], sum = 0;
+
+	for (u32 i = 0; i < sched.n; i++)
+		sum += runtime_at_first_stop[i];
+	log_info("sched: shares until the first guest stopped (%lu ms):", (first_stop_ns - t0) / 1000000);
+	print_shares(runtime_at_first_stop, sum);
+	for (u32 i = 0; i < sched.n; i++)
+		runtime[i] = sched.all[i]->runtime_ns;
+	log_info("sched: %s over %lu ms:", sched.ops->name, elapsed / 1000000);
+	print_shares(runtime, elapsed);
+	for (u32 i = 0; i < sched.n; i++) {
+		const struct sched_entity *e = sched.all[i];
+
+		log_info("sched: guest '%s' ran %lu us in %lu slices (weight %u), %lu deadline misses\n", e->name,
+			 e->runtime_ns / 1000, e->switches, e->params.weight, e->misses);
+	}
+}
+
+/* Entities for the guests that could be created; their count. */
+static u32 entities(const struct config *cfg, struct sched_entity **all)
+{
+	u32 n = 0;
+
+	for (u32 i = 0; i < nguests; i++) {
+		struct guest *g = &guests[i];
+		struct sched_entity *e;
+
+		if (g->state != GUEST_RUNNABLE)
+			continue;
+		e = &g->vcpu->se;
+		e->name = g->name;
+		e->owner = g->vcpu;
+		e->params = (struct sched_params){ cfg->guests[i].weight, cfg->guests[i].budget_ns,
+						   cfg->guests[i].period_ns };
+		all[n++] = e;
+	}
+	return n;
+}
+
+u32 guests_run(const struct config *cfg, const struct boot_info *bi)
+{
+	struct sched_entity *all[CFG_MAX_GUESTS];
+	u32 failed = 0, n;
+	char err[160];
+	u64 t0;
+
+	nguests = cfg->nguests;
+	for (u32 i = 0; i < nguests; i++) {
+		if (guest_create(&guests[i], i, &cfg->guests[i], bi, cfg->selftest)) {
+			guests[i].state = GUEST_STOPPED;
+			failed++;
+		}
+	}
+	n = entities(cfg, all);
+	if (!n)
+		return failed;
+	t0 = time_now_ns();
+	if (sched_init(&sched, sched_policy_find(cfg->sched), &boot_cpu, 1, all, n, cfg->slice_ns, t0, err,
+		       sizeof(err))) {
+		log_err("%s\n", err);
+		log_err("config: not starting: the scheduling policy refused the guests\n");
+		power_off(HV_EXIT_CONFIG);
+	}
+	sched_ready = true;
+	run_trace_init(cfg->trace);
+	log_info("sched: policy %s, slice %lu us, %u guest(s) on CPU 0\n", sched.ops->name, cfg->slice_ns / 1000, n);
+	schedule();
+	report(t0, time_now_ns() - t0);
+	run_trace_dump(&sched);
+	return failed;
+}

@@ -1,0 +1,139 @@
+/* The scheduler core: entity states, accounting, sleepers; the policy
+ * decides the order. Shared by the hypervisor and the host simulator. */
+#include "sched/sched.h"
+#include "core/fmt.h"
+
+/* e is runnable since ready (<= now), queued now. */
+static void make_runnable(struct scheduler *s, struct sched_entity *e, u64 ready, u64 now)
+{
+	e->state = SCHED_RUNNABLE;
+	e->ready_ns = ready;
+	s->ops->enqueue(&s->cpus[e->cpu], e, now);
+}
+
+int sched_init(struct scheduler *s, const struct sched_ops *ops, struct sched_cpu *cpus, u32 ncpus,
+	       struct sched_entity **all, u32 n, u64 slice_ns, u64 now, char *err, size_t len)
+{
+	*s = (struct scheduler){ ops, cpus, ncpus, all, n };
+	if (!ncpus || !slice_ns)
+		return snformat(err, len, "sched: no CPU or a zero slice"), -1;
+	for (u32 i = 0; i < n; i++) {
+		if (!all[i]->params.weight)
+			return snformat(err, len, "sched: '%s' has weight 0 (at least 1)", all[i]->name), -1;
+		all[i]->id = i;
+		all[i]->cpu = i % ncpus;
+	}
+	if (ops->admit && ops->admit(all, n, err, len))
+		return -1;
+	for (u32 i = 0; i < ncpus; i++)
+		cpus[i] = (struct sched_cpu){ .id = i, .slice_ns = slice_ns, .rng = 0x9e3779b97f4a7c15ULL + i };
+	for (u32 i = 0; i < n; i++) {
+		if (ops->init_entity)
+			ops->init_entity(&cpus[all[i]->cpu], all[i], now);
+		make_runnable(s, all[i], now, now);
+	}
+	return 0;
+}
+
+/* Wakes c's sleepers that are due; returns the earliest still asleep. */
+static u64 wake_due(struct scheduler *s, struct sched_cpu *c, u64 now)
+{
+	u64 next = SCHED_NEVER;
+
+	for (u32 i = 0; i < s->n; i++) {
+		struct sched_entity *e = s->all[i];
+
+		if (e->cpu != c->id || e->state != SCHED_BLOCKED || !e->wake_ns)
+			continue;
+		if (e->wake_ns <= now)
+			make_runnable(s, e, e->wake_ns, now);
+		else
+			next = MIN(next, e->wake_ns);
+	}
+	return next;
+}
+
+struct sched_entity *sched_next(struct scheduler *s, struct sched_cpu *c, u64 now, u64 *slice_ns,
+				u64 *until_ns)
+{
+	u64 wake = wake_due(s, c, now), t = 0;
+	struct sched_entity *e = s->ops->pick(c, now, &t);
+
+	if (e) {
+		*slice_ns = t ? t : c->slice_ns;
+		e->state = SCHED_RUNNING;
+		e->switches++;
+		return e;
+	}
+	*until_ns = MIN(wake, t ? now + t : SCHED_NEVER);
+	return NULL;
+}
+
+void sched_ran(struct scheduler *s, struct sched_entity *e, u64 ran_ns, u64 now, enum sched_why why,
+	       u64 wake_ns)
+{
+	e->runtime_ns += ran_ns;
+	if (s->ops->charge)
+		s->ops->charge(&s->cpus[e->cpu], e, ran_ns, now, why);
+	if (why == SCHED_EXITS) {
+		e->state = SCHED_STOPPED;
+	} else if (why == SCHED_BLOCKS && (!wake_ns || wake_ns > now)) {
+		e->state = SCHED_BLOCKED;
+		e->wake_ns = wake_ns;
+	} else {
+		make_runnable(s, e, now, now);
+	}
+}
+
+void sched_wake(struct scheduler *s, struct sched_entity *e, u64 now)
+{
+	if (e->state == SCHED_BLOCKED)
+		make_runnable(s, e, now, now);
+}
+
+bool sched_alive(const struct scheduler *s)
+{
+	for (u32 i = 0; i < s->n; i++)
+		if (s->all[i]->state != SCHED_STOPPED)
+			return true;
+	return false;
+}
+
+void sched_queue_append(struct sched_cpu *c, struct sched_entity *e)
+{
+	struct sched_entity **p = &c->head;
+
+	while (*p)
+		p = &(*p)->next;
+	e->next = NULL;
+	*p = e;
+}
+
+void sched_queue_insert(struct sched_cpu *c, struct sched_entity *e)
+{
+	struct sched_entity **p = &c->head;
+
+	while (*p && (*p)->key <= e->key)
+		p = &(*p)->next;
+	e->next = *p;
+	*p = e;
+}
+
+void sched_queue_remove(struct sched_cpu *c, struct sched_entity *e)
+{
+	struct sched_entity **p = &c->head;
+
+	while (*p && *p != e)
+		p = &(*p)->next;
+	if (*p)
+		*p = e->next;
+	e->next = NULL;
+}
+
+u64 sched_random(struct sched_cpu *c)
+{
+	c->rng ^= c->rng >> 12;
+	c->rng ^= c->rng << 25;
+	c->rng ^= c->rng >> 27;
+	return c->rng * 0x2545f4914f6cdd1dULL;
+}

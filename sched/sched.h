@@ -1,0 +1,135 @@
+/* The scheduler: what runs next on each CPU, and for how long.
+ *
+ * This file and sched.c, policy.c and policies/ are built twice: into the
+ * hypervisor, where an entity is a guest's vCPU, and into the host
+ * simulator (build/sched-sim), where it is a simulated vCPU. They use only
+ * core/types.h, core/string.h and core/fmt.h, never the rest of the
+ * hypervisor.
+ *
+ * The core keeps each entity's state, its CPU time, and the sleepers; a
+ * policy (struct sched_ops) keeps the run queue of each CPU and decides. All
+ * times are nanoseconds on one monotonic clock. */
+#ifndef SCHED_SCHED_H
+#define SCHED_SCHED_H
+
+#include "core/types.h"
+
+#define SCHED_NEVER (~0ULL)
+#define SCHED_POLICY_NAME 16
+
+enum sched_state { SCHED_RUNNABLE, SCHED_RUNNING, SCHED_BLOCKED, SCHED_STOPPED };
+
+/* Why an entity stopped running (sched_ran). */
+enum sched_why { SCHED_PREEMPTED, SCHED_YIELDED, SCHED_BLOCKS, SCHED_EXITS };
+
+/* Per-entity parameters, from the configuration or the guest itself. */
+struct sched_params {
+	u32 weight;                /* share against others (>= 1; tickets for lottery) */
+	u64 budget_ns, period_ns;  /* a reservation: budget per period (0 = none) */
+};
+
+struct sched_entity {
+	const char *name;
+	u32 id;                    /* index in sched_init's array */
+	u32 cpu;                   /* the CPU whose queue it belongs to */
+	enum sched_state state;
+	struct sched_params params;
+	u64 runtime_ns;            /* CPU time used */
+	u64 wake_ns;               /* SCHED_BLOCKED: when it becomes runnable */
+	u64 ready_ns;              /* when it last became runnable (latency) */
+	u64 switches;              /* times it was picked */
+	u64 misses;                /* reservation periods that ended short */
+	/* Policy-owned: a queue link and a few words of state. The core never
+	 * reads them; a policy zeroes what it needs in init_entity. */
+	struct sched_entity *next;
+	u64 key, pol[3];
+	void *owner;               /* the vCPU or simulated vCPU */
+};
+
+struct sched_cpu {
+	u32 id;
+	struct sched_entity *head; /* policy-owned run queue */
+	u64 pol[2];                /* policy-owned per-CPU words */
+	u64 slice_ns;              /* the configured slice */
+	u64 rng;                   /* a seeded random state for policies */
+};
+
+/* A policy: at most ten hooks; the ones marked optional may be NULL.
+ * Each hook runs with the scheduler's data to itself (one CPU at a time). */
+struct sched_ops {
+	const char *name;          /* as in sched=NAME */
+	const char *summary;       /* one line for listings */
+	/* optional: checks the parameters of all n entities before anything
+	 * runs; 0, or -1 with a message in err (such as an infeasible set). */
+	int (*admit)(struct sched_entity *const *all, u32 n, char *err, size_t len);
+	/* optional: prepares e's policy words before it first enqueues. */
+	void (*init_entity)(struct sched_cpu *c, struct sched_entity *e, u64 now);
+	/* e became runnable on c: started, woken, preempted or yielded. */
+	void (*enqueue)(struct sched_cpu *c, struct sched_entity *e, u64 now);
+	/* Removes and returns what runs next on c, with its slice in *slice_ns
+	 * (left 0: c->slice_ns); or NULL when nothing may run now, with
+	 * *slice_ns the time until something may (left 0: a wake-up). */
+	struct sched_entity *(*pick)(struct sched_cpu *c, u64 now, u64 *slice_ns);
+	/* optional: e ran ran_ns (running -> whatever why says), before it is
+	 * enqueued again if still runnable. */
+	void (*charge)(struct sched_cpu *c, struct sched_entity *e, u64 ran_ns, u64 now,
+		       enum sched_why why);
+};
+
+/* Puts a policy in the list sched_policy_find searches: one line at the
+ * end of a file in sched/policies/, nothing to edit elsewhere. */
+#define SCHED_POLICY(ops)                                                             \
+	static const struct sched_ops *const sched_policy_##ops                      \
+		__attribute__((used, section("sched_policies"), aligned(8))) = &ops
+
+const struct sched_ops *sched_policy_find(const char *name);
+
+/* Calls fn for every policy linked in, in link order. */
+void sched_policy_each(void (*fn)(const struct sched_ops *ops, void *arg), void *arg);
+
+/* The scheduler of ncpus CPUs over n entities (which it numbers and spreads
+ * over the CPUs round-robin), all runnable at now. 0, or -1 with the
+ * reason in err (unknown policy, refused parameters). */
+struct scheduler {
+	const struct sched_ops *ops;
+	struct sched_cpu *cpus;
+	u32 ncpus;
+	struct sched_entity **all;
+	u32 n;
+};
+
+int sched_init(struct scheduler *s, const struct sched_ops *ops, struct sched_cpu *cpus, u32 ncpus,
+	       struct sched_entity **all, u32 n, u64 slice_ns, u64 now, char *err, size_t len);
+
+/* What CPU c runs next: wakes the sleepers that are due, then asks the
+ * policy. NULL when nothing can run; *until_ns is then the next moment
+ * something may (SCHED_NEVER: nothing ever will). */
+struct sched_entity *sched_next(struct scheduler *s, struct sched_cpu *c, u64 now, u64 *slice_ns,
+				u64 *until_ns);
+
+/* e, picked by sched_next, ran ran_ns and stopped for why. For
+ * SCHED_BLOCKS, wake_ns says until when (0 = until sched_wake). */
+void sched_ran(struct scheduler *s, struct sched_entity *e, u64 ran_ns, u64 now, enum sched_why why,
+	       u64 wake_ns);
+
+/* A blocked entity becomes runnable now. */
+void sched_wake(struct scheduler *s, struct sched_entity *e, u64 now);
+
+/* True while some entity has not exited. */
+bool sched_alive(const struct scheduler *s);
+
+/* ---- helpers for policies ---- */
+
+/* Appends e to c's queue (FIFO order). */
+void sched_queue_append(struct sched_cpu *c, struct sched_entity *e);
+
+/* Inserts e before the first entity with a larger key (stable). */
+void sched_queue_insert(struct sched_cpu *c, struct sched_entity *e);
+
+/* Unlinks e from c's queue; e must be in it. */
+void sched_queue_remove(struct sched_cpu *c, struct sched_entity *e);
+
+/* A 64-bit pseudo-random number from c's state (xorshift64*). */
+u64 sched_random(struct sched_cpu *c);
+
+#endif
