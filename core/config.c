@@ -169,20 +169,33 @@ static bool parse_hex(const char *s, u64 *out)
 	return true;
 }
 
+/* Reads the decimal digits at *s (at least one) into *v, moving *s past
+ * them. False on no digit or overflow. */
+static bool parse_decimal(const char **s, u64 *v)
+{
+	const char *p = *s;
+
+	*v = 0;
+	if (*p < '0' || *p > '9')
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (*v > (~0ULL - (u64)(*p - '0')) / 10)
+			return false;
+		*v = *v * 10 + (u64)(*p - '0');
+	}
+	*s = p;
+	return true;
+}
+
 bool config_parse_size(const char *s, u64 *out)
 {
-	u64 v = 0;
+	u64 v;
 	unsigned shift = 0;
 
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		return parse_hex(s + 2, out);
-	if (*s < '0' || *s > '9')
+	if (!parse_decimal(&s, &v))
 		return false;
-	for (; *s >= '0' && *s <= '9'; s++) {
-		if (v > (~0ULL - (u64)(*s - '0')) / 10)
-			return false;
-		v = v * 10 + (u64)(*s - '0');
-	}
 	if (*s == 'K' || *s == 'k')
 		shift = 10;
 	else if (*s == 'M' || *s == 'm')
@@ -203,16 +216,11 @@ static const struct choice duration_units[] = {
 
 bool config_parse_duration(const char *s, u64 *out)
 {
-	u64 v = 0;
+	u64 v;
 	u32 unit;
 
-	if (*s < '0' || *s > '9')
+	if (!parse_decimal(&s, &v))
 		return false;
-	for (; *s >= '0' && *s <= '9'; s++) {
-		if (v > (~0ULL - (u64)(*s - '0')) / 10)
-			return false;
-		v = v * 10 + (u64)(*s - '0');
-	}
 	if (!pick(duration_units, ARRAY_SIZE(duration_units), s, &unit) || v > ~0ULL / unit)
 		return false;
 	*out = v * unit;

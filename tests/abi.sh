@@ -7,17 +7,7 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SCENARIOS="abi-golden abi-mix abi-newer guest-user"
-passed=0 failed=0
-
-result() {   # result OK TEXT
-	if [ "$1" = 0 ]; then
-		passed=$((passed + 1))
-		echo "ok: $2"
-	else
-		failed=$((failed + 1))
-		echo "FAILED: $2"
-	fi
-}
+. "$ROOT/tests/result.sh"
 
 # A copy of what the lock covers, to break on purpose.
 sandbox() {

@@ -9,18 +9,7 @@ SIM=$ROOT/build/sched-sim
 W=$ROOT/sched/sim/workloads
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-passed=0 failed=0
-
-result() {   # result OK TEXT [DETAILS]
-	if [ "$1" = 0 ]; then
-		passed=$((passed + 1))
-		echo "ok: $2"
-	else
-		failed=$((failed + 1))
-		echo "FAILED: $2"
-		[ -n "${3:-}" ] && echo "$3" | sed 's/^/    /'
-	fi
-}
+. "$ROOT/tests/result.sh"
 
 # share OUTPUT VCPU: its share in hundredths of a percent
 share() {

@@ -199,11 +199,11 @@ TEST(config_errors_keys_and_values)
 
 	CHECK_STR(one_error(&c, "verbose"), "t:1: 'verbose' is not key=value");
 	CHECK_STR(one_error(&c, "foo=1"),
-		  "t:1: unknown key 'foo' (expected console, log, guest or selftest)");
+		  "t:1: unknown key 'foo' (expected console, log, guest, selftest, sched, slice or trace)");
 	CHECK_STR(one_error(&c, "=com1"),
-		  "t:1: unknown key '' (expected console, log, guest or selftest)");
+		  "t:1: unknown key '' (expected console, log, guest, selftest, sched, slice or trace)");
 	CHECK_STR(one_error(&c, "\"console\"=com1"),
-		  "t:1: unknown key '\"console\"' (expected console, log, guest or selftest)");
+		  "t:1: unknown key '\"console\"' (expected console, log, guest, selftest, sched, slice or trace)");
 	CHECK_STR(one_error(&c, "console=com5"),
 		  "t:1: bad value 'com5' for 'console' (expected com1, com2, com3, com4 or none)");
 	CHECK_STR(one_error(&c, "console="),
@@ -254,7 +254,7 @@ TEST(config_errors_guest_structure)
 	CHECK_STR(one_error(&c, "guest=image=a"),
 		  "t:1: guest: bad name 'image=a' (1 to 31 letters, digits, '-' or '_')");
 	CHECK_STR(one_error(&c, "guest=vm,image=a,cpus=2"),
-		  "t:1: guest 'vm': unknown key 'cpus' (expected image, mem, kind or load)");
+		  "t:1: guest 'vm': unknown key 'cpus' (expected image, mem, kind, load, weight, budget or period)");
 	CHECK_STR(one_error(&c, "guest=vm,image=a,fast"),
 		  "t:1: guest 'vm': 'fast' is not key=value");
 	CHECK_STR(one_error(&c, "guest=vm,image="),
@@ -276,7 +276,7 @@ TEST(config_errors_guest_structure)
 	config_init(&c);
 	CHECK_EQ(parse(&c, "guest=vm,image=,mem=3,x=1"), 3);
 	CHECK_EQ(c.nguests, 0);
-	CHECK_STR(c.errors[2], "t:1: guest 'vm': unknown key 'x' (expected image, mem, kind or load)");
+	CHECK_STR(c.errors[2], "t:1: guest 'vm': unknown key 'x' (expected image, mem, kind, load, weight, budget or period)");
 }
 
 TEST(config_duplicate_and_too_many_guests)
@@ -497,6 +497,63 @@ TEST(config_parse_size_edges)
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		v = 12345;
 		CHECK(!config_parse_size(bad[i], &v));
+		CHECK_EQ(v, 12345);
+	}
+}
+
+TEST(config_sched_keys)
+{
+	struct config c;
+
+	config_init(&c);
+	CHECK_STR(c.sched, "rr");
+	CHECK_EQ(c.slice_ns, CFG_SLICE_DEFAULT);
+	CHECK_EQ(c.trace, false);
+	CHECK_EQ(parse(&c, "sched=wfs slice=250us trace=on\n"
+			   "guest=a,image=a.elf,weight=7\n"
+			   "guest=b,image=b.elf,budget=2ms,period=10ms\n"), 0);
+	CHECK_STR(c.sched, "wfs");
+	CHECK_EQ(c.slice_ns, 250000);
+	CHECK_EQ(c.trace, true);
+	CHECK_EQ(c.guests[0].weight, 7);
+	CHECK_EQ(c.guests[0].budget_ns, 0);
+	CHECK_EQ(c.guests[1].weight, 1);
+	CHECK_EQ(c.guests[1].budget_ns, 2000000);
+	CHECK_EQ(c.guests[1].period_ns, 10000000);
+	CHECK_STR(one_error(&c, "slice=5us"), "t:1: bad value '5us' for 'slice' (a duration such as 2ms: 10us to 1s)");
+	CHECK_STR(one_error(&c, "slice=2"), "t:1: bad value '2' for 'slice' (a duration such as 2ms: 10us to 1s)");
+	CHECK_STR(one_error(&c, "trace=yes"), "t:1: bad value 'yes' for 'trace' (expected on or off)");
+	CHECK_STR(one_error(&c, "sched=averyveryverylongname"),
+		  "t:1: bad value 'averyveryverylongname' for 'sched' (a policy name of 1 to 15 characters)");
+	CHECK_STR(one_error(&c, "guest=a,image=a,weight=0"),
+		  "t:1: guest 'a': bad value '0' for 'weight' (a number from 1 to 10000)");
+	CHECK_STR(one_error(&c, "guest=a,image=a,budget=0ms,period=1ms"),
+		  "t:1: guest 'a': bad value '0ms' for 'budget' (a duration such as 2ms, not 0)");
+	CHECK_STR(one_error(&c, "guest=a,image=a,budget=2ms"),
+		  "t:1: guest 'a': budget and period go together, budget at most period");
+	CHECK_STR(one_error(&c, "guest=a,image=a,budget=2ms,period=1ms"),
+		  "t:1: guest 'a': budget and period go together, budget at most period");
+}
+
+TEST(config_parse_duration_edges)
+{
+	static const struct { const char *s; u64 v; } good[] = {
+		{ "0ns", 0 }, { "1ns", 1 }, { "10us", 10000 }, { "2ms", 2000000 }, { "3s", 3000000000ULL },
+		{ "18446744073709551615ns", ~0ULL }, { "18446744073s", 18446744073000000000ULL },
+	};
+	static const char *const bad[] = {
+		"", "ms", "1", "1m", "1 ms", "-1ms", "1.5ms", "1msx", "18446744074s", "99999999999999999999ns",
+	};
+	u64 v;
+
+	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+		v = 12345;
+		CHECK(config_parse_duration(good[i].s, &v));
+		CHECK_EQ(v, good[i].v);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		v = 12345;
+		CHECK(!config_parse_duration(bad[i], &v));
 		CHECK_EQ(v, 12345);
 	}
 }
