@@ -36,7 +36,8 @@ struct guest *guest_by_id(u32 id);
  * HV_EXIT_CONFIG. */
 u32 guests_run(const struct config *cfg, const struct boot_info *bi);
 
-/* The running scheduler, for hypercalls that read it; NULL before. */
-const struct scheduler *run_scheduler(void);
+/* The running scheduler, for hypercalls that read or change it; NULL
+ * before guests run. */
+struct scheduler *run_scheduler(void);
 
 #endif

@@ -22,7 +22,7 @@ static bool sched_ready;
  * all of them competed. */
 static u64 first_stop_ns, runtime_at_first_stop[CFG_MAX_GUESTS];
 
-const struct scheduler *run_scheduler(void)
+struct scheduler *run_scheduler(void)
 {
 	return sched_ready ? &sched : NULL;
 }

@@ -1,5 +1,6 @@
 /* Hypercall implementations. */
 #include "hypercall/hypercall.h"
+#include "core/console.h"
 #include "core/gcons.h"
 #include "core/guest.h"
 #include "core/string.h"
@@ -68,6 +69,28 @@ void hc_sched_info(const struct guest *g, struct hc_sched_info *si)
 	si->slice_ns = s ? s->cpus[g->vcpu->se.cpu].slice_ns : 1;
 	si->weight = MAX(g->vcpu->se.params.weight, 1u);
 	strlcpy(si->policy, s ? s->ops->name : "none", sizeof(si->policy));
+}
+
+void hc_sched_get(const struct guest *g, struct sched_params *p)
+{
+	*p = g->vcpu->se.params;
+}
+
+int hc_sched_set(struct guest *g, const struct sched_params *p)
+{
+	struct scheduler *s = run_scheduler();
+	char err[160];
+
+	if (!p->weight || p->weight > CFG_WEIGHT_MAX || !p->budget_ns != !p->period_ns ||
+	    p->budget_ns > p->period_ns)
+		return -1;
+	if (!s || sched_set_params(s, &g->vcpu->se, p, time_now_ns(), err, sizeof(err))) {
+		log_info("guest '%s': sched_set refused: %s\n", g->name, s ? err : "no scheduler");
+		return -2;
+	}
+	log_info("guest '%s': now weight %u, budget %lu us, period %lu us\n", g->name, p->weight,
+		 p->budget_ns / 1000, p->period_ns / 1000);
+	return 0;
 }
 
 int hc_notify(u32 target, u64 bits)

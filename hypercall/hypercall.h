@@ -55,6 +55,12 @@ struct hc_sched_info {
 
 void hc_sched_info(const struct guest *g, struct hc_sched_info *si);
 
+/* The caller's scheduling parameters, and changing them: 0, -1 when the
+ * values are out of range (weight 1..CFG_WEIGHT_MAX, budget and period
+ * both or neither, budget <= period), -2 when the policy refuses them. */
+void hc_sched_get(const struct guest *g, struct sched_params *p);
+int hc_sched_set(struct guest *g, const struct sched_params *p);
+
 /* ORs bits into guest target's notification word. 0, or -1 when no guest
  * has that id. */
 int hc_notify(u32 target, u64 bits);

@@ -85,6 +85,23 @@ void sched_ran(struct scheduler *s, struct sched_entity *e, u64 ran_ns, u64 now,
 	}
 }
 
+int sched_set_params(struct scheduler *s, struct sched_entity *e, const struct sched_params *p, u64 now,
+		     char *err, size_t len)
+{
+	struct sched_params old = e->params;
+
+	if (!p->weight)
+		return snformat(err, len, "sched: weight 0 (at least 1)"), -1;
+	e->params = *p;
+	if (s->ops->admit && s->ops->admit(s->all, s->n, err, len)) {
+		e->params = old;
+		return -1;
+	}
+	if (s->ops->init_entity)
+		s->ops->init_entity(&s->cpus[e->cpu], e, now);
+	return 0;
+}
+
 void sched_wake(struct scheduler *s, struct sched_entity *e, u64 now)
 {
 	if (e->state == SCHED_BLOCKED)

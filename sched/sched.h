@@ -112,6 +112,12 @@ struct sched_entity *sched_next(struct scheduler *s, struct sched_cpu *c, u64 no
 void sched_ran(struct scheduler *s, struct sched_entity *e, u64 ran_ns, u64 now, enum sched_why why,
 	       u64 wake_ns);
 
+/* Gives e new parameters from its next enqueue on, if the policy admits
+ * the whole set with them: 0, or -1 with the reason in err and e
+ * unchanged. e must not be queued (the caller is e itself, running). */
+int sched_set_params(struct scheduler *s, struct sched_entity *e, const struct sched_params *p, u64 now,
+		     char *err, size_t len);
+
 /* A blocked entity becomes runnable now. */
 void sched_wake(struct scheduler *s, struct sched_entity *e, u64 now);
 

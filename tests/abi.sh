@@ -44,7 +44,10 @@ lock_selftest() {
 	sandbox
 	python3 "$SB/compat/abigen.py" check >/dev/null 2>&1
 	result $? "lock self-test: an untouched copy passes"
-	for n in 1 2 3; do
+	released=$(sed -n 's/^v\([0-9]*\) .*abi$/\1/p' "$ROOT/compat/abi/LOCK")
+	newest=$(echo "$released" | tail -n 1)
+	next=$((newest + 1))
+	for n in $released; do
 		sandbox
 		flip_byte "$SB/compat/abi/v$n.abi"
 		expect_failure "one byte of v$n's definition" "v$n" "compat/abi/v$n.abi"
@@ -66,13 +69,14 @@ lock_selftest() {
 	rm "$SB/compat/abi/v1.abi"
 	expect_failure "removing released v1" "v1" "never removed"
 	sandbox
-	sed -e 's/^abi 3$/abi 4/' -e 's/^status released$/status draft/' "$SB/compat/abi/v3.abi" >"$SB/compat/abi/v4.abi"
+	sed -e "s/^abi $newest\$/abi $next/" -e 's/^status released$/status draft/' \
+		"$SB/compat/abi/v$newest.abi" >"$SB/compat/abi/v$next.abi"
 	python3 "$SB/compat/abigen.py" gen "$SB/gen/t.c" >/dev/null 2>&1 &&
 		python3 "$SB/compat/abigen.py" check >/dev/null 2>&1
-	result $? "lock self-test: a new draft v4 is not locked and passes"
-	sed -i 's/^status draft$/status released/' "$SB/compat/abi/v4.abi"
+	result $? "lock self-test: a new draft v$next is not locked and passes"
+	sed -i 's/^status draft$/status released/' "$SB/compat/abi/v$next.abi"
 	python3 "$SB/compat/abigen.py" gen "$SB/gen/t.c" >/dev/null 2>&1
-	expect_failure "releasing v4 without locking it" "v4 is released but"
+	expect_failure "releasing v$next without locking it" "v$next is released but"
 	rm -rf "$SB"
 }
 

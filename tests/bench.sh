@@ -12,7 +12,7 @@ rc=0
 
 # bench NAME SERIAL TICKS_PER_INSN BOUND: one line per ABI version.
 bench() {
-	for v in 1 2 3; do
+	for v in 1 2 3 4; do
 		ticks=$(sed -n "s/.*\[hcloop\] v$v: .* min \([0-9]*\) ticks.*/\1/p" "$2" | tail -n 1)
 		if [ -z "$ticks" ]; then
 			echo "$1: no result for v$v (see ${2#$ROOT/})"

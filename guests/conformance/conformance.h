@@ -143,6 +143,37 @@ static void check_sized(const char *name, int64_t (*call)(uint64_t, uint64_t, ui
 }
 #endif
 
+#if ABI >= 3
+static void check_vcpu_sched(uint64_t ram)
+{
+	static struct HVF(sched_info) si;
+	uint64_t id = ~0ULL, count = 0, needed;
+	size_t len = 0;
+
+	EXPECT(HVF(vcpu_info)(&id, &count) == HVK(OK) && id < count, "vcpu_info: vCPU %lu of %lu", id, count);
+	EXPECT(HVF(sched_info)(gpa(&si), sizeof(si), &needed) == sizeof(si), "sched_info");
+	while (len < sizeof(si.policy) && si.policy[len])
+		len++;
+	EXPECT(si.size == sizeof(si) && si.weight >= 1 && si.slice_ns > 0 && len > 0 && len < sizeof(si.policy),
+	       "sched_info: policy %s, weight %u, slice %lu ns", len < sizeof(si.policy) ? si.policy : "?",
+	       si.weight, si.slice_ns);
+	check_sized("sched_info", HVF(sched_info), sizeof(si), ram);
+}
+
+static void check_notify(uint32_t self)
+{
+	uint64_t bits = 1;
+
+	HVF(notify_poll)(&bits);
+	EXPECT(HVF(notify)(self, 0x5) == HVK(OK) && HVF(notify)(self, 0x8) == HVK(OK), "notify itself twice");
+	EXPECT(HVF(notify_poll)(&bits) == HVK(OK) && bits == 0xd, "notify_poll: bits %lx (OR of both)", bits);
+	EXPECT(HVF(notify_poll)(&bits) == HVK(OK) && bits == 0, "notify_poll again: 0");
+	EXPECT(HVF(notify)(self, 0) == HVK(EINVAL), "notify with no bits: EINVAL");
+	EXPECT(HVF(notify)(0xffffffffULL, 1) == HVK(EINVAL), "notify guest 0xffffffff: EINVAL");
+	EXPECT(HVF(notify)(1ULL << 32 | self, 1) == HVK(EINVAL), "notify a 64-bit guest id: EINVAL");
+}
+#endif
+
 /* Shared by every version: run once per boot, before its own checks. */
 static void check_common(uint64_t ram)
 {
