@@ -71,14 +71,17 @@ out=$("$SIM" --policy nosuch "$W/weights.wl" 2>&1)
 [ $? != 0 ] && echo "$out" | grep -q "no policy 'nosuch'"
 result $? "an unknown policy is refused by name" "$out"
 
-# A new policy is one file: copy rr.c under a new name, rebuild, select it.
+# A new policy is one file: copy rr.c under a new name, rebuild the
+# simulator and the hypervisor from a copy of the tree, find it in both.
 mkdir -p "$TMP/tree"
-cp -r "$ROOT/Makefile" "$ROOT/sched" "$ROOT/core" "$TMP/tree/"
+cp -r "$ROOT/Makefile" "$ROOT/boot" "$ROOT/core" "$ROOT/mm" "$ROOT/sched" "$ROOT/hypercall" \
+	"$ROOT/compat" "$ROOT/docs" "$TMP/tree/"
 sed -e 's/"rr"/"myrr"/' -e 's/\brr\b/myrr/g' "$ROOT/sched/policies/rr.c" >"$TMP/tree/sched/policies/myrr.c"
-out=$(make -s -C "$TMP/tree" build/sched-sim 2>&1 && "$TMP/tree/build/sched-sim" --list &&
+out=$(make -s -C "$TMP/tree" build/sched-sim build/hv.elf 2>&1 && "$TMP/tree/build/sched-sim" --list &&
 	"$TMP/tree/build/sched-sim" --policy myrr "$W/weights.wl")
-echo "$out" | grep -q "^myrr " && shares_ok "$out" 10 a 3333 b 3333 c 3333
-result $? "a copied policy file with a new name is selectable with no other change" "$out"
+echo "$out" | grep -q "^myrr " && shares_ok "$out" 10 a 3333 b 3333 c 3333 &&
+	strings "$TMP/tree/build/hv.elf" | grep -qx myrr
+result $? "a copied policy file with a new name is selectable with no other change (simulator and hypervisor)" "$out"
 
 if [ "${1:-}" = all ]; then
 	for suite in svm vmx; do
