@@ -105,6 +105,12 @@ $(B)/guests/%.elf: $(B)/g/%.o $(GUEST_RT) guests/rt/guest.lds
 	$(LD) -nostdlib -static -z max-page-size=0x1000 --no-warn-rwx-segments \
 		-T guests/rt/guest.lds $< $(GUEST_RT) -o $@
 
+$(B)/guests/%.stripped.elf: $(B)/guests/%.elf
+	strip -o $@ $<
+
+# The built-in default scenario's images (core/builtin.asm).
+$(B)/k/core/builtin.asm.o: $(B)/guests/hello.stripped.elf $(B)/guests/burn.stripped.elf
+
 $(B)/guests/%.bin: guests/%.asm
 	@mkdir -p $(@D)
 	$(NASM) -f bin $< -o $@

@@ -5,9 +5,13 @@
 #include "core/string.h"
 
 const char config_default_text[] =
-	"# built-in default scenario: no guest images are embedded, so it runs\n"
-	"# none; these are the defaults every configuration starts from\n"
-	"console=com1 log=info sched=rr slice=1ms trace=off\n";
+	"# built-in default scenario: four guests at once, their images built\n"
+	"# into the hypervisor (core/builtin.c), shared by weight\n"
+	"console=com1 log=info sched=wfs slice=2ms\n"
+	"guest=hello,image=hello.elf,mem=2M,weight=1\n"
+	"guest=light,image=burn.elf,mem=2M,weight=1\n"
+	"guest=middle,image=burn.elf,mem=2M,weight=2\n"
+	"guest=heavy,image=burn.elf,mem=2M,weight=4\n";
 
 /* Parsing state for one source. */
 struct cursor {

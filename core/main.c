@@ -6,6 +6,7 @@
  * it names the console; its errors are printed once the console is up. */
 #include "core/acpi.h"
 #include "core/boot_info.h"
+#include "core/builtin.h"
 #include "core/config.h"
 #include "core/console.h"
 #include "core/cpu_info.h"
@@ -22,10 +23,11 @@
 static struct config cfg;
 static struct uart16550 uart;
 
-static void load_config(const struct boot_info *bi)
+static void load_config(struct boot_info *bi)
 {
 	if (bi->ncfg == 0) {
 		config_parse(&cfg, "built-in", config_default_text, strlen(config_default_text));
+		builtin_add_modules(bi);
 		return;
 	}
 	for (u32 i = 0; i < bi->ncfg; i++)

@@ -85,10 +85,10 @@ int hc_sched_set(struct guest *g, const struct sched_params *p)
 	    p->budget_ns > p->period_ns)
 		return -1;
 	if (!s || sched_set_params(s, &g->vcpu->se, p, time_now_ns(), err, sizeof(err))) {
-		log_info("guest '%s': sched_set refused: %s\n", g->name, s ? err : "no scheduler");
+		log_debug("guest '%s': sched_set refused: %s\n", g->name, s ? err : "no scheduler");
 		return -2;
 	}
-	log_info("guest '%s': now weight %u, budget %lu us, period %lu us\n", g->name, p->weight,
+	log_debug("guest '%s': now weight %u, budget %lu us, period %lu us\n", g->name, p->weight,
 		 p->budget_ns / 1000, p->period_ns / 1000);
 	return 0;
 }

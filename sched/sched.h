@@ -62,7 +62,9 @@ struct sched_ops {
 	/* optional: checks the parameters of all n entities before anything
 	 * runs; 0, or -1 with a message in err (such as an infeasible set). */
 	int (*admit)(struct sched_entity *const *all, u32 n, char *err, size_t len);
-	/* optional: prepares e's policy words before it first enqueues. */
+	/* optional: prepares e's policy words before it first enqueues (they
+	 * start zeroed), and again when its parameters change while it runs
+	 * (sched_set_params). A change must not grant more than e had. */
 	void (*init_entity)(struct sched_cpu *c, struct sched_entity *e, u64 now);
 	/* e became runnable on c: started, woken, preempted or yielded. */
 	void (*enqueue)(struct sched_cpu *c, struct sched_entity *e, u64 now);

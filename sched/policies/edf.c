@@ -70,11 +70,21 @@ static void replenish(struct sched_entity *e, u64 now, bool wanted)
 	e->pol[0] = e->params.budget_ns;
 }
 
+/* At start, and when e's parameters change: a new reservation starts a
+ * period now; a changed one keeps its deadline and never more budget than
+ * it had left, so changing parameters cannot buy CPU time. */
 static void edf_init_entity(struct sched_cpu *c, struct sched_entity *e, u64 now)
 {
 	(void)c;
-	e->key = reserved(e) ? now + e->params.period_ns : SCHED_NEVER;
-	e->pol[0] = e->params.budget_ns;
+	if (!reserved(e)) {
+		e->key = SCHED_NEVER;
+		e->pol[0] = 0;
+	} else if (!e->key || e->key == SCHED_NEVER) {
+		e->key = now + e->params.period_ns;
+		e->pol[0] = e->params.budget_ns;
+	} else {
+		e->pol[0] = MIN(e->pol[0], e->params.budget_ns);
+	}
 }
 
 static void edf_enqueue(struct sched_cpu *c, struct sched_entity *e, u64 now)

@@ -34,7 +34,10 @@ TEST(config_defaults)
 			      strlen(config_default_text)), 0);
 	CHECK_EQ(c.console_port, 0x3f8);
 	CHECK_EQ(c.log_level, LOG_INFO);
-	CHECK_EQ(c.nguests, 0);
+	CHECK_EQ(c.nguests, 4);   /* images built in: core/builtin.c */
+	CHECK_STR(c.sched, "wfs");
+	CHECK_STR(c.guests[3].image, "burn.elf");
+	CHECK_EQ(c.guests[3].weight, 4);
 	CHECK_STR(config_log_level_name(LOG_ERROR), "error");
 	CHECK_STR(config_log_level_name(LOG_DEBUG), "debug");
 	CHECK_STR(config_log_level_name(4), "?");
