@@ -82,6 +82,7 @@ struct boot_info {
 	struct boot_cfg_source cfg[BOOT_MAX_CFG];
 
 	u64 rsdp;                       /* physical address, 0 when absent */
+	u64 entry_tsc;                  /* TSC at the door's first C statement */
 
 	/* Set by a door that found something it cannot hand over; the core
 	 * prints it and stops. */

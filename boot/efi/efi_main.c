@@ -258,6 +258,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	struct volume vol = { 0 };
 	EFI_STATUS s;
 
+	bi.entry_tsc = __builtin_ia32_rdtsc();
 	st = systab;
 	bs = st->BootServices;
 	rt = st->RuntimeServices;

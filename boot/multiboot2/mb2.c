@@ -124,6 +124,7 @@ void mb2_main(u32 magic, const u8 *info);
 
 void mb2_main(u32 magic, const u8 *info)
 {
+	bi.entry_tsc = __builtin_ia32_rdtsc();
 	bi.magic = BOOT_INFO_MAGIC;
 	bi.door = BOOT_MULTIBOOT2;
 	bi.door_name = "Multiboot2";
