@@ -38,7 +38,7 @@ GNUEFI := /usr/lib
 EFI_SECTIONS := -j .text -j .rodata -j .data -j .dynamic -j .dynsym \
 	-j .rel -j .rela -j .reloc
 
-.PHONY: all run test test-unit test-svm test-vmx test-abi test-sched bench deps clean abi abi-lock abi-golden
+.PHONY: all run test test-unit test-svm test-vmx test-abi test-sched bench fuzz-host deps clean abi abi-lock abi-golden
 all: $(B)/hv.efi $(B)/hv.elf guests $(B)/sched-sim
 
 $(B)/k/boot/efi/%.o: boot/efi/%.c
@@ -134,6 +134,26 @@ SIM_CFLAGS := -std=gnu11 -O2 -g $(WARN) -I.
 $(B)/sched-sim: $(SIM_SRCS) $(wildcard sched/*.h sched/sim/*.h core/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(SIM_CFLAGS) $(SIM_SRCS) -o $@
+
+# ---- host fuzzing (libFuzzer, clang): tests/fuzz/ --------------------------
+FUZZ_CC := clang
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -I. -I$(B)/gen -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -Wall -Wextra -Werror -Wno-unused-command-line-argument
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS := config insn loader compat
+FUZZ_config := core/config.c core/strlcpy.c core/fmt.c
+FUZZ_insn := core/insn.c
+FUZZ_loader := core/loader.c mm/gmem.c core/fmt.c core/strlcpy.c
+FUZZ_compat := $(wildcard compat/*.c) $(ABI_GEN) hypercall/hypercall.c mm/gmem.c core/config.c \
+	core/fmt.c core/strlcpy.c $(SCHED_SRCS)
+
+$(B)/fuzz/%: tests/fuzz/fuzz_%.c $(ABI_GEN) $(wildcard core/*.h compat/*.h sched/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_$*) -o $@
+
+# Each target for FUZZ_SECONDS, its corpus kept in build/fuzz/corpus-NAME.
+fuzz-host: $(FUZZ_TARGETS:%=$(B)/fuzz/%)
+	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # ---- running and testing ----------------------------------------------------
 deps:

@@ -20,7 +20,11 @@ static const u8 one_byte[256] = {
 
 static const u8 two_byte[256] = {
 	[0xa2] = INSN_CPUID, [0x32] = INSN_RDMSR, [0x30] = INSN_WRMSR, [0x01] = GROUP7,
+	[0x22] = INSN_MOV_TO_CR,
 };
+
+/* Two-byte opcodes followed by a ModRM byte (always a register operand). */
+static const bool two_byte_modrm[256] = { [0x22] = true };
 
 static const u8 group7[256] = { [0xc1] = INSN_VMCALL, [0xd9] = INSN_VMMCALL };
 
@@ -30,6 +34,11 @@ static int finish(struct insn *out, u8 op, u32 len, u32 n, u32 prefixes)
 		return -1;
 	*out = (struct insn){ .op = op, .len = (u8)len, .prefixes = (u8)prefixes };
 	return 0;
+}
+
+static u8 rex_of(const u8 *buf, u32 i, bool code64)
+{
+	return code64 && i && (buf[i - 1] & 0xf0) == 0x40 ? buf[i - 1] : 0;
 }
 
 int insn_decode(const u8 *buf, u32 n, bool code64, struct insn *out)
@@ -51,6 +60,13 @@ int insn_decode(const u8 *buf, u32 n, bool code64, struct insn *out)
 	if (i + 1 >= n)
 		return -1;
 	op = two_byte[buf[i + 1]];
+	if (two_byte_modrm[buf[i + 1]]) {
+		if (finish(out, op, i + 3, n, i))
+			return -1;
+		out->rex = rex_of(buf, i, code64);
+		out->modrm = buf[i + 2];
+		return 0;
+	}
 	if (op != GROUP7)
 		return finish(out, op, i + 2, n, i);
 	if (i + 2 >= n)

@@ -18,12 +18,15 @@ enum insn_op {
 	INSN_VMCALL,     /* 0F 01 C1 (Intel) */
 	INSN_VMMCALL,    /* 0F 01 D9 (AMD) */
 	INSN_IO,         /* E4-E7 ib, EC-EF, 6C-6F */
+	INSN_MOV_TO_CR,  /* 0F 22 /r: ModRM reg = the CR, rm = the GPR */
 };
 
 struct insn {
 	enum insn_op op;
 	u8 len;          /* prefixes included */
 	u8 prefixes;     /* how many legacy and REX prefix bytes */
+	u8 rex;          /* the REX prefix, 0 if none */
+	u8 modrm;        /* for INSN_MOV_TO_CR */
 };
 
 /* Decodes the instruction at buf[0..n). code64: the guest runs 64-bit code

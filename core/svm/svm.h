@@ -19,10 +19,12 @@ enum {
 	ICPT2_VMRUN = 1u << 0, ICPT2_VMMCALL = 1u << 1, ICPT2_VMLOAD = 1u << 2,
 	ICPT2_VMSAVE = 1u << 3, ICPT2_STGI = 1u << 4, ICPT2_CLGI = 1u << 5,
 	ICPT2_SKINIT = 1u << 6,
+	ICPT_CR4_WRITE = 1u << (16 + 4),
 };
 
 /* Exit codes (EXITCODE); 0x40 + vector for exceptions. */
 enum {
+	SVM_EXIT_CR4_WRITE = 0x14,
 	SVM_EXIT_EXC_BASE = 0x40, SVM_EXIT_INTR = 0x60,
 	SVM_EXIT_CPUID = 0x72, SVM_EXIT_HLT = 0x78, SVM_EXIT_INVLPGA = 0x7a,
 	SVM_EXIT_IOIO = 0x7b, SVM_EXIT_MSR = 0x7c, SVM_EXIT_SHUTDOWN = 0x7f,

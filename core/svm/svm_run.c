@@ -215,6 +215,33 @@ static bool undefined_opcode(struct vcpu *v, struct exit_info *ei)
 	return false;
 }
 
+#define CR4_VMXE (1ULL << 13)
+
+/* MOV to CR4: the guest may not set VMXE (AMD has no VMX; a nested CPU may
+ * accept it and then refuse the next VMRUN). Without decode assists the
+ * instruction is decoded from guest memory; bytes that are not a MOV to
+ * CR4 leave the exit unknown, which stops the guest with the reason. */
+static bool cr4_write(struct vcpu *v)
+{
+	struct vmcb *vm = vmcb_of(v);
+	u8 buf[INSN_MAX];
+	struct insn in;
+	u64 val;
+	int n = vcpu_fetch_insn(v, buf);
+
+	if (n <= 0 || insn_decode(buf, (u32)n, code64(vm), &in) || in.op != INSN_MOV_TO_CR ||
+	    (in.modrm >> 3 & 7) != 4 || (in.rex & 4))
+		return false;
+	val = vcpu_gpr(v, (in.modrm & 7) | (in.rex & 1) << 3);
+	if (val & CR4_VMXE) {
+		svm_inject(v, EXC_GP, EVENT_EXCEPTION, true, 0);
+		return true;
+	}
+	svm_set(v, VREG_CR4, val);
+	vcpu_skip(v, in.len);
+	return true;
+}
+
 /* Fills *ei from the VMCB; true when the exit was handled here. */
 static bool translate(struct vcpu *v, struct exit_info *ei)
 {
@@ -228,6 +255,8 @@ static bool translate(struct vcpu *v, struct exit_info *ei)
 		describe_npf(ei, vm);
 	else if (code == SVM_EXIT_EXC_BASE + EXC_UD)
 		return undefined_opcode(v, ei);
+	else if (code == SVM_EXIT_CR4_WRITE && cr4_write(v))
+		return true;
 	else if (code < SVM_EXIT_CODE_MAX)
 		ei->reason = reasons[code];
 	if (ei->reason == EXIT_EXT_INTR)

@@ -39,6 +39,7 @@ static void setup_control(struct vmcb_control *c, u32 asid)
 		msrpm_pa = ones_pages(2);
 	}
 	c->icpt_exc = 1u << EXC_UD;           /* VMCALL on AMD */
+	c->icpt_cr = ICPT_CR4_WRITE;          /* CR4.VMXE stays clear (svm_run.c) */
 	c->icpt1 = ICPT1_INTR | ICPT1_CPUID | ICPT1_INVD | ICPT1_HLT | ICPT1_INVLPGA | ICPT1_IOIO |
 		   ICPT1_MSR | ICPT1_SHUTDOWN;
 	c->icpt2 = ICPT2_VMRUN | ICPT2_VMMCALL | ICPT2_VMLOAD | ICPT2_VMSAVE |

@@ -38,11 +38,6 @@ int rt_try(void (*fn)(void *), void *arg);
 /* Points IDT vector at handler, an interrupt gate callable from CPL <= dpl. */
 void rt_idt_set(uint8_t vector, const void *handler, int dpl);
 
-/* Makes one hypercall at CPL 3 (VMCALL, or VMMCALL if use_vmmcall) with
- * RAX = nr, RBX = a1, RCX = a2 and returns the RAX it got. The first call
- * installs the runtime's own GDT, TSS and page tables (rt_user.c). */
-int64_t rt_user_hypercall(uint32_t nr, uint64_t a1, uint64_t a2, int use_vmmcall);
-
 struct cpuid { uint32_t a, b, c, d; };
 
 static inline struct cpuid rt_cpuid(uint32_t leaf, uint32_t sub)
@@ -81,5 +76,9 @@ extern int rt_failures;
 		}                                                   \
 		rt_puts("\n");                                      \
 	} while (0)
+
+/* One hypercall at CPL 3 (RAX = nr, RBX = a1, RCX = a2; VMMCALL if
+ * use_vmmcall, else VMCALL): its RAX, or -1000 - vector if it faulted. */
+int64_t rt_user_hypercall(uint32_t nr, uint64_t a1, uint64_t a2, int use_vmmcall);
 
 #endif

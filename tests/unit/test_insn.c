@@ -115,3 +115,22 @@ TEST(insn_fifteen_byte_limit)
 	b[15] = 0xa2;                        /* 16 bytes: #GP on hardware */
 	CHECK_EQ(dec(b, 16, true, &i), -1);
 }
+
+TEST(insn_mov_to_cr)
+{
+	static const u8 cr4_rax[] = { 0x0f, 0x22, 0xe0 };           /* mov cr4, rax */
+	static const u8 cr4_r9[] = { 0x41, 0x0f, 0x22, 0xe1 };      /* mov cr4, r9 */
+	struct insn i;
+
+	CHECK_EQ(dec(cr4_rax, 3, true, &i), 0);
+	CHECK_EQ(i.op, INSN_MOV_TO_CR);
+	CHECK_EQ(i.len, 3);
+	CHECK_EQ(i.modrm, 0xe0);
+	CHECK_EQ(i.rex, 0);
+	CHECK_EQ(dec(cr4_r9, 4, true, &i), 0);
+	CHECK_EQ(i.len, 4);
+	CHECK_EQ(i.rex, 0x41);
+	CHECK_EQ(i.modrm, 0xe1);
+	CHECK_EQ(dec(cr4_r9, 4, false, &i), -1);   /* 0x41 is INC ECX outside 64-bit code */
+	CHECK_EQ(dec(cr4_rax, 2, true, &i), -1);   /* no ModRM byte */
+}
