@@ -5,6 +5,8 @@
 #   make test     every suite (unit, sched, svm, vmx, abi-lock); ends "N passed, N failed"
 #   make test-abi the ABI lock and the golden guests on both backends
 #   make test-sched the scheduler: simulator tests and on-target scenarios
+#   make test-hostile  attackers beside a victim; make fuzz, make fuzz-host
+#   make coverage line and branch coverage of the host-run code
 #   make bench    costs in emulated instructions, checked against bounds
 #
 # Both images link the very same core objects (build/k/core, build/k/mm);
@@ -38,7 +40,7 @@ GNUEFI := /usr/lib
 EFI_SECTIONS := -j .text -j .rodata -j .data -j .dynamic -j .dynsym \
 	-j .rel -j .rela -j .reloc
 
-.PHONY: all run test test-unit test-svm test-vmx test-abi test-sched bench fuzz-host deps clean abi abi-lock abi-golden
+.PHONY: all run test test-unit test-svm test-vmx test-abi test-sched test-hostile bench fuzz fuzz-host coverage deps clean abi abi-lock abi-golden
 all: $(B)/hv.efi $(B)/hv.elf guests $(B)/sched-sim
 
 $(B)/k/boot/efi/%.o: boot/efi/%.c
@@ -178,6 +180,20 @@ test-vmx: deps all
 test-sched: deps all
 	@tests/sched.sh all
 
+# Hostile guests (tests/e2e/hostile-*) on both backends; make test runs
+# them in the svm and vmx suites.
+test-hostile: deps all
+	@tests/svm.sh hostile-attacks hostile-fuzz && tests/vmx.sh hostile-attacks hostile-fuzz
+
+# The hypercall fuzzer guest, longer and with a fresh seed (SEED= replays).
+FUZZ_CALLS ?= 20000000
+fuzz: deps all
+	@tests/fuzz/guest.sh $(FUZZ_CALLS) $(SEED)
+
+# Line and branch coverage of the host-run code: build/coverage/index.html.
+coverage: deps
+	@tests/coverage.sh
+
 # The ABI lock, its self-test, and the golden guests on both backends.
 test-abi: deps all
 	@tests/abi.sh
@@ -200,3 +216,7 @@ clean:
 	rm -rf $(B)
 
 -include $(shell find $(B)/k $(B)/g -name '*.d' 2>/dev/null)
+
+# `make -s print-VAR` prints a variable (tests/coverage.sh uses it).
+print-%:
+	@echo $($*)

@@ -113,6 +113,7 @@ run_suite() {
 	names=${*:-$(ls "$ROOT/tests/e2e")}
 	for name in $names; do
 		dir=$ROOT/tests/e2e/$name
+		case $name in /*) dir=$name name=$(basename "$name") ;; esac
 		load_env "$dir"
 		case " $DOORS " in *" $door "*) ;; *) continue ;; esac
 		models=${!models_var}

@@ -5,7 +5,7 @@
 # `tests/sched.sh all` runs them here too (make test-sched).
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-SIM=$ROOT/build/sched-sim
+SIM=${SIM:-$ROOT/build/sched-sim}
 W=$ROOT/sched/sim/workloads
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
