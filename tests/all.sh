@@ -28,5 +28,6 @@ suite sched tests/sched.sh
 suite svm tests/svm.sh
 suite vmx tests/vmx.sh
 suite abi-lock tests/abi.sh lock
+suite image tests/image.sh test
 echo "$total_p passed, $total_f failed"
 exit $rc
