@@ -75,7 +75,7 @@ result $? "an unknown policy is refused by name" "$out"
 # simulator and the hypervisor from a copy of the tree, find it in both.
 mkdir -p "$TMP/tree"
 cp -r "$ROOT/Makefile" "$ROOT/boot" "$ROOT/core" "$ROOT/mm" "$ROOT/sched" "$ROOT/hypercall" \
-	"$ROOT/compat" "$ROOT/docs" "$TMP/tree/"
+	"$ROOT/compat" "$ROOT/docs" "$ROOT/guests" "$TMP/tree/"
 sed -e 's/"rr"/"myrr"/' -e 's/\brr\b/myrr/g' "$ROOT/sched/policies/rr.c" >"$TMP/tree/sched/policies/myrr.c"
 out=$(make -s -C "$TMP/tree" build/sched-sim build/hv.elf 2>&1 && "$TMP/tree/build/sched-sim" --list &&
 	"$TMP/tree/build/sched-sim" --policy myrr "$W/weights.wl")
