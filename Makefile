@@ -8,6 +8,7 @@
 #   make test-hostile  attackers beside a victim; make fuzz, make fuzz-host
 #   make coverage line and branch coverage of the host-run code
 #   make image    build/hv.img, a bootable disk image for a USB stick
+#   make debug    QEMU + gdb, stopped at hv.efi's first instruction
 #   make bench    costs in emulated instructions, checked against bounds
 #
 # Both images link the very same core objects (build/k/core, build/k/mm);
@@ -41,7 +42,7 @@ GNUEFI := /usr/lib
 EFI_SECTIONS := -j .text -j .rodata -j .data -j .dynamic -j .dynsym \
 	-j .rel -j .rela -j .reloc
 
-.PHONY: all run test test-unit test-svm test-vmx test-abi test-sched test-hostile bench fuzz fuzz-host coverage image deps clean abi abi-lock abi-golden
+.PHONY: all run test test-unit test-svm test-vmx test-abi test-sched test-hostile bench fuzz fuzz-host coverage image debug deps clean abi abi-lock abi-golden
 all: $(B)/hv.efi $(B)/hv.elf guests $(B)/sched-sim
 
 $(B)/k/boot/efi/%.o: boot/efi/%.c
@@ -190,6 +191,11 @@ test-hostile: deps all
 FUZZ_CALLS ?= 20000000
 fuzz: deps all
 	@tests/fuzz/guest.sh $(FUZZ_CALLS) $(SEED)
+
+# gdb on hv.efi in QEMU, stopped at its first instruction (GUEST=name also
+# loads that guest's symbols). docs/debugging.md.
+debug: deps all
+	@tests/debug.sh $(GUEST)
 
 # build/hv.img: GPT + FAT32 ESP with hv.efi, a configuration (CONFIG=, or
 # guests/hv.cfg) and the guests, for a USB stick (docs/hardware.md).

@@ -29,5 +29,6 @@ suite svm tests/svm.sh
 suite vmx tests/vmx.sh
 suite abi-lock tests/abi.sh lock
 suite image tests/image.sh test
+suite debug tests/debug.sh test
 echo "$total_p passed, $total_f failed"
 exit $rc

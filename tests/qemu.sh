@@ -6,24 +6,7 @@
 #                                  the exit code
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
-OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
-QEMU_TIMEOUT=${QEMU_TIMEOUT:-120}
-
-# qemu_cmd ESP VARS CPU: the common command line (a fresh variable store
-# every run, or OVMF may stop in its shell). ESP is a folder (served as a
-# FAT drive) or a disk image file (make image).
-qemu_cmd() {
-	disk=fat:rw:$1
-	[ -f "$1" ] && disk=$1
-	echo timeout -k 5 "$QEMU_TIMEOUT" qemu-system-x86_64 -machine q35,accel=tcg -cpu "$3" \
-		-m 256M -smp 1 \
-		-drive if=pflash,format=raw,readonly=on,file=$OVMF_CODE \
-		-drive if=pflash,format=raw,file="$2" \
-		-drive format=raw,file="$disk" \
-		-display none -monitor none -no-reboot -net none -nodefaults \
-		-icount shift=7,sleep=off
-}
+. "$ROOT/tests/qemu_cmd.sh"
 
 case "${1:-}" in
 run)
