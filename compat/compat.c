@@ -37,9 +37,10 @@ void compat_dispatch(struct vcpu *v, u64 insn_len)
 		return;
 	}
 	call = lookup(eax >> 16, eax & 0xffff, &err);
-	if (call)
+	if (call) {
+		v->guest->abi_used |= 1u << (eax >> 16 & 31);
 		call(v);
-	else
+	} else
 		v->gprs.rax = (u64)err;
 }
 

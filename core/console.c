@@ -13,6 +13,11 @@ void console_set(const struct console_ops *ops, void *dev)
 	con_dev = dev;
 }
 
+int console_getc(void)
+{
+	return con_ops && con_ops->getc ? con_ops->getc(con_dev) : -1;
+}
+
 static void con_put(void *ctx, char c)
 {
 	(void)ctx;

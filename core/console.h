@@ -9,10 +9,14 @@
 struct console_ops {
 	const char *name;
 	void (*putc)(void *dev, char c);
+	int (*getc)(void *dev);    /* optional: a received byte, or -1 (never waits) */
 };
 
 /* Makes ops/dev the console; NULL ops silences it. */
 void console_set(const struct console_ops *ops, void *dev);
+
+/* A byte typed on the console, or -1 when none is waiting. */
+int console_getc(void);
 
 int kprintf(const char *fmt, ...) PRINTF(1, 2);
 int kvprintf(const char *fmt, va_list ap);

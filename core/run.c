@@ -6,6 +6,7 @@
 #include "core/guest.h"
 #include "core/backend.h"
 #include "core/console.h"
+#include "core/dbgcon.h"
 #include "core/cpu.h"
 #include "core/exit.h"
 #include "core/gcons.h"
@@ -75,10 +76,13 @@ static u64 boot_ticks;
 static void schedule(u64 entry_tsc)
 {
 	while (sched_alive(&sched)) {
-		u64 now = time_now_ns(), slice, until, wake = 0, end;
-		struct sched_entity *e = sched_next(&sched, &boot_cpu, now, &slice, &until);
+		u64 now, slice, until, wake = 0, end;
+		struct sched_entity *e;
 		enum sched_why why;
 
+		dbgcon_poll(&sched);
+		now = time_now_ns();
+		e = sched_next(&sched, &boot_cpu, now, &slice, &until);
 		if (!e) {
 			if (until == SCHED_NEVER)
 				break;

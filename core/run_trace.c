@@ -23,16 +23,17 @@ void run_trace_record(u64 start_ns, u64 dur_ns, u32 cpu, u32 entity)
 		ring[count++ % RUN_TRACE_LEN] = (struct slice_rec){ start_ns, dur_ns, cpu, entity };
 }
 
-void run_trace_dump(const struct scheduler *s)
+bool run_trace_dump(const struct scheduler *s)
 {
 	u64 first = count > RUN_TRACE_LEN ? count - RUN_TRACE_LEN : 0;
 
 	if (!ring)
-		return;
+		return false;
 	log_info("sched: trace of the last %lu of %lu slices\n", count - first, count);
 	for (u64 i = first; i < count; i++) {
 		const struct slice_rec *r = &ring[i % RUN_TRACE_LEN];
 
 		log_info("sched-trace: %lu %lu %u %s\n", r->start_ns, r->dur_ns, r->cpu, s->all[r->entity]->name);
 	}
+	return true;
 }

@@ -14,7 +14,8 @@ void run_trace_init(bool on);
 
 void run_trace_record(u64 start_ns, u64 dur_ns, u32 cpu, u32 entity);
 
-/* Prints the ring, oldest first, naming entities from s. */
-void run_trace_dump(const struct scheduler *s);
+/* Prints the ring, oldest first, naming entities from s; false when
+ * tracing is off. */
+bool run_trace_dump(const struct scheduler *s);
 
 #endif

@@ -2,10 +2,11 @@
 #include "core/uart16550.h"
 #include "core/cpu.h"
 
-enum { THR = 0, DLL = 0, IER = 1, DLH = 1, FCR = 2, LCR = 3, MCR = 4, LSR = 5 };
+enum { THR = 0, RBR = 0, DLL = 0, IER = 1, DLH = 1, FCR = 2, LCR = 3, MCR = 4, LSR = 5 };
 
 #define LCR_8N1 0x03
 #define LCR_DLAB 0x80
+#define LSR_DR 0x01
 #define LSR_THRE 0x20
 #define BAUD_DIVISOR 1 /* 115200 = 1.8432 MHz / 16 / 1 */
 
@@ -30,4 +31,11 @@ static void uart_putc(void *dev, char c)
 	outb(u->port + THR, (u8)c);
 }
 
-const struct console_ops uart16550_console = { "16550", uart_putc };
+static int uart_getc(void *dev)
+{
+	struct uart16550 *u = dev;
+
+	return inb(u->port + LSR) & LSR_DR ? inb(u->port + RBR) : -1;
+}
+
+const struct console_ops uart16550_console = { "16550", uart_putc, uart_getc };

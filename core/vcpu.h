@@ -85,6 +85,8 @@ struct guest {
 	u32 boot_count;            /* starts so far */
 	u64 wake_ns;               /* asleep until time_now_ns() reaches it; 0 = awake */
 	bool yielded;              /* gave up the rest of its slice */
+	bool paused;               /* by the debug console */
+	u32 abi_used;              /* bit N: it called ABI version N */
 	u64 notify_bits;           /* raised by hc_notify, taken by hc_notify_poll */
 };
 

@@ -97,9 +97,34 @@ int sched_set_params(struct scheduler *s, struct sched_entity *e, const struct s
 		e->params = old;
 		return -1;
 	}
+	if (e->state == SCHED_RUNNABLE)   /* its queue position may depend on them */
+		sched_queue_remove(&s->cpus[e->cpu], e);
 	if (s->ops->init_entity)
 		s->ops->init_entity(&s->cpus[e->cpu], e, now);
+	if (e->state == SCHED_RUNNABLE)
+		s->ops->enqueue(&s->cpus[e->cpu], e, now);
 	return 0;
+}
+
+void sched_pause(struct scheduler *s, struct sched_entity *e)
+{
+	if (e->state == SCHED_RUNNABLE)
+		sched_queue_remove(&s->cpus[e->cpu], e);
+	if (e->state == SCHED_RUNNABLE || e->state == SCHED_BLOCKED) {
+		e->state = SCHED_BLOCKED;
+		e->wake_ns = 0;
+	}
+}
+
+void sched_resume(struct scheduler *s, struct sched_entity *e, u64 now)
+{
+	sched_wake(s, e, now);
+}
+
+void sched_revive(struct scheduler *s, struct sched_entity *e, u64 now)
+{
+	if (e->state == SCHED_STOPPED)
+		make_runnable(s, e, now, now);
 }
 
 void sched_wake(struct scheduler *s, struct sched_entity *e, u64 now)

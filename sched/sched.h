@@ -116,9 +116,17 @@ void sched_ran(struct scheduler *s, struct sched_entity *e, u64 ran_ns, u64 now,
 
 /* Gives e new parameters from its next enqueue on, if the policy admits
  * the whole set with them: 0, or -1 with the reason in err and e
- * unchanged. e must not be queued (the caller is e itself, running). */
+ * unchanged. e may be running or queued. */
 int sched_set_params(struct scheduler *s, struct sched_entity *e, const struct sched_params *p, u64 now,
 		     char *err, size_t len);
+
+/* Takes e off the CPU until sched_resume (the debug console): a queued
+ * entity leaves its queue, a sleeping one forgets its wake-up. */
+void sched_pause(struct scheduler *s, struct sched_entity *e);
+void sched_resume(struct scheduler *s, struct sched_entity *e, u64 now);
+
+/* A stopped entity runs again (its guest was restarted). */
+void sched_revive(struct scheduler *s, struct sched_entity *e, u64 now);
 
 /* A blocked entity becomes runnable now. */
 void sched_wake(struct scheduler *s, struct sched_entity *e, u64 now);

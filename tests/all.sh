@@ -30,5 +30,6 @@ suite vmx tests/vmx.sh
 suite abi-lock tests/abi.sh lock
 suite image tests/image.sh test
 suite debug tests/debug.sh test
+suite dbgcon tests/dbgcon.sh
 echo "$total_p passed, $total_f failed"
 exit $rc

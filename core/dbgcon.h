@@ -1,0 +1,13 @@
+/* The debug console: Ctrl-] on the hypervisor's serial console pauses every
+ * guest and reads commands (help lists them) until "continue". */
+#ifndef CORE_DBGCON_H
+#define CORE_DBGCON_H
+
+#include "sched/sched.h"
+
+#define DBGCON_KEY 0x1d   /* Ctrl-] */
+
+/* Between slices: enters the console if its key was typed. */
+void dbgcon_poll(struct scheduler *s);
+
+#endif
