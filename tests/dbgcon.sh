@@ -1,36 +1,20 @@
 #!/bin/bash
-# The debug console, driven through QEMU's serial port: once the guests
-# run, Ctrl-] and a list of commands are typed; their answers are checked.
-# (OVMF reads the serial port while it boots, so the keys wait for the
-# hypervisor's "sched: policy" line.)
+# The debug console, driven through the serial port of QEMU (its stdin) and
+# of Bochs (a socket): once the guests run, Ctrl-] and a list of commands
+# are typed; their answers are checked. (OVMF reads the serial port while
+# it boots, so the keys wait for the hypervisor's "sched: policy" line.)
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/tests/qemu_cmd.sh"
 . "$ROOT/tests/lib.sh"
 W=$ROOT/build/dbgcon
+SC=$W/dbgcon                  # a scenario folder, for the Bochs suite
 ESP=$W/esp
-rm -rf "$W" && mkdir -p "$ESP/EFI/BOOT"
-cp "$ROOT/build/hv.efi" "$ESP/EFI/BOOT/BOOTX64.EFI"
-cp "$ROOT/build/guests/waiter.elf" "$ESP/EFI/BOOT/"
-printf 'sched=wfs slice=2ms\nguest=a,image=waiter.elf,mem=2M\nguest=b,image=waiter.elf,mem=2M,weight=2\n' \
-	>"$ESP/EFI/BOOT/hv.cfg"
-cp "$OVMF_VARS" "$W/vars.fd"
-serial=$W/serial.log
-: >"$serial"
-
-type_keys() {
-	for _ in $(seq 600); do
-		grep -aq "sched: policy" "$serial" && break
-		sleep 0.1
-	done
-	printf '\035help\nguests\nsched\nregs b\nset b weight=3\nset b weight=0\nset nobody weight=2\n'
-	printf 'pause b\nguests\nresume b\nrestart a\nbogus\ncontinue\n'
-}
-
-type_keys | $(qemu_cmd "$ESP" "$W/vars.fd" max) -serial stdio \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 >"$serial" 2>&1
-status=$(( $? >> 1 ))
-cat >"$W/expect" <<'EXPECT'
+KEYS=$'\035help\nguests\nsched\nregs b\nset b weight=3\nset b weight=0\nset nobody weight=2\npause b\nguests\nresume b\nrestart a\nbogus\ncontinue\n'
+rm -rf "$W" && mkdir -p "$ESP/EFI/BOOT" "$SC"
+printf 'sched=wfs slice=2ms\nguest=a,image=waiter.elf,mem=2M\nguest=b,image=waiter.elf,mem=2M,weight=2\n' >"$SC/hv.cfg"
+printf 'DOORS=vmx\nGUESTS=waiter.elf\n' >"$SC/env"
+cat >"$SC/expect" <<'EXPECT'
 hv console: guests paused
 hv> help
   regs     NAME
@@ -61,18 +45,76 @@ hv> bogus
 hv> continue
 hv console: guests resumed
 unordered
-[a] waited
-[b] waited
+[a] waited until restarted
+[b] waited until given weight 3
 hv: done
 status 0
 EXPECT
-why=$(check_expect "$serial" "$W/expect" "$status")
-if [ $? = 0 ]; then
-	echo "PASS dbgcon: every console command answered under QEMU + OVMF"
-	echo "dbgcon: 1 passed, 0 failed"
-	exit 0
-fi
-echo "FAIL dbgcon: serial log in ${serial#$ROOT/}"
-echo "$why"
-echo "dbgcon: 0 passed, 1 failed"
-exit 1
+passed=0 failed=0
+
+# QEMU: the keys on QEMU's stdin, once the hypervisor runs guests.
+qemu_drive() {
+	serial=$W/qemu.serial
+	cp "$ROOT/build/hv.efi" "$ESP/EFI/BOOT/BOOTX64.EFI"
+	cp "$ROOT/build/guests/waiter.elf" "$SC/hv.cfg" "$ESP/EFI/BOOT/"
+	cp "$OVMF_VARS" "$W/vars.fd"
+	: >"$serial"
+	{
+		for _ in $(seq 600); do
+			grep -aq "sched: policy" "$serial" && break
+			sleep 0.1
+		done
+		printf '%s' "$KEYS"
+	} | $(qemu_cmd "$ESP" "$W/vars.fd" max) -serial stdio \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 >"$serial" 2>&1
+	status=$(( $? >> 1 ))
+	if why=$(check_expect "$serial" "$SC/expect" "$status"); then
+		passed=$((passed + 1))
+		echo "PASS svm/dbgcon: every console command answered under QEMU + OVMF"
+	else
+		failed=$((failed + 1))
+		echo "FAIL svm/dbgcon: serial log in ${serial#$ROOT/}"
+		echo "$why"
+	fi
+}
+
+# Bochs: COM1 connects to a small server that logs what it receives and
+# types the keys once the hypervisor runs guests.
+bochs_drive() {
+	port=$((30000 + $$ % 20000))
+	python3 - "$port" "$OUT/vmx-dbgcon.serial" "$KEYS" <<'PY' &
+import socket, sys
+port, path, keys = int(sys.argv[1]), sys.argv[2], sys.argv[3].encode()
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", port))
+srv.listen(1)
+srv.settimeout(300)
+conn, _ = srv.accept()
+seen, sent = b"", False
+with open(path, "wb") as out:
+    while True:
+        data = conn.recv(4096)
+        if not data:
+            break
+        out.write(data)
+        out.flush()
+        seen = seen[-64:] + data
+        if not sent and b"sched: policy" in seen:
+            conn.sendall(keys)
+            sent = True
+PY
+	server=$!
+	sleep 0.5
+	out=$(COM1_MODE=socket-client COM1_DEV=localhost:$port "$ROOT/tests/vmx.sh" "$SC" 2>&1)
+	kill "$server" 2>/dev/null
+	wait "$server" 2>/dev/null
+	echo "$out" | grep -v "^vmx: "
+	passed=$((passed + $(echo "$out" | sed -n 's/^vmx: \([0-9]*\) passed.*/\1/p')))
+	failed=$((failed + $(echo "$out" | sed -n 's/^vmx: .* \([0-9]*\) failed$/\1/p')))
+}
+
+qemu_drive
+bochs_drive
+echo "dbgcon: $passed passed, $failed failed"
+[ "$failed" = 0 ]

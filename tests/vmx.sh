@@ -41,7 +41,7 @@ memory: guest=128, host=128
 clock: sync=none, time0=946681200
 ata0-master: type=cdrom, path=$1, status=inserted
 boot: cdrom
-com1: enabled=1, mode=file, dev=$2
+com1: enabled=1, mode=${COM1_MODE:-file}, dev=${COM1_DEV:-$2}
 port_e9_hack: enabled=1
 log: $3
 panic: action=fatal
