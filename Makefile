@@ -1,7 +1,7 @@
 # hv: a bare-metal x86-64 type-1 hypervisor.
 #
 #   make          build/hv.efi (UEFI) and build/hv.elf (Multiboot2), same core
-#   make run      boot the default scenario in QEMU + OVMF
+#   make run      boot the default scenario in QEMU + OVMF (CONFIG=file for yours)
 #   make test     every suite (unit, sched, svm, vmx, abi-lock); ends "N passed, N failed"
 #   make test-abi the ABI lock and the golden guests on both backends
 #   make test-sched the scheduler: simulator tests and on-target scenarios
@@ -164,7 +164,7 @@ deps:
 	@tests/deps.sh
 
 run: deps all
-	@tests/qemu.sh run
+	@CONFIG=$(CONFIG) tests/qemu.sh run
 
 test: deps
 	@tests/all.sh

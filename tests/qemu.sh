@@ -1,6 +1,6 @@
 #!/bin/bash
 # Boots build/hv.efi under QEMU (TCG, AMD-V emulated) + OVMF.
-#   tests/qemu.sh run              the demo (guests/hv.cfg), console on this terminal
+#   tests/qemu.sh run              the demo (guests/hv.cfg, or $CONFIG), console on this terminal
 #   tests/qemu.sh boot ESP SERIAL [CPU]   (used by the suites) boot folder ESP
 #                                  (or a disk image), serial to SERIAL; prints
 #                                  the exit code
@@ -13,7 +13,8 @@ run)
 	esp=$ROOT/build/run-esp
 	rm -rf "$esp" && mkdir -p "$esp/EFI/BOOT"
 	cp "$ROOT/build/hv.efi" "$esp/EFI/BOOT/BOOTX64.EFI"
-	cp "$ROOT/guests/hv.cfg" "$ROOT"/build/guests/*.elf "$ROOT"/build/guests/*.bin "$esp/EFI/BOOT/"
+	cp "${CONFIG:-$ROOT/guests/hv.cfg}" "$esp/EFI/BOOT/hv.cfg" || exit 1
+	cp "$ROOT"/build/guests/*.elf "$ROOT"/build/guests/*.bin "$esp/EFI/BOOT/"
 	cp "$OVMF_VARS" "$ROOT/build/run-vars.fd"
 	$(qemu_cmd "$esp" "$ROOT/build/run-vars.fd" max) -serial stdio </dev/null
 	rc=$?
