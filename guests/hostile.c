@@ -56,27 +56,6 @@ static void bad_numbers(void)
 
 /* ---- privileged state the guest must not change */
 
-struct msr_op {
-	uint32_t msr;
-	uint64_t val;
-};
-
-static void do_wrmsr(void *p)
-{
-	struct msr_op *op = p;
-
-	__asm__ volatile("wrmsr" : : "c"(op->msr), "a"((uint32_t)op->val), "d"((uint32_t)(op->val >> 32)));
-}
-
-static void do_rdmsr(void *p)
-{
-	struct msr_op *op = p;
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(op->msr));
-	op->val = (uint64_t)hi << 32 | lo;
-}
-
 static void set_cr4_vmxe(void *p)
 {
 	uint64_t cr4;
@@ -98,19 +77,19 @@ static void privileged_state(void)
 		{ 0x10, 0, "the TSC" },
 		{ 0x480, 0, "IA32_VMX_BASIC" },
 	};
-	struct msr_op efer = { 0xc0000080, 0 };
+	struct rt_msr efer = { 0xc0000080, 0 };
 	uint64_t cr4;
 	int v;
 
 	for (unsigned i = 0; i < sizeof(writes) / sizeof(writes[0]); i++) {
-		struct msr_op op = { writes[i].msr, writes[i].val };
+		struct rt_msr op = { writes[i].msr, writes[i].val };
 
-		v = rt_try(do_wrmsr, &op);
+		v = rt_try(rt_wrmsr_fn, &op);
 		EXPECT(v == 13, "write %s: #GP (vector %d)", writes[i].what, v);
 	}
-	v = rt_try(do_rdmsr, &(struct msr_op){ 0x480, 0 });
+	v = rt_try(rt_rdmsr_fn, &(struct rt_msr){ 0x480, 0 });
 	EXPECT(v == 13, "read IA32_VMX_BASIC: #GP (vector %d)", v);
-	rt_try(do_rdmsr, &efer);
+	rt_try(rt_rdmsr_fn, &efer);
 	EXPECT(!(efer.val & (1u << 12)), "EFER.SVME reads 0 (EFER %lx)", efer.val);
 	v = rt_try(set_cr4_vmxe, NULL);
 	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));

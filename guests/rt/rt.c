@@ -1,5 +1,6 @@
 /* Test-guest runtime in C: hypercall wrappers, printf, exit, the IDT. */
 #include "guests/rt/rt.h"
+#include "guests/rt/gate.h"
 #include "core/fmt.h"
 
 int rt_failures;
@@ -60,14 +61,7 @@ void rt_exit(uint64_t code)
 /* ---- exceptions: an IDT whose first 32 stubs all end in rt_fault
  * (rt_entry.asm); other vectors are empty until rt_idt_set fills them. */
 
-struct gate {
-	uint16_t off0, sel;
-	uint8_t ist, attr;
-	uint16_t off1;
-	uint32_t off2, zero;
-} __attribute__((packed));
-
-static struct gate idt[256] __attribute__((aligned(16)));
+static struct rt_gate idt[256] __attribute__((aligned(16)));
 extern const uint8_t rt_fault_stubs[];
 
 void rt_idt_init(void);
@@ -86,10 +80,7 @@ void rt_idt_init(void)
 
 void rt_idt_set(uint8_t vector, const void *handler, int dpl)
 {
-	uint64_t a = (uint64_t)(uintptr_t)handler;
-
-	idt[vector] = (struct gate){ (uint16_t)a, 0x08, 0, (uint8_t)(0x8e | dpl << 5), (uint16_t)(a >> 16),
-				     (uint32_t)(a >> 32), 0 };
+	idt[vector] = rt_gate(handler, dpl);
 }
 
 /* An exception outside rt_try: report it and stop. */
@@ -99,4 +90,20 @@ void rt_unexpected(uint64_t vector, uint64_t rip)
 {
 	rt_printf("unexpected exception %lu at rip %lx\n", vector, rip);
 	rt_exit(100 + vector);
+}
+
+void rt_rdmsr_fn(void *p)
+{
+	struct rt_msr *op = p;
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(op->msr));
+	op->val = (uint64_t)hi << 32 | lo;
+}
+
+void rt_wrmsr_fn(void *p)
+{
+	struct rt_msr *op = p;
+
+	__asm__ volatile("wrmsr" : : "c"(op->msr), "a"((uint32_t)op->val), "d"((uint32_t)(op->val >> 32)));
 }

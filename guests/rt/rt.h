@@ -38,6 +38,16 @@ int rt_try(void (*fn)(void *), void *arg);
 /* Points IDT vector at handler, an interrupt gate callable from CPL <= dpl. */
 void rt_idt_set(uint8_t vector, const void *handler, int dpl);
 
+/* RDMSR and WRMSR of op->msr, op->val, as rt_try callbacks (a #GP then
+ * comes back as vector 13). */
+struct rt_msr {
+	uint32_t msr;
+	uint64_t val;
+};
+
+void rt_rdmsr_fn(void *op);
+void rt_wrmsr_fn(void *op);
+
 struct cpuid { uint32_t a, b, c, d; };
 
 static inline struct cpuid rt_cpuid(uint32_t leaf, uint32_t sub)

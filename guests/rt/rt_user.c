@@ -4,6 +4,7 @@
  * pages, like the loader's map) and an IDT for the trip to CPL 3, so it
  * relies on nothing the loader happened to set up. */
 #include "guests/rt/rt.h"
+#include "guests/rt/gate.h"
 
 #define RT_USER_VECTOR 0x80    /* INT 0x80: back from CPL 3 */
 #define PTE_P 1ULL
@@ -21,13 +22,6 @@ struct tss {
 	uint16_t rsvd3, iomap;
 } __attribute__((packed));
 
-struct gate {
-	uint16_t off0, sel;
-	uint8_t ist, attr;
-	uint16_t off1;
-	uint32_t off2, zero;
-} __attribute__((packed));
-
 struct dtr {
 	uint16_t limit;
 	uint64_t base;
@@ -39,7 +33,7 @@ static uint64_t pdpt[512] __attribute__((aligned(4096)));
 static uint64_t pd[MAP_GIB][512] __attribute__((aligned(4096)));
 static uint64_t gdt[7] __attribute__((aligned(16)));
 static struct tss tss __attribute__((aligned(16)));
-static struct gate idt[RT_USER_VECTOR + 1] __attribute__((aligned(16)));
+static struct rt_gate idt[RT_USER_VECTOR + 1] __attribute__((aligned(16)));
 static uint8_t kstack[4096] __attribute__((aligned(16)));
 static uint8_t ustack[4096] __attribute__((aligned(16)));
 
@@ -82,21 +76,13 @@ static void build_gdt(void)
 	tss.iomap = sizeof(tss);
 }
 
-static void set_gate(int vector, const void *handler, int dpl)
-{
-	uint64_t a = (uint64_t)(uintptr_t)handler;
-
-	idt[vector] = (struct gate){ (uint16_t)a, 0x08, 0, (uint8_t)(0x8e | dpl << 5),
-				     (uint16_t)(a >> 16), (uint32_t)(a >> 32), 0 };
-}
-
 /* The IDT loaded only while at CPL 3: exceptions end the trip (returning
  * -1000 - vector), and a DPL-3 gate at RT_USER_VECTOR ends it normally. */
 static void build_idt(void)
 {
 	for (int v = 0; v < 32; v++)
-		set_gate(v, rt_user_fault_stubs + 16 * v, 0);
-	set_gate(RT_USER_VECTOR, rt_user_return, 3);
+		idt[v] = rt_gate(rt_user_fault_stubs + 16 * v, 0);
+	idt[RT_USER_VECTOR] = rt_gate(rt_user_return, 3);
 }
 
 int64_t rt_user_hypercall(uint32_t nr, uint64_t a1, uint64_t a2, int use_vmmcall)
