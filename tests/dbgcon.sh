@@ -10,9 +10,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 W=$ROOT/build/dbgcon
 SC=$W/dbgcon                  # a scenario folder, for the Bochs suite
 ESP=$W/esp
-KEYS=$'\035help\nguests\nsched\nregs b\nset b weight=3\nset b weight=0\nset nobody weight=2\npause b\nguests\nresume b\nrestart a\nbogus\ncontinue\n'
+KEYS=$'\035help\nguests\nsched\nregs b\nset b weight=3\nset b weight=0\nset nobody weight=2\npause b\nguests\nresume b\nrestart a\ntrace\nbogus\ncontinue\n'
 rm -rf "$W" && mkdir -p "$ESP/EFI/BOOT" "$SC"
-printf 'sched=wfs slice=2ms\nguest=a,image=waiter.elf,mem=2M\nguest=b,image=waiter.elf,mem=2M,weight=2\n' >"$SC/hv.cfg"
+printf 'sched=wfs slice=2ms trace=on\nguest=a,image=waiter.elf,mem=2M\nguest=b,image=waiter.elf,mem=2M,weight=2\n' >"$SC/hv.cfg"
 printf 'DOORS=vmx\nGUESTS=waiter.elf\n' >"$SC/env"
 cat >"$SC/expect" <<'EXPECT'
 hv console: guests paused
@@ -40,6 +40,8 @@ hv> resume b
   'b' resumed
 hv> restart a
   'a' restarted (start 2)
+hv> trace
+sched: trace of the last
 hv> bogus
   unknown command 'bogus'
 hv> continue

@@ -52,6 +52,11 @@ out=$("$SIM" "$TMP/over.wl" 2>&1)
 [ $? != 0 ] && echo "$out" | grep -q "need 110.0% of it (at most 100%): not feasible"
 result $? "edf: an infeasible set (110%) is refused with the reason" "$out"
 
+printf 'policy edf\nvcpu a budget=1us period=5us\n' >"$TMP/short.wl"
+out=$("$SIM" "$TMP/short.wl" 2>&1)
+[ $? != 0 ] && echo "$out" | grep -q "'a' has a period under 10 us"
+result $? "edf: a period under 10 us is refused" "$out"
+
 out=$("$SIM" --policy wfs "$W/mixed.wl")
 lat=$(echo "$out" | awk '$1 == "web" { print $7 }')
 [ -n "$lat" ] && [ "${lat%.*}" -gt 0 ] && echo "$out" | grep -q "decisions per second"

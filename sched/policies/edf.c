@@ -13,6 +13,7 @@
 #include "core/fmt.h"
 
 #define PPM 1000000ULL
+#define PERIOD_MIN 10000ULL   /* ns: shorter periods would be all scheduling */
 
 static bool reserved(const struct sched_entity *e)
 {
@@ -43,6 +44,8 @@ static int edf_admit(struct sched_entity *const *all, u32 n, char *err, size_t l
 		if (!p->budget_ns != !p->period_ns || p->budget_ns > p->period_ns)
 			return snformat(err, len, "sched=edf: '%s' needs budget= and period= together, budget <= period",
 					all[i]->name), -1;
+		if (p->period_ns && p->period_ns < PERIOD_MIN)
+			return snformat(err, len, "sched=edf: '%s' has a period under 10 us", all[i]->name), -1;
 	}
 	for (u32 i = 0; i < n; i++) {
 		u64 load = cpu_load(all, n, all[i]->cpu);
