@@ -89,8 +89,25 @@ GUEST_RT := $(B)/g/rt/rt.o $(B)/g/rt/rt_entry.asm.o $(B)/g/rt/rt_user.o $(B)/g/r
 GUEST_ELFS := $(patsubst guests/%.c,$(B)/guests/%.elf,$(wildcard guests/*.c guests/conformance/*.c))
 GUEST_BINS := $(patsubst guests/%.asm,$(B)/guests/%.bin,$(wildcard guests/*.asm))
 
+# Multiboot test kernels (guests/kernel/): 32-bit ELF, built for MB 1 and 2.
+KERNEL_CFLAGS := -std=gnu11 -O2 $(WARN) -m32 -ffreestanding -fno-pic -fno-pie -mgeneral-regs-only \
+	-fno-stack-protector -fno-asynchronous-unwind-tables
+MB_KERNELS := $(B)/guests/mb1kernel.elf $(B)/guests/mb2kernel.elf
+
+$(B)/g/kernel/mb%.o: guests/kernel/mbkernel.c
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_CFLAGS) -DMB=$* -c $< -o $@
+
+$(B)/g/kernel/entry.o: guests/kernel/entry.asm
+	@mkdir -p $(@D)
+	$(NASM) -f elf32 $< -o $@
+
+$(B)/guests/mb%kernel.elf: $(B)/g/kernel/mb%.o $(B)/g/kernel/entry.o guests/kernel/kernel.lds
+	$(LD) -m elf_i386 -nostdlib -static --no-warn-rwx-segments -T guests/kernel/kernel.lds \
+		$(B)/g/kernel/entry.o $< -o $@
+
 .PHONY: guests
-guests: $(GUEST_ELFS) $(GUEST_BINS)
+guests: $(GUEST_ELFS) $(GUEST_BINS) $(MB_KERNELS)
 
 $(B)/g/fmt.o: core/fmt.c
 	@mkdir -p $(@D)
@@ -147,7 +164,7 @@ FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := config insn loader compat
 FUZZ_config := core/config.c core/strlcpy.c core/fmt.c
 FUZZ_insn := core/insn.c
-FUZZ_loader := core/loader.c mm/gmem.c core/fmt.c core/strlcpy.c
+FUZZ_loader := core/loader.c core/multiboot.c mm/gmem.c core/fmt.c core/strlcpy.c
 FUZZ_compat := $(wildcard compat/*.c) $(ABI_GEN) hypercall/hypercall.c mm/gmem.c core/config.c \
 	core/fmt.c core/strlcpy.c $(SCHED_SRCS)
 

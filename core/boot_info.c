@@ -41,3 +41,11 @@ bool boot_add_module(struct boot_info *bi, const char *name, u64 base, u64 size)
 	strlcpy(m->name, name, sizeof(m->name));
 	return true;
 }
+
+const struct boot_module *boot_find_module(const struct boot_info *bi, const char *name)
+{
+	for (u32 i = 0; i < bi->nmodules; i++)
+		if (!strcmp(bi->modules[i].name, name))
+			return &bi->modules[i];
+	return NULL;
+}

@@ -104,4 +104,7 @@ void boot_add_mem(struct boot_info *bi, u64 base, u64 size, u32 type);
 bool boot_add_reserved(struct boot_info *bi, u64 base, u64 size);
 bool boot_add_module(struct boot_info *bi, const char *name, u64 base, u64 size);
 
+/* The module named name, or NULL. */
+const struct boot_module *boot_find_module(const struct boot_info *bi, const char *name);
+
 #endif

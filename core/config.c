@@ -301,7 +301,7 @@ static bool guest_mem(struct cursor *cur, struct guest_cfg *g, const char *v)
 }
 
 static const struct choice kinds[] = {
-	{ "auto", IMAGE_AUTO }, { "elf", IMAGE_ELF }, { "flat", IMAGE_FLAT },
+	{ "auto", IMAGE_AUTO }, { "elf", IMAGE_ELF }, { "flat", IMAGE_FLAT }, { "multiboot", IMAGE_MULTIBOOT },
 };
 
 static bool guest_kind(struct cursor *cur, struct guest_cfg *g, const char *v)
@@ -309,7 +309,7 @@ static bool guest_kind(struct cursor *cur, struct guest_cfg *g, const char *v)
 	u32 k;
 
 	if (!pick(kinds, ARRAY_SIZE(kinds), v, &k))
-		return fail(cur, "guest '%s': bad value '%s' for 'kind' (expected auto, elf or flat)",
+		return fail(cur, "guest '%s': bad value '%s' for 'kind' (expected auto, elf, flat or multiboot)",
 			    g->name, v);
 	g->kind = (u8)k;
 	return true;
@@ -355,6 +355,25 @@ static bool guest_period(struct cursor *cur, struct guest_cfg *g, const char *v)
 	return guest_duration(cur, g, "period", v, &g->period_ns);
 }
 
+static bool guest_cmdline(struct cursor *cur, struct guest_cfg *g, const char *v)
+{
+	if (strlen(v) >= CFG_CMDLINE_MAX)
+		return fail(cur, "guest '%s': 'cmdline' is longer than %d characters", g->name, CFG_CMDLINE_MAX - 1);
+	strlcpy(g->cmdline, v, sizeof(g->cmdline));
+	return true;
+}
+
+static bool guest_module(struct cursor *cur, struct guest_cfg *g, const char *v)
+{
+	if (!*v || strlen(v) >= CFG_IMAGE_MAX)
+		return fail(cur, "guest '%s': bad value '%s' for 'module' (a file name of 1 to %d characters)",
+			    g->name, v, CFG_IMAGE_MAX - 1);
+	if (g->nmodules == CFG_MAX_MODULES)
+		return fail(cur, "guest '%s': too many modules (at most %d)", g->name, CFG_MAX_MODULES);
+	strlcpy(g->modules[g->nmodules++], v, CFG_IMAGE_MAX);
+	return true;
+}
+
 struct guest_key {
 	const char *name;
 	bool (*set)(struct cursor *cur, struct guest_cfg *g, const char *v);
@@ -368,6 +387,8 @@ static const struct guest_key guest_keys[] = {
 	{ "weight", guest_weight },
 	{ "budget", guest_budget },
 	{ "period", guest_period },
+	{ "cmdline", guest_cmdline },
+	{ "module", guest_module },
 };
 
 static bool guest_field(struct cursor *cur, struct guest_cfg *g, char *field)
@@ -380,7 +401,7 @@ static bool guest_field(struct cursor *cur, struct guest_cfg *g, char *field)
 	for (size_t i = 0; i < ARRAY_SIZE(guest_keys); i++)
 		if (!strcmp(guest_keys[i].name, field))
 			return guest_keys[i].set(cur, g, v);
-	return fail(cur, "guest '%s': unknown key '%s' (expected image, mem, kind, load, weight, budget or period)",
+	return fail(cur, "guest '%s': unknown key '%s' (expected image, mem, kind, load, weight, budget, period, cmdline or module)",
 		    g->name, field);
 }
 

@@ -17,6 +17,9 @@
  *   trace=on|off                            print the schedule at power-off (off)
  *   guest=...[,weight=N][,budget=DURATION,period=DURATION]
  *                                           a guest's share (1) and reservation
+ *   guest=...,kind=multiboot[,cmdline="..."][,module=FILE]...
+ *                                           a Multiboot 1 or 2 kernel, its
+ *                                           command line and up to 4 modules
  *
  * Several sources (hv.cfg, then the boot command line) may be parsed into one
  * struct config: later settings override earlier ones and guests accumulate.
@@ -45,10 +48,12 @@ enum selftest {
 	SELFTEST_BAD_GUEST_STATE,   /* the first guest starts with CS.L and CS.D set */
 };
 
-enum image_kind { IMAGE_AUTO, IMAGE_ELF, IMAGE_FLAT };
+enum image_kind { IMAGE_AUTO, IMAGE_ELF, IMAGE_FLAT, IMAGE_MULTIBOOT };
 
 #define CFG_LOAD_DEFAULT 0x7c00
 #define CFG_POLICY_MAX 16
+#define CFG_CMDLINE_MAX 128
+#define CFG_MAX_MODULES 4
 #define CFG_SLICE_DEFAULT 1000000ULL       /* ns */
 #define CFG_SLICE_MIN 10000ULL
 #define CFG_SLICE_MAX 1000000000ULL
@@ -61,6 +66,9 @@ struct guest_cfg {
 	u8 kind;                  /* enum image_kind */
 	u64 load;                 /* guest-physical load address of a flat image */
 	u32 weight;               /* share against other guests, 1..CFG_WEIGHT_MAX */
+	char cmdline[CFG_CMDLINE_MAX];                 /* for Multiboot kernels */
+	char modules[CFG_MAX_MODULES][CFG_IMAGE_MAX];  /* files handed to them */
+	u32 nmodules;
 	u64 budget_ns, period_ns; /* a reservation (0: none) */
 	const char *src;          /* where it was defined, for messages */
 	u32 line;

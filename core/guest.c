@@ -54,14 +54,6 @@ static int setup_memory(struct guest *g, u64 size)
 	return 0;
 }
 
-static const struct boot_module *find_module(const struct boot_info *bi, const char *name)
-{
-	for (u32 i = 0; i < bi->nmodules; i++)
-		if (!strcmp(bi->modules[i].name, name))
-			return &bi->modules[i];
-	return NULL;
-}
-
 int guest_start(struct guest *g, u8 selftest)
 {
 	struct vcpu_state s;
@@ -83,6 +75,8 @@ int guest_start(struct guest *g, u8 selftest)
 		memset(&g->vcpu->gprs, 0, sizeof(g->vcpu->gprs));
 		backend->vcpu_reset(g->vcpu, &s);
 	}
+	g->vcpu->gprs.rax = s.rax;
+	g->vcpu->gprs.rbx = s.rbx;
 	backend->set_slat_root(g->vcpu, g->slat.root);
 	g->boot_count++;
 	g->wake_ns = 0;
@@ -93,7 +87,7 @@ int guest_start(struct guest *g, u8 selftest)
 int guest_create(struct guest *g, u32 id, const struct guest_cfg *gc, const struct boot_info *bi,
 		  u8 selftest)
 {
-	const struct boot_module *m = find_module(bi, gc->image);
+	const struct boot_module *m = boot_find_module(bi, gc->image);
 
 	g->id = id;
 	g->cfg = gc;
@@ -102,13 +96,23 @@ int guest_create(struct guest *g, u32 id, const struct guest_cfg *gc, const stru
 		return log_err("guest '%s': image '%s' not loaded\n", g->name, gc->image), -1;
 	g->image = (const u8 *)(uintptr_t)m->base;
 	g->image_size = m->size;
+	for (u32 i = 0; i < gc->nmodules; i++) {
+		const struct boot_module *mod = boot_find_module(bi, gc->modules[i]);
+
+		if (!mod)
+			return log_err("guest '%s': module '%s' not loaded\n", g->name, gc->modules[i]), -1;
+		g->mod_base[i] = (const u8 *)(uintptr_t)mod->base;
+		g->mod_size[i] = mod->size;
+	}
 	if (setup_memory(g, gc->mem))
 		return log_err("guest '%s': no room for %lu MiB of guest memory\n", g->name, gc->mem >> 20), -1;
 	if (guest_start(g, selftest))
 		return -1;
 	log_info("guest '%s': %lu MiB at host %lx, %s tables (%lu), entry %lx in %s mode\n",
 		 g->name, g->mem_size >> 20, g->mem_hpa, backend->slat_format->name, g->slat.tables,
-		 backend->get(g->vcpu, VREG_RIP), backend->get(g->vcpu, VREG_EFER) & (1ULL << 10) ? "64-bit" : "real");
+		 backend->get(g->vcpu, VREG_RIP),
+		 backend->get(g->vcpu, VREG_EFER) & (1ULL << 10) ? "64-bit" :
+		 backend->get(g->vcpu, VREG_CR0) & 1 ? "32-bit protected" : "real");
 	return 0;
 }
 

@@ -1,8 +1,10 @@
-/* Guest image loader: ELF64 into 64-bit mode, flat binaries into real mode.
+/* Guest image loader: ELF64 into 64-bit mode, flat binaries into real mode,
+ * Multiboot kernels through core/multiboot.c.
  * The image is untrusted input: every offset and size is checked, overflow
  * included, before a byte is copied. */
 #include "core/loader.h"
 #include "core/fmt.h"
+#include "core/multiboot.h"
 #include "core/string.h"
 #include "mm/gmem.h"
 
@@ -183,11 +185,15 @@ int loader_load(struct guest *g, const u8 *img, u64 size, const struct guest_cfg
 		struct vcpu_state *s, char *err, size_t errlen)
 {
 	struct load_ctx c = { g, img, size, g->mem_size, err, errlen };
+	int mb = multiboot_version(img, size);
 	u8 kind = gc->kind;
 
 	g->free_base = g->free_end = 0;
 	if (kind == IMAGE_AUTO)
-		kind = is_elf(img, size) ? IMAGE_ELF : IMAGE_FLAT;
+		kind = mb ? IMAGE_MULTIBOOT : is_elf(img, size) ? IMAGE_ELF : IMAGE_FLAT;
+	if (kind == IMAGE_MULTIBOOT)
+		return mb ? multiboot_load(g, img, size, mb, s, err, errlen)
+			  : fail(&c, "kind=multiboot but the image has no Multiboot 1 or 2 header");
 	if (kind == IMAGE_ELF)
 		return is_elf(img, size) ? load_elf(&c, s) : fail(&c, "kind=elf but the image is not ELF");
 	return load_flat(&c, gc, s);

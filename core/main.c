@@ -84,14 +84,6 @@ static void print_config(const struct boot_info *bi)
 		log_err("config: ... and %u more errors\n", cfg.nerrors - CFG_MAX_ERRORS);
 }
 
-static const struct boot_module *find_module(const struct boot_info *bi, const char *name)
-{
-	for (u32 i = 0; i < bi->nmodules; i++)
-		if (!strcmp(bi->modules[i].name, name))
-			return &bi->modules[i];
-	return NULL;
-}
-
 /* Checks that every configured guest has its image; returns the errors. */
 static void list_policy(const struct sched_ops *ops, void *arg)
 {
@@ -118,7 +110,7 @@ static u32 check_guests(const struct boot_info *bi)
 
 	for (u32 i = 0; i < cfg.nguests; i++) {
 		const struct guest_cfg *g = &cfg.guests[i];
-		const struct boot_module *m = find_module(bi, g->image);
+		const struct boot_module *m = boot_find_module(bi, g->image);
 
 		if (!m || !m->size) {
 			log_err("guest '%s': image '%s' %s (%s:%u)\n", g->name, g->image,
@@ -128,6 +120,13 @@ static u32 check_guests(const struct boot_info *bi)
 		}
 		log_info("guest '%s': image '%s' %lu bytes at %lx, memory %lu MiB\n",
 			 g->name, g->image, m->size, m->base, g->mem >> 20);
+		for (u32 k = 0; k < g->nmodules; k++) {
+			if (!boot_find_module(bi, g->modules[k])) {
+				log_err("guest '%s': module '%s' was not found (%s:%u)\n", g->name, g->modules[k],
+					g->src, g->line);
+				errors++;
+			}
+		}
 	}
 	return errors;
 }

@@ -36,6 +36,7 @@ struct vcpu_state {
 	struct seg seg[SEG_COUNT];
 	u64 gdtr_base, idtr_base;
 	u32 gdtr_limit, idtr_limit;
+	u64 rax, rbx;              /* boot protocols pass their magic and info here */
 };
 
 /* Registers other than the GPRs that exit handlers read or write. */
@@ -81,6 +82,8 @@ struct guest {
 	const struct guest_cfg *cfg;
 	const u8 *image;           /* as the boot loader gave it, for reboots */
 	u64 image_size;
+	const u8 *mod_base[CFG_MAX_MODULES];   /* cfg->modules, as loaded */
+	u64 mod_size[CFG_MAX_MODULES];
 	u64 free_base, free_end;   /* RAM the loaded image left free */
 	u32 boot_count;            /* starts so far */
 	u64 wake_ns;               /* asleep until time_now_ns() reaches it; 0 = awake */

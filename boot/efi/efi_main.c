@@ -143,8 +143,20 @@ static EFI_STATUS load_file(struct volume *v, const char *name, u64 *base, u64 *
 	return s;
 }
 
-/* hv.cfg, then each guest image it names. A missing image is reported by
- * the core, which knows which guest wanted it. */
+/* The file name as a boot module, unless it is one already. */
+static void load_module(struct volume *v, const char *name)
+{
+	u64 base, size;
+
+	for (u32 k = 0; k < bi.nmodules; k++)
+		if (!strcmp(bi.modules[k].name, name))
+			return;
+	if (!EFI_ERROR(load_file(v, name, &base, &size)))
+		boot_add_module(&bi, name, base, size);
+}
+
+/* hv.cfg, then each guest image and module it names. A missing file is
+ * reported by the core, which knows which guest wanted it. */
 static void load_files(struct volume *v)
 {
 	static struct config cfg;
@@ -166,13 +178,9 @@ static void load_files(struct volume *v)
 	config_init(&cfg);
 	config_parse(&cfg, CFG_FILE, src->text, size);
 	for (u32 i = 0; i < cfg.nguests; i++) {
-		const char *img = cfg.guests[i].image;
-		bool loaded = false;
-
-		for (u32 k = 0; k < bi.nmodules; k++)
-			loaded |= !strcmp(bi.modules[k].name, img);
-		if (!loaded && !EFI_ERROR(load_file(v, img, &base, &size)))
-			boot_add_module(&bi, img, base, size);
+		load_module(v, cfg.guests[i].image);
+		for (u32 m = 0; m < cfg.guests[i].nmodules; m++)
+			load_module(v, cfg.guests[i].modules[m]);
 	}
 }
 

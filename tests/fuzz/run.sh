@@ -15,7 +15,7 @@ seeds() {
 	case $1 in
 	config) cp "$ROOT/guests/hv.cfg" "$d/demo.cfg"
 		for c in "$ROOT"/tests/e2e/*/hv.cfg; do cp "$c" "$d/$(basename "$(dirname "$c")").cfg"; done ;;
-	loader) cp "$ROOT"/build/guests/*.stripped.elf "$ROOT"/build/guests/*.bin "$d/" 2>/dev/null ;;
+	loader) cp "$ROOT"/build/guests/*.stripped.elf "$ROOT"/build/guests/mb*kernel.elf "$ROOT"/build/guests/*.bin "$d/" 2>/dev/null ;;
 	esac
 	echo "$d"
 }
