@@ -138,7 +138,7 @@ $(B)/guests/%.bin: guests/%.asm
 
 # ---- host unit tests (ASan + UBSan) ---------------------------------------
 HOST_SRCS := core/fmt.c core/config.c core/strlcpy.c core/acpi.c core/insn.c \
-	core/boot_info.c mm/memmap.c mm/frame.c mm/pagetable.c mm/heap.c
+	core/boot_info.c core/multiboot.c mm/memmap.c mm/frame.c mm/pagetable.c mm/heap.c mm/gmem.c
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -I. -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -168,7 +168,8 @@ FUZZ_loader := core/loader.c core/multiboot.c mm/gmem.c core/fmt.c core/strlcpy.
 FUZZ_compat := $(wildcard compat/*.c) $(ABI_GEN) hypercall/hypercall.c mm/gmem.c core/config.c \
 	core/fmt.c core/strlcpy.c $(SCHED_SRCS)
 
-$(B)/fuzz/%: tests/fuzz/fuzz_%.c $(ABI_GEN) $(wildcard core/*.h compat/*.h sched/*.h)
+.SECONDEXPANSION:
+$(B)/fuzz/%: tests/fuzz/fuzz_%.c $(ABI_GEN) $$(FUZZ_$$*) $(wildcard core/*.h compat/*.h sched/*.h mm/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_$*) -o $@
 

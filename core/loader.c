@@ -192,7 +192,7 @@ int loader_load(struct guest *g, const u8 *img, u64 size, const struct guest_cfg
 	if (kind == IMAGE_AUTO)
 		kind = mb ? IMAGE_MULTIBOOT : is_elf(img, size) ? IMAGE_ELF : IMAGE_FLAT;
 	if (kind == IMAGE_MULTIBOOT)
-		return mb ? multiboot_load(g, img, size, mb, s, err, errlen)
+		return mb ? multiboot_load(g, img, size, gc, mb, s, err, errlen)
 			  : fail(&c, "kind=multiboot but the image has no Multiboot 1 or 2 header");
 	if (kind == IMAGE_ELF)
 		return is_elf(img, size) ? load_elf(&c, s) : fail(&c, "kind=elf but the image is not ELF");

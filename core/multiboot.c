@@ -17,6 +17,7 @@
 
 struct mb_ctx {
 	struct guest *g;
+	const struct guest_cfg *gc;
 	const u8 *img;
 	u64 size;
 	u64 top;                   /* first free guest-physical byte */
@@ -78,11 +79,13 @@ struct elf_seg {
 /* Reads program header i into *sg; 1 for a PT_LOAD, 0 for others, -1 bad. */
 static int phdr(struct mb_ctx *c, bool is64, u64 phoff, u32 phentsize, u32 i, struct elf_seg *sg)
 {
-	u64 at = phoff + (u64)i * phentsize;
-	const u8 *p = c->img + at;
+	u64 rel = (u64)i * phentsize, at = phoff + rel;
+	const u8 *p;
 
-	if (phentsize < (is64 ? 56u : 32u) || at > c->size || phentsize > c->size - at)
+	if (phentsize < (is64 ? 56u : 32u) || phoff > c->size || rel > c->size - phoff ||
+	    phentsize > c->size - at)
 		return fail(c, "ELF program header %u lies outside the image", i);
+	p = c->img + at;
 	if (rd32(p) != 1)
 		return 0;
 	if (is64) {
@@ -200,7 +203,7 @@ struct placed {
 /* Copies the modules and strings; 0, or -1 when they do not fit. */
 static int place_modules(struct mb_ctx *c, struct placed *pl)
 {
-	const struct guest_cfg *gc = c->g->cfg;
+	const struct guest_cfg *gc = c->gc;
 
 	for (u32 i = 0; i < gc->nmodules; i++) {
 		u64 n = c->g->mod_size[i];
@@ -223,7 +226,7 @@ static u64 mem_upper_kib(const struct guest *g)
 
 static u64 mb1_info(struct mb_ctx *c, const struct placed *pl)
 {
-	const struct guest_cfg *gc = c->g->cfg;
+	const struct guest_cfg *gc = c->gc;
 	u32 mods[CFG_MAX_MODULES][4] = { 0 };
 	struct __attribute__((packed)) { u32 size; u64 base, len; u32 type; } map[2] = {
 		{ 20, 0, KiB(640), 1 }, { 20, MiB(1), c->g->mem_size - MiB(1), 1 },
@@ -268,7 +271,7 @@ static bool mb2_tag(struct mb_ctx *c, u32 type, const void *body, u32 n, const c
 
 static u64 mb2_info(struct mb_ctx *c, const struct placed *pl)
 {
-	const struct guest_cfg *gc = c->g->cfg;
+	const struct guest_cfg *gc = c->gc;
 	u32 mem[2] = { 640, (u32)mem_upper_kib(c->g) };
 	struct { u32 entry_size, version; struct { u64 base, len; u32 type, zero; } e[2]; } map = {
 		24, 0, { { 0, KiB(640), 1, 0 }, { MiB(1), c->g->mem_size - MiB(1), 1, 0 } },
@@ -315,10 +318,10 @@ static void protected_mode(struct vcpu_state *s, u32 entry, u32 magic, u64 info)
 	s->rbx = info;
 }
 
-int multiboot_load(struct guest *g, const u8 *img, u64 size, int version, struct vcpu_state *s, char *err,
-		   size_t len)
+int multiboot_load(struct guest *g, const u8 *img, u64 size, const struct guest_cfg *gc, int version,
+		   struct vcpu_state *s, char *err, size_t len)
 {
-	struct mb_ctx c = { g, img, size, 0, 0, err, len };
+	struct mb_ctx c = { g, gc, img, size, 0, 0, err, len };
 	struct placed pl = { 0 };
 	u64 info;
 
@@ -330,6 +333,8 @@ int multiboot_load(struct guest *g, const u8 *img, u64 size, int version, struct
 		return fail(&c, "Multiboot a.out kludge (flag 16) is not supported: link the kernel as ELF");
 	if (load_kernel(&c) || place_modules(&c, &pl))
 		return -1;
+	if (c.entry >= g->mem_size)
+		return fail(&c, "the entry point %x lies outside guest memory", c.entry);
 	info = version == 2 ? mb2_info(&c, &pl) : mb1_info(&c, &pl);
 	if (!info)
 		return fail(&c, "no room for the Multiboot information above the kernel");

@@ -9,11 +9,12 @@
 int multiboot_version(const u8 *img, u64 size);
 
 /* Loads an ELF32 or ELF64 kernel's segments at their physical addresses,
- * copies the guest's modules and command line above the kernel, writes the
+ * copies the command line and modules gc names (their bytes in g->mod_base)
+ * above the kernel, writes the
  * boot information there, and fills *s for the protocols' entry state:
  * 32-bit protected mode, paging off, EAX = the boot magic, EBX = the
  * information's address. 0, or -1 with the reason in err. */
-int multiboot_load(struct guest *g, const u8 *img, u64 size, int version, struct vcpu_state *s, char *err,
-		   size_t len);
+int multiboot_load(struct guest *g, const u8 *img, u64 size, const struct guest_cfg *gc, int version,
+		   struct vcpu_state *s, char *err, size_t len);
 
 #endif

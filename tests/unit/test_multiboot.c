@@ -1,0 +1,146 @@
+/* core/multiboot.c: detecting and loading Multiboot kernels into watched
+ * guest memory. */
+#include <stdlib.h>
+
+#include "core/multiboot.h"
+#include "tests/unit/test.h"
+
+#define MEM (4u << 20)
+
+static struct guest g;
+static struct guest_cfg gc;
+
+static void fresh(void)
+{
+	static u8 *mem;
+
+	if (!mem)
+		mem = malloc(MEM);
+	memset(mem, 0, MEM);
+	memset(&g, 0, sizeof(g));
+	memset(&gc, 0, sizeof(gc));
+	g.mem_hpa = (u64)(uintptr_t)mem;
+	g.mem_size = MEM;
+}
+
+/* A minimal ELF32 Multiboot kernel: one 16-byte segment at 1 MiB holding
+ * the header for version mb (1 or 2), entry 1 MiB + 4. */
+static size_t kernel(u8 *img, int mb)
+{
+	u32 *w;
+
+	memset(img, 0, 256);
+	memcpy(img, "\x7f" "ELF", 4);
+	img[4] = 1, img[5] = 1, img[6] = 1;
+	img[16] = 2, img[18] = 3;                       /* ET_EXEC, EM_386 */
+	w = (u32 *)(img + 24);
+	w[0] = 0x100004, w[1] = 52;                     /* entry, phoff */
+	img[42] = 32, img[44] = 1;                      /* phentsize, phnum */
+	w = (u32 *)(img + 52);
+	w[0] = 1, w[1] = 128, w[2] = 0x100000, w[3] = 0x100000, w[4] = 24, w[5] = 24;
+	w = (u32 *)(img + 128);
+	if (mb == 1) {
+		w[0] = 0x1badb002, w[1] = 0, w[2] = -0x1badb002u;
+	} else {
+		w[0] = 0xe85250d6, w[1] = 0, w[2] = 24, w[3] = -(0xe85250d6u + 24), w[4] = 0, w[5] = 8;
+	}
+	return 152;
+}
+
+TEST(multiboot_detect_and_load_v1)
+{
+	u8 img[256];
+	size_t n = kernel(img, 1);
+	struct vcpu_state s;
+	char err[160] = "";
+	const u32 *info;
+
+	fresh();
+	strcpy(gc.cmdline, "quiet");
+	CHECK_EQ(multiboot_version(img, n), 1);
+	CHECK_EQ(multiboot_load(&g, img, n, &gc, 1, &s, err, sizeof(err)), 0);
+	CHECK_EQ(s.rip, 0x100004);
+	CHECK_EQ(s.rax, 0x2badb002);
+	CHECK_EQ(s.cr0 & 1, 1);
+	info = (const u32 *)(uintptr_t)(g.mem_hpa + s.rbx);
+	CHECK_EQ(info[0] & 0x4d, 0x4d);                 /* mem, cmdline, mods, mmap */
+	CHECK_EQ(info[2], (MEM - (1u << 20)) >> 10);
+	CHECK_STR((const char *)(uintptr_t)(g.mem_hpa + info[4]), "quiet");
+	CHECK(!memcmp((const void *)(uintptr_t)(g.mem_hpa + 0x100000), img + 128, 24));
+}
+
+TEST(multiboot_detect_and_load_v2)
+{
+	u8 img[256];
+	size_t n = kernel(img, 2);
+	struct vcpu_state s;
+	char err[160] = "";
+	const u32 *info;
+
+	fresh();
+	CHECK_EQ(multiboot_version(img, n), 2);
+	CHECK_EQ(multiboot_load(&g, img, n, &gc, 2, &s, err, sizeof(err)), 0);
+	CHECK_EQ(s.rax, 0x36d76289);
+	info = (const u32 *)(uintptr_t)(g.mem_hpa + s.rbx);
+	CHECK(info[0] >= 8 + 16 && info[0] % 8 == 0);  /* total size */
+	CHECK_EQ(info[2], 1);                           /* the first tag: cmdline */
+}
+
+TEST(multiboot_refuses_bad_kernels)
+{
+	u8 img[256];
+	size_t n = kernel(img, 1);
+	struct vcpu_state s;
+	char err[160];
+
+	fresh();
+	CHECK_EQ(multiboot_version(img, 100), 0);       /* header cut off */
+	((u32 *)(img + 52))[3] = 0xfffff000;            /* segment above RAM */
+	CHECK_EQ(multiboot_load(&g, img, n, &gc, 1, &s, err, sizeof(err)), -1);
+	CHECK(strstr(err, "does not fit"));
+	kernel(img, 1);
+	((u32 *)(img + 128))[1] = 1u << 16;             /* a.out kludge, checksum fixed */
+	((u32 *)(img + 128))[2] = -(0x1badb002u + (1u << 16));
+	CHECK_EQ(multiboot_load(&g, img, n, &gc, 1, &s, err, sizeof(err)), -1);
+	CHECK(strstr(err, "a.out kludge"));
+	kernel(img, 1);
+	((u32 *)(img + 24))[0] = 0x7ffff000;            /* entry far above RAM (found by fuzzing) */
+	CHECK_EQ(multiboot_load(&g, img, n, &gc, 1, &s, err, sizeof(err)), -1);
+	CHECK(strstr(err, "entry point"));
+}
+
+/* Found by make fuzz-host: program headers whose offset overflows. */
+static const u8 fuzz_phoff_overflow[] = {
+	0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x3e, 0x00, 0x2a, 0x00, 0x00, 0x00,
+	0x10, 0xbb, 0xdb, 0xf7, 0x60, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xd6, 0xe8, 0xff, 0xff, 0xff, 0xff, 0xd6, 0x50, 0x52, 0xe8, 0x76, 0xe7,
+	0x48, 0x83, 0xd6, 0x50, 0x52, 0xe8, 0xff, 0xff, 0x46, 0x46, 0xd6, 0x50,
+	0x52, 0xe8, 0xff, 0xff, 0x46, 0x46, 0xd6, 0x50, 0x52, 0xe8, 0x46, 0x50,
+	0x52, 0xe8, 0x76, 0xe7, 0x48, 0x83, 0xd6, 0x50, 0x52, 0xe8, 0xff, 0xff,
+	0xff, 0xff, 0xd6, 0x50, 0x52, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x02, 0xb0, 0xad, 0x1b, 0x00, 0x00, 0x00, 0x00,
+	0xfe, 0x4f, 0x52, 0xe4, 0x66, 0x90, 0x66, 0x90, 0xbc, 0x31, 0x23, 0x10,
+	0x00, 0x53, 0x50, 0xe8, 0x84, 0x00, 0x00, 0x00, 0xfa, 0x10, 0xc6, 0x44,
+	0x24, 0x00, 0x00, 0x00, 0x00, 0x00, 0x98, 0x25, 0xfe, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x40, 0x00, 0x36, 0x74, 0x00, 0x01,
+	0x00, 0x00, 0x10, 0x03, 0x10, 0x00, 0xff,
+};
+
+TEST(multiboot_fuzz_phoff_overflow)
+{
+	struct vcpu_state s;
+	char err[160];
+
+	fresh();
+	CHECK_EQ(multiboot_version(fuzz_phoff_overflow, sizeof(fuzz_phoff_overflow)), 1);
+	CHECK_EQ(multiboot_load(&g, fuzz_phoff_overflow, sizeof(fuzz_phoff_overflow), &gc, 1, &s, err,
+				sizeof(err)), -1);
+}
