@@ -138,7 +138,7 @@ $(B)/guests/%.bin: guests/%.asm
 
 # ---- host unit tests (ASan + UBSan) ---------------------------------------
 HOST_SRCS := core/fmt.c core/config.c core/strlcpy.c core/acpi.c core/insn.c \
-	core/boot_info.c core/multiboot.c mm/memmap.c mm/frame.c mm/pagetable.c mm/heap.c mm/gmem.c
+	core/boot_info.c core/multiboot.c core/calendar.c mm/memmap.c mm/frame.c mm/pagetable.c mm/heap.c mm/gmem.c
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -I. -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -8,6 +8,7 @@
 #include "core/loader.h"
 #include "core/string.h"
 #include "core/time.h"
+#include "core/wallclock.h"
 #include "core/vcpu_util.h"
 #include "mm/mm.h"
 
@@ -21,6 +22,7 @@ int virt_init(void)
 
 	if (time_init())
 		return -1;
+	wallclock_init();
 	if (ci->vmx)
 		backend = &vmx_backend;
 	else if (ci->svm)

@@ -75,6 +75,8 @@ struct guest {
 	struct pagetable slat;     /* second-level tables (EPT or NPT) */
 	struct vcpu *vcpu;
 	struct vuart com1;
+	u8 cmos_index;             /* port 0x70 (core/vrtc.c) */
+	u32 pci_address;           /* port 0xcf8 (core/vpci.c) */
 	u32 con_len;               /* guest console line being assembled */
 	char con_line[GCONS_LINE];
 	u64 exit_code;             /* from the guest's shutdown call */
