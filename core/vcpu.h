@@ -64,6 +64,20 @@ struct vuart {
 	u8 ier, fcr, lcr, mcr, scr, dll, dlh;
 };
 
+/* The i8254 PIT of a guest (core/vpit.c). */
+struct vpit_channel {
+	u16 reload, latch;
+	u64 start_ns;              /* when the count was loaded (or gate 2 rose) */
+	u8 mode, access;
+	bool counting, latched, read_hi, write_hi;
+};
+
+struct vpit {
+	struct vpit_channel ch[3];
+	u8 port61;                 /* gate 2, speaker */
+	u8 refresh;                /* bit 4 toggles on every read of 0x61 */
+};
+
 #define GCONS_LINE 120
 
 struct guest {
@@ -76,6 +90,7 @@ struct guest {
 	struct vcpu *vcpu;
 	struct vuart com1;
 	u8 cmos_index;             /* port 0x70 (core/vrtc.c) */
+	struct vpit pit;
 	u32 pci_address;           /* port 0xcf8 (core/vpci.c) */
 	u32 con_len;               /* guest console line being assembled */
 	char con_line[GCONS_LINE];
