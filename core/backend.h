@@ -20,6 +20,7 @@ enum exit_reason {
 	EXIT_EXT_INTR,         /* a host interrupt arrived */
 	EXIT_VIRT_INSN,        /* a VMX/SVM instruction: #UD for the guest */
 	EXIT_ENTRY_FAILED,     /* the CPU refused the guest state */
+	EXIT_IRQ_WINDOW,       /* the guest can take an interrupt now */
 	EXIT_REASON_COUNT
 };
 
@@ -49,6 +50,7 @@ struct exit_info {
 enum event_type { EVENT_EXTINT = 0, EVENT_NMI = 2, EVENT_EXCEPTION = 3 };
 
 #define EXC_UD 6
+#define RFLAGS_IF (1ULL << 9)
 #define EXC_GP 13
 #define EXC_PF 14
 
@@ -72,6 +74,11 @@ struct backend_ops {
 	/* Queues an event for the next entry. */
 	void (*inject)(struct vcpu *v, u8 vector, enum event_type type,
 		       bool has_error, u32 error);
+	/* True when an external interrupt injected now would be taken at the
+	 * next entry: RFLAGS.IF set, no STI/MOV SS shadow, no event queued. */
+	bool (*irq_ready)(struct vcpu *v);
+	/* Asks for (or cancels) an EXIT_IRQ_WINDOW as soon as irq_ready. */
+	void (*irq_window)(struct vcpu *v, bool on);
 	/* Points v at its second-level tables (EPT pointer; nCR3). */
 	void (*set_slat_root)(struct vcpu *v, u64 root);
 	/* The format of the backend's second-level tables and the largest

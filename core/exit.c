@@ -3,6 +3,8 @@
  * to exit_unknown, which prints the guest's state and stops that guest
  * alone. */
 #include "core/exit.h"
+#include "core/time.h"
+#include "core/virq.h"
 #include "core/console.h"
 #include "core/vcpu_util.h"
 #include "compat/compat.h"
@@ -29,11 +31,26 @@ static void exit_unknown(struct vcpu *v, struct exit_info *ei)
 	guest_stop(v->guest, "unhandled exit %u at rip %lx", ei->raw, backend->get(v, VREG_RIP));
 }
 
+/* HLT with interrupts on waits, in the scheduler, for the guest's next
+ * timer interrupt; with interrupts off, or with nothing that could ever
+ * interrupt it, the guest has halted for good and is stopped. */
 static void exit_hlt(struct vcpu *v, struct exit_info *ei)
 {
-	(void)ei;
-	guest_stop(v->guest, "halted (HLT with nothing to wake it) at rip %lx",
-		   backend->get(v, VREG_RIP));
+	struct guest *g = v->guest;
+	u64 next;
+
+	if (backend->get(v, VREG_RFLAGS) & RFLAGS_IF) {
+		if (vpic_pending(g) >= 0) {
+			vcpu_skip(v, ei->insn_len);
+			return;
+		}
+		if ((next = vpit_poll(g, time_now_ns()))) {
+			vcpu_skip(v, ei->insn_len);
+			g->wake_ns = next;
+			return;
+		}
+	}
+	guest_stop(g, "halted (HLT with nothing to wake it) at rip %lx", backend->get(v, VREG_RIP));
 }
 
 static void exit_hypercall(struct vcpu *v, struct exit_info *ei)
@@ -87,6 +104,7 @@ static const exit_handler handlers[EXIT_REASON_COUNT] = {
 	[EXIT_EXT_INTR] = exit_nothing,
 	[EXIT_VIRT_INSN] = exit_virt_insn,
 	[EXIT_ENTRY_FAILED] = exit_entry_failed,
+	[EXIT_IRQ_WINDOW] = exit_nothing,       /* core/virq.c injects before the next entry */
 };
 
 void exit_dispatch(struct vcpu *v, struct exit_info *ei)

@@ -124,7 +124,7 @@ static const char *const reason_names[EXIT_REASON_COUNT] = {
 	[EXIT_HYPERCALL] = "hypercall", [EXIT_SLAT_FAULT] = "slat-fault",
 	[EXIT_TRIPLE_FAULT] = "triple-fault", [EXIT_TIMER] = "timer",
 	[EXIT_EXT_INTR] = "interrupt", [EXIT_VIRT_INSN] = "virt-insn",
-	[EXIT_ENTRY_FAILED] = "entry-failed",
+	[EXIT_ENTRY_FAILED] = "entry-failed", [EXIT_IRQ_WINDOW] = "irq-window",
 };
 
 void guest_print_exits(const struct vcpu *v)

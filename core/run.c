@@ -13,6 +13,7 @@
 #include "core/power.h"
 #include "core/run_trace.h"
 #include "core/time.h"
+#include "core/virq.h"
 #include "core/vcpu_util.h"
 
 static struct scheduler sched;
@@ -43,6 +44,8 @@ static enum sched_why run_slice(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
 
 	backend->arm_timer(v, limit);
 	for (;;) {
+		if (virq_wanted(g))
+			virq_deliver(v);
 		backend->run(v, &ei);
 		exit_dispatch(v, &ei);
 		if (g->state == GUEST_REBOOTING) {

@@ -74,8 +74,16 @@ struct vpit_channel {
 
 struct vpit {
 	struct vpit_channel ch[3];
+	u64 next_irq_ns;           /* channel 0's next IRQ 0, 0 = none */
 	u8 port61;                 /* gate 2, speaker */
 	u8 refresh;                /* bit 4 toggles on every read of 0x61 */
+};
+
+/* One i8259 of a guest (core/vpic.c). */
+struct vpic_chip {
+	u8 irr, isr, imr, base;
+	u8 icw;                    /* the initialization word expected next, 0 = done */
+	bool icw4, ready, read_isr;
 };
 
 #define GCONS_LINE 120
@@ -91,6 +99,7 @@ struct guest {
 	struct vuart com1;
 	u8 cmos_index;             /* port 0x70 (core/vrtc.c) */
 	struct vpit pit;
+	struct vpic_chip pic[2];   /* master, slave */
 	u32 pci_address;           /* port 0xcf8 (core/vpci.c) */
 	u32 con_len;               /* guest console line being assembled */
 	char con_line[GCONS_LINE];

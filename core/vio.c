@@ -2,7 +2,9 @@
 #include "core/vio.h"
 #include "core/vcpu_util.h"
 
-static const struct pio_dev *const devices[] = { &vuart_com1, &vrtc, &vpci, &vpit, &vport61 };
+static const struct pio_dev *const devices[] = {
+	&vuart_com1, &vrtc, &vpci, &vpit, &vport61, &vpic_master, &vpic_slave,
+};
 
 static const struct pio_dev *find(u16 port)
 {

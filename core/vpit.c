@@ -3,10 +3,11 @@
  * Linux and other kernels use them to calibrate their TSC: the counters
  * count down at 1.193182 MHz of the hypervisor's clock from the moment a
  * count is written. Modes 0 (one shot: OUT rises at zero) and 2/3
- * (periodic) are modelled, in binary; no interrupt is raised yet (there is
- * no guest PIC). */
+ * (periodic) are modelled, in binary; channel 0 in mode 2 or 3 raises
+ * IRQ 0 on the guest's PIC every period. */
 #include "core/vio.h"
 #include "core/time.h"
+#include "core/virq.h"
 
 #define PIT_HZ 1193182ULL
 #define NS 1000000000ULL
@@ -64,6 +65,27 @@ static void write_counter(struct vpit_channel *c, u8 b, bool gate)
 	c->start_ns = time_now_ns();
 }
 
+static u64 period_ns(const struct vpit_channel *c)
+{
+	return MAX((u64)reload_of(c) * NS / PIT_HZ, 1);
+}
+
+u64 vpit_poll(struct guest *g, u64 now_ns)
+{
+	struct vpit *p = &g->pit;
+	u64 period;
+
+	if (!p->next_irq_ns)
+		return 0;
+	period = period_ns(&p->ch[0]);
+	if (now_ns >= p->next_irq_ns) {
+		vpic_raise(g, 0);
+		/* periods missed while the guest did not run collapse into one */
+		p->next_irq_ns = now_ns - p->next_irq_ns >= period ? now_ns + period : p->next_irq_ns + period;
+	}
+	return p->next_irq_ns;
+}
+
 static void command(struct vpit *p, u8 b)
 {
 	struct vpit_channel *c;
@@ -101,6 +123,7 @@ static u32 vpit_read(struct guest *g, u16 port, u8 size)
 static void vpit_write(struct guest *g, u16 port, u8 size, u32 val)
 {
 	struct vpit *p = &g->pit;
+	struct vpit_channel *c0 = &p->ch[0];
 	u8 b = (u8)val;
 
 	(void)size;
@@ -115,6 +138,9 @@ static void vpit_write(struct guest *g, u16 port, u8 size, u32 val)
 	} else {
 		write_counter(&p->ch[port - 0x40], b, port != 0x42 || (p->port61 & 1));
 	}
+	if ((port == 0x43 && b >> 6 == 0) || (port == 0x40 && !c0->write_hi))   /* channel 0 (re)programmed */
+		p->next_irq_ns = c0->counting && (c0->mode == 2 || c0->mode == 3) ?
+				 c0->start_ns + period_ns(c0) : 0;
 }
 
 const struct pio_dev vpit = { "pit", 0x40, 4, vpit_read, vpit_write };

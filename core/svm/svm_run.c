@@ -17,6 +17,7 @@ static const u8 reasons[SVM_EXIT_CODE_MAX] = {
 	[SVM_EXIT_INTR] = EXIT_EXT_INTR,
 	[SVM_EXIT_CPUID] = EXIT_CPUID,
 	[SVM_EXIT_HLT] = EXIT_HLT,
+	[SVM_EXIT_VINTR] = EXIT_IRQ_WINDOW,
 	[SVM_EXIT_INVLPGA] = EXIT_VIRT_INSN,
 	[SVM_EXIT_IOIO] = EXIT_IO,
 	[SVM_EXIT_MSR] = EXIT_MSR_READ,          /* EXITINFO1 = 1: write */
@@ -28,6 +29,7 @@ static const u8 reasons[SVM_EXIT_CODE_MAX] = {
 
 /* Exits whose instruction the handler skips: the instruction it must be. */
 static const u8 skipped_insn[SVM_EXIT_CODE_MAX] = {
+	[SVM_EXIT_HLT] = INSN_HLT,
 	[SVM_EXIT_CPUID] = INSN_CPUID,
 	[SVM_EXIT_MSR] = INSN_RDMSR,             /* INSN_WRMSR for writes */
 	[SVM_EXIT_VMMCALL] = INSN_VMMCALL,
@@ -117,6 +119,31 @@ static void svm_inject(struct vcpu *v, u8 vector, enum event_type type, bool has
 {
 	vmcb_of(v)->c.event_inj = vector | (u64)type << 8 | (has_error ? EVENT_HAS_ERROR : 0) |
 				  EVENT_VALID | (u64)error << 32;
+}
+
+/* int_ctl (v_intr): V_IRQ, priority 15, ignore the virtual TPR. */
+#define V_IRQ_REQUEST (1ULL << 8 | 0xfULL << 16 | 1ULL << 20)
+
+static bool svm_irq_ready(struct vcpu *v)
+{
+	struct vmcb *vm = vmcb_of(v);
+
+	return (vm->s.rflags & RFLAGS_IF) && !(vm->c.int_shadow & 1) && !(vm->c.event_inj & EVENT_VALID);
+}
+
+/* A virtual interrupt request the guest never takes: its VINTR intercept
+ * is the window. */
+static void svm_irq_window(struct vcpu *v, bool on)
+{
+	struct vmcb *vm = vmcb_of(v);
+
+	if (on) {
+		vm->c.v_intr |= V_IRQ_REQUEST;
+		vm->c.icpt1 |= ICPT1_VINTR;
+	} else {
+		vm->c.v_intr &= ~V_IRQ_REQUEST;
+		vm->c.icpt1 &= ~ICPT1_VINTR;
+	}
 }
 
 static void svm_set_slat_root(struct vcpu *v, u64 root)
@@ -301,6 +328,8 @@ const struct backend_ops svm_backend = {
 	.cpu_init = svm_cpu_on,
 	.vcpu_init = svm_vcpu_init,
 	.vcpu_reset = svm_vcpu_reset,
+	.irq_ready = svm_irq_ready,
+	.irq_window = svm_irq_window,
 	.run = svm_run,
 	.get = svm_get,
 	.set = svm_set,

@@ -70,6 +70,7 @@ enum vmcs_field {
 #define PIN_NMI_EXIT (1u << 3)
 #define PIN_PREEMPT_TIMER (1u << 6)
 
+#define PROC_INTR_WINDOW (1u << 2)
 #define PROC_HLT_EXIT (1u << 7)
 #define PROC_IO_BITMAPS (1u << 25)
 #define PROC_MSR_BITMAPS (1u << 28)

@@ -24,6 +24,7 @@ static const u8 reasons[VMX_REASON_MAX] = {
 	[VMX_TRIPLE_FAULT] = EXIT_TRIPLE_FAULT,
 	[VMX_CPUID] = EXIT_CPUID,
 	[VMX_HLT] = EXIT_HLT,
+	[7] = EXIT_IRQ_WINDOW,              /* interrupt window */
 	[VMX_VMCALL] = EXIT_HYPERCALL,
 	[19 ... 27] = EXIT_VIRT_INSN,       /* VMCLEAR ... VMXON */
 	[VMX_IO] = EXIT_IO,
@@ -151,6 +152,22 @@ static void vmx_inject(struct vcpu *v, u8 vector, enum event_type type, bool has
 	vmwrite(ENTRY_INTR_INFO, vector | (u32)type << 8 | (has_error ? 1u << 11 : 0) | 1u << 31);
 	if (has_error)
 		vmwrite(ENTRY_EXC_ERROR, error);
+}
+
+static bool vmx_irq_ready(struct vcpu *v)
+{
+	load_vmcs(v->arch);
+	return (vmread(GUEST_RFLAGS) & RFLAGS_IF) && !(vmread(GUEST_INTERRUPTIBILITY) & 3) &&
+	       !(vmread(ENTRY_INTR_INFO) & 1u << 31);
+}
+
+static void vmx_irq_window(struct vcpu *v, bool on)
+{
+	u64 ctl;
+
+	load_vmcs(v->arch);
+	ctl = vmread(PROC_CONTROLS);
+	vmwrite(PROC_CONTROLS, on ? ctl | PROC_INTR_WINDOW : ctl & ~(u64)PROC_INTR_WINDOW);
 }
 
 static void vmx_set_slat_root(struct vcpu *v, u64 root)
@@ -298,6 +315,8 @@ const struct backend_ops vmx_backend = {
 	.get = vmx_get,
 	.set = vmx_set,
 	.inject = vmx_inject,
+	.irq_ready = vmx_irq_ready,
+	.irq_window = vmx_irq_window,
 	.set_slat_root = vmx_set_slat_root,
 	.slat_format = &pt_ept,
 	.slat_max_leaf = vmx_slat_max_leaf,
