@@ -213,7 +213,7 @@ fuzz: deps all
 # gdb on hv.efi in QEMU, stopped at its first instruction (GUEST=name also
 # loads that guest's symbols). docs/debugging.md.
 debug: deps all
-	@tests/debug.sh $(GUEST)
+	@CONFIG=$(CONFIG) tests/debug.sh $(GUEST)
 
 # build/hv.img: GPT + FAT32 ESP with hv.efi, a configuration (CONFIG=, or
 # guests/hv.cfg) and the guests, for a USB stick (docs/hardware.md).

@@ -14,12 +14,6 @@ SO=$ROOT/build/hv-efi.so
 ESP=$ROOT/build/debug-esp
 PORT=${GDB_PORT:-$((20000 + $$ % 20000))}
 
-esp() {
-	rm -rf "$ESP" && mkdir -p "$ESP/EFI/BOOT"
-	cp "$ROOT/build/hv.efi" "$ESP/EFI/BOOT/BOOTX64.EFI"
-	cp "$ROOT/guests/hv.cfg" "$ROOT"/build/guests/*.elf "$ROOT"/build/guests/*.bin "$ESP/EFI/BOOT/"
-}
-
 # The load base: the banner's image start minus __image_start in hv-efi.so.
 load_base() {
 	log=$ROOT/build/debug-probe.serial
@@ -39,7 +33,7 @@ load_base() {
 	[ -n "$start" ] && [ -n "$link" ] && printf '0x%x\n' $((0x$start - 0x$link))
 }
 
-esp
+demo_esp "$ESP" || exit 1
 base=$(load_base)
 if [ -z "$base" ]; then
 	echo "debug: could not learn where UEFI loads hv.efi (see build/debug-probe.serial)"

@@ -11,10 +11,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 case "${1:-}" in
 run)
 	esp=$ROOT/build/run-esp
-	rm -rf "$esp" && mkdir -p "$esp/EFI/BOOT"
-	cp "$ROOT/build/hv.efi" "$esp/EFI/BOOT/BOOTX64.EFI"
-	cp "${CONFIG:-$ROOT/guests/hv.cfg}" "$esp/EFI/BOOT/hv.cfg" || exit 1
-	cp "$ROOT"/build/guests/*.elf "$ROOT"/build/guests/*.bin "$esp/EFI/BOOT/"
+	demo_esp "$esp" || exit 1
 	cp "$OVMF_VARS" "$ROOT/build/run-vars.fd"
 	$(qemu_cmd "$esp" "$ROOT/build/run-vars.fd" max) -serial stdio </dev/null
 	rc=$?

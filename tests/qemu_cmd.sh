@@ -18,3 +18,12 @@ qemu_cmd() {
 		-icount shift=7,sleep=off
 }
 
+
+# demo_esp DIR: the demo's EFI system partition folder: hv.efi, the
+# configuration ($CONFIG, or guests/hv.cfg) and every built guest.
+demo_esp() {
+	rm -rf "$1" && mkdir -p "$1/EFI/BOOT"
+	cp "$ROOT/build/hv.efi" "$1/EFI/BOOT/BOOTX64.EFI"
+	cp "${CONFIG:-$ROOT/guests/hv.cfg}" "$1/EFI/BOOT/hv.cfg" || return 1
+	cp "$ROOT"/build/guests/*.elf "$ROOT"/build/guests/*.bin "$1/EFI/BOOT/"
+}
