@@ -52,12 +52,6 @@ static void on_spurious(void)
 	/* no EOI for the spurious vector */
 }
 
-static void mask_legacy_pics(void)
-{
-	outb(0x21, 0xff);
-	outb(0xa1, 0xff);
-}
-
 /* Counts CALIBRATE_TICKS timer ticks and sees how much the TSC moved. */
 static int calibrate(void)
 {
@@ -84,7 +78,6 @@ int lapic_timer_init(void)
 	if (!(base & APIC_BASE_ENABLE))
 		wrmsr(MSR_APIC_BASE, base |= APIC_BASE_ENABLE);
 	mmio_base = base & APIC_BASE_X2APIC ? 0 : base & ~0xfffULL & 0xffffffffffULL;
-	mask_legacy_pics();
 	trap_set_irq(LAPIC_TIMER_VECTOR, on_timer);
 	trap_set_irq(LAPIC_SPURIOUS_VECTOR, on_spurious);
 	apic_write(APIC_SVR, SVR_ENABLE | LAPIC_SPURIOUS_VECTOR);

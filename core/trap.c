@@ -38,8 +38,18 @@ void trap_set_irq(u8 vector, irq_handler fn)
 
 static const u8 ist_of[32] = { [2] = IST_NMI, [8] = IST_DF, [18] = IST_MC };
 
+/* The hypervisor takes no interrupt from the legacy 8259 pair; firmware
+ * leaves at least the PIT's IRQ 0 unmasked, and nothing here would ever
+ * acknowledge it: left pending, it would end every VM entry at once. */
+static void mask_legacy_pics(void)
+{
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+}
+
 void idt_init(void)
 {
+	mask_legacy_pics();
 	for (int v = 0; v < 256; v++) {
 		u64 a = (u64)(uintptr_t)(trap_stubs + 16 * v);
 
