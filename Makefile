@@ -2,7 +2,8 @@
 #
 #   make          build/hv.efi (UEFI) and build/hv.elf (Multiboot2), same core
 #   make run      boot the default scenario in QEMU + OVMF (CONFIG=file for yours)
-#   make test     every suite (unit, sched, svm, vmx, abi-lock); ends "N passed, N failed"
+#   make test     every suite (unit, sched, svm, vmx, linux, abi-lock, ...); ends "N passed, N failed"
+#   make test-linux Debian's Linux kernel as a guest, on both backends
 #   make test-abi the ABI lock and the golden guests on both backends
 #   make test-sched the scheduler: simulator tests and on-target scenarios
 #   make test-hostile  attackers beside a victim; make fuzz, make fuzz-host
@@ -42,7 +43,7 @@ GNUEFI := /usr/lib
 EFI_SECTIONS := -j .text -j .rodata -j .data -j .dynamic -j .dynsym \
 	-j .rel -j .rela -j .reloc
 
-.PHONY: all run test test-unit test-svm test-vmx test-abi test-sched test-hostile bench fuzz fuzz-host coverage image debug deps clean abi abi-lock abi-golden
+.PHONY: all run test test-unit test-svm test-vmx test-linux test-abi test-sched test-hostile bench fuzz fuzz-host coverage image debug deps clean abi abi-lock abi-golden
 all: $(B)/hv.efi $(B)/hv.elf guests $(B)/sched-sim
 
 $(B)/k/boot/efi/%.o: boot/efi/%.c
@@ -138,7 +139,7 @@ $(B)/guests/%.bin: guests/%.asm
 
 # ---- host unit tests (ASan + UBSan) ---------------------------------------
 HOST_SRCS := core/fmt.c core/config.c core/strlcpy.c core/acpi.c core/insn.c \
-	core/boot_info.c core/multiboot.c core/calendar.c mm/memmap.c mm/frame.c mm/pagetable.c mm/heap.c mm/gmem.c
+	core/boot_info.c core/multiboot.c core/linux.c core/loader.c core/calendar.c mm/memmap.c mm/frame.c mm/pagetable.c mm/heap.c mm/gmem.c
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -I. -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -195,6 +196,12 @@ test-svm: deps all
 
 test-vmx: deps all
 	@tests/vmx.sh
+
+# Debian's stock kernel (fetched with apt-get download, checked against its
+# package) with a busybox initramfs, alone and beside paravirtual guests, on
+# both backends; then its boot time against bare QEMU. tests/linux.sh.
+test-linux: deps all
+	@tests/linux.sh test
 
 # The simulator's tests, then the on-target scheduler scenarios (sched-*).
 test-sched: deps all

@@ -18,9 +18,10 @@ enum exit_reason {
 	EXIT_TRIPLE_FAULT,     /* VMX triple fault, SVM shutdown */
 	EXIT_TIMER,            /* the preemption deadline passed */
 	EXIT_EXT_INTR,         /* a host interrupt arrived */
-	EXIT_VIRT_INSN,        /* a VMX/SVM instruction: #UD for the guest */
+	EXIT_VIRT_INSN,        /* a VMX/SVM instruction, or one not offered: #UD */
 	EXIT_ENTRY_FAILED,     /* the CPU refused the guest state */
 	EXIT_IRQ_WINDOW,       /* the guest can take an interrupt now */
+	EXIT_XSETBV,           /* the guest sets XCR0 */
 	EXIT_REASON_COUNT
 };
 

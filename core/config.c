@@ -302,6 +302,7 @@ static bool guest_mem(struct cursor *cur, struct guest_cfg *g, const char *v)
 
 static const struct choice kinds[] = {
 	{ "auto", IMAGE_AUTO }, { "elf", IMAGE_ELF }, { "flat", IMAGE_FLAT }, { "multiboot", IMAGE_MULTIBOOT },
+	{ "linux", IMAGE_LINUX },
 };
 
 static bool guest_kind(struct cursor *cur, struct guest_cfg *g, const char *v)
@@ -309,7 +310,7 @@ static bool guest_kind(struct cursor *cur, struct guest_cfg *g, const char *v)
 	u32 k;
 
 	if (!pick(kinds, ARRAY_SIZE(kinds), v, &k))
-		return fail(cur, "guest '%s': bad value '%s' for 'kind' (expected auto, elf, flat or multiboot)",
+		return fail(cur, "guest '%s': bad value '%s' for 'kind' (expected auto, elf, flat, multiboot or linux)",
 			    g->name, v);
 	g->kind = (u8)k;
 	return true;
@@ -389,6 +390,7 @@ static const struct guest_key guest_keys[] = {
 	{ "period", guest_period },
 	{ "cmdline", guest_cmdline },
 	{ "module", guest_module },
+	{ "initrd", guest_module },    /* Linux's word for a module */
 };
 
 static bool guest_field(struct cursor *cur, struct guest_cfg *g, char *field)
@@ -401,7 +403,7 @@ static bool guest_field(struct cursor *cur, struct guest_cfg *g, char *field)
 	for (size_t i = 0; i < ARRAY_SIZE(guest_keys); i++)
 		if (!strcmp(guest_keys[i].name, field))
 			return guest_keys[i].set(cur, g, v);
-	return fail(cur, "guest '%s': unknown key '%s' (expected image, mem, kind, load, weight, budget, period, cmdline or module)",
+	return fail(cur, "guest '%s': unknown key '%s' (expected image, mem, kind, load, weight, budget, period, cmdline, module or initrd)",
 		    g->name, field);
 }
 

@@ -20,6 +20,10 @@
  *   guest=...,kind=multiboot[,cmdline="..."][,module=FILE]...
  *                                           a Multiboot 1 or 2 kernel, its
  *                                           command line and up to 4 modules
+ *   guest=...,kind=linux[,cmdline="..."][,initrd=FILE]...
+ *                                           a Linux bzImage; its initrds
+ *                                           (module= is the same key) are
+ *                                           handed over as one, concatenated
  *
  * Several sources (hv.cfg, then the boot command line) may be parsed into one
  * struct config: later settings override earlier ones and guests accumulate.
@@ -48,7 +52,7 @@ enum selftest {
 	SELFTEST_BAD_GUEST_STATE,   /* the first guest starts with CS.L and CS.D set */
 };
 
-enum image_kind { IMAGE_AUTO, IMAGE_ELF, IMAGE_FLAT, IMAGE_MULTIBOOT };
+enum image_kind { IMAGE_AUTO, IMAGE_ELF, IMAGE_FLAT, IMAGE_MULTIBOOT, IMAGE_LINUX };
 
 #define CFG_LOAD_DEFAULT 0x7c00
 #define CFG_POLICY_MAX 16
@@ -66,7 +70,7 @@ struct guest_cfg {
 	u8 kind;                  /* enum image_kind */
 	u64 load;                 /* guest-physical load address of a flat image */
 	u32 weight;               /* share against other guests, 1..CFG_WEIGHT_MAX */
-	char cmdline[CFG_CMDLINE_MAX];                 /* for Multiboot kernels */
+	char cmdline[CFG_CMDLINE_MAX];                 /* for Multiboot and Linux kernels */
 	char modules[CFG_MAX_MODULES][CFG_IMAGE_MAX];  /* files handed to them */
 	u32 nmodules;
 	u64 budget_ns, period_ns; /* a reservation (0: none) */

@@ -4,6 +4,7 @@
  * alone. */
 #include "core/exit.h"
 #include "core/time.h"
+#include "core/vfpu.h"
 #include "core/virq.h"
 #include "core/console.h"
 #include "core/vcpu_util.h"
@@ -40,11 +41,12 @@ static void exit_hlt(struct vcpu *v, struct exit_info *ei)
 	u64 next;
 
 	if (backend->get(v, VREG_RFLAGS) & RFLAGS_IF) {
+		next = vpit_poll(g, time_now_ns());
 		if (vpic_pending(g) >= 0) {
 			vcpu_skip(v, ei->insn_len);
 			return;
 		}
-		if ((next = vpit_poll(g, time_now_ns()))) {
+		if (next) {
 			vcpu_skip(v, ei->insn_len);
 			g->wake_ns = next;
 			return;
@@ -68,6 +70,7 @@ static void exit_slat_fault(struct vcpu *v, struct exit_info *ei)
 static void exit_triple_fault(struct vcpu *v, struct exit_info *ei)
 {
 	(void)ei;
+	dump_guest(v);
 	guest_stop(v->guest, "triple fault at rip %lx", backend->get(v, VREG_RIP));
 }
 
@@ -105,6 +108,7 @@ static const exit_handler handlers[EXIT_REASON_COUNT] = {
 	[EXIT_VIRT_INSN] = exit_virt_insn,
 	[EXIT_ENTRY_FAILED] = exit_entry_failed,
 	[EXIT_IRQ_WINDOW] = exit_nothing,       /* core/virq.c injects before the next entry */
+	[EXIT_XSETBV] = exit_xsetbv,
 };
 
 void exit_dispatch(struct vcpu *v, struct exit_info *ei)

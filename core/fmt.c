@@ -196,6 +196,16 @@ int vsnformat(char *buf, size_t size, const char *fmt, va_list ap)
 	return n;
 }
 
+int errformat(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnformat(buf, size, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 int snformat(char *buf, size_t size, const char *fmt, ...)
 {
 	va_list ap;

@@ -18,4 +18,7 @@ int vformat(fmt_sink sink, void *ctx, const char *fmt, va_list ap);
 int vsnformat(char *buf, size_t size, const char *fmt, va_list ap);
 int snformat(char *buf, size_t size, const char *fmt, ...) PRINTF(3, 4);
 
+/* snformat for an error message; returns -1, for "return errformat(...)". */
+int errformat(char *buf, size_t size, const char *fmt, ...) PRINTF(3, 4);
+
 #endif

@@ -11,6 +11,7 @@
 #include "core/wallclock.h"
 #include "core/vcpu_util.h"
 #include "mm/mm.h"
+#include "core/vfpu.h"
 
 const struct backend_ops *backend;
 struct guest guests[CFG_MAX_GUESTS];
@@ -23,6 +24,7 @@ int virt_init(void)
 	if (time_init())
 		return -1;
 	wallclock_init();
+	fpu_init();
 	if (ci->vmx)
 		backend = &vmx_backend;
 	else if (ci->svm)
@@ -71,14 +73,16 @@ int guest_start(struct guest *g, u8 selftest)
 		if (!g->vcpu)
 			return log_err("guest '%s': out of memory\n", g->name), -1;
 		g->vcpu->guest = g;
-		if (backend->vcpu_init(g->vcpu, &s))
+		if (fpu_vcpu_init(g->vcpu) || backend->vcpu_init(g->vcpu, &s))
 			return log_err("guest '%s': cannot create its vCPU\n", g->name), -1;
 	} else {
 		memset(&g->vcpu->gprs, 0, sizeof(g->vcpu->gprs));
+		fpu_vcpu_reset(g->vcpu);
 		backend->vcpu_reset(g->vcpu, &s);
 	}
 	g->vcpu->gprs.rax = s.rax;
 	g->vcpu->gprs.rbx = s.rbx;
+	g->vcpu->gprs.rsi = s.rsi;
 	backend->set_slat_root(g->vcpu, g->slat.root);
 	g->boot_count++;
 	g->wake_ns = 0;
@@ -125,6 +129,7 @@ static const char *const reason_names[EXIT_REASON_COUNT] = {
 	[EXIT_TRIPLE_FAULT] = "triple-fault", [EXIT_TIMER] = "timer",
 	[EXIT_EXT_INTR] = "interrupt", [EXIT_VIRT_INSN] = "virt-insn",
 	[EXIT_ENTRY_FAILED] = "entry-failed", [EXIT_IRQ_WINDOW] = "irq-window",
+	[EXIT_XSETBV] = "xsetbv",
 };
 
 void guest_print_exits(const struct vcpu *v)

@@ -26,7 +26,7 @@ static const u8 two_byte[256] = {
 /* Two-byte opcodes followed by a ModRM byte (always a register operand). */
 static const bool two_byte_modrm[256] = { [0x22] = true };
 
-static const u8 group7[256] = { [0xc1] = INSN_VMCALL, [0xd9] = INSN_VMMCALL };
+static const u8 group7[256] = { [0xc1] = INSN_VMCALL, [0xd1] = INSN_XSETBV, [0xd9] = INSN_VMMCALL };
 
 static int finish(struct insn *out, u8 op, u32 len, u32 n, u32 prefixes)
 {

@@ -17,6 +17,7 @@ enum insn_op {
 	INSN_WRMSR,      /* 0F 30 */
 	INSN_VMCALL,     /* 0F 01 C1 (Intel) */
 	INSN_VMMCALL,    /* 0F 01 D9 (AMD) */
+	INSN_XSETBV,     /* 0F 01 D1 */
 	INSN_IO,         /* E4-E7 ib, EC-EF, 6C-6F */
 	INSN_MOV_TO_CR,  /* 0F 22 /r: ModRM reg = the CR, rm = the GPR */
 };

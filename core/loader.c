@@ -1,9 +1,11 @@
 /* Guest image loader: ELF64 into 64-bit mode, flat binaries into real mode,
- * Multiboot kernels through core/multiboot.c.
+ * Multiboot kernels through core/multiboot.c, Linux bzImages through
+ * core/linux.c.
  * The image is untrusted input: every offset and size is checked, overflow
  * included, before a byte is copied. */
 #include "core/loader.h"
 #include "core/fmt.h"
+#include "core/linux.h"
 #include "core/multiboot.h"
 #include "core/string.h"
 #include "mm/gmem.h"
@@ -35,15 +37,7 @@ struct load_ctx {
 	size_t errlen;
 };
 
-PRINTF(2, 3) static int fail(struct load_ctx *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnformat(c->err, c->errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#define fail(c, ...) errformat((c)->err, (c)->errlen, __VA_ARGS__)
 
 static bool is_elf(const u8 *img, u64 size)
 {
@@ -86,17 +80,19 @@ static int load_segment(struct load_ctx *c, const struct elf64_phdr *ph, u32 i)
 #define PTE_RW_P 0x3ULL
 #define PDE_2M 0x83ULL
 
-/* GDT, PML4, PDPT and four PDs mapping 4 GiB, at the top of guest RAM. */
-static u64 build_long_mode_tables(struct guest *g, u64 area)
+/* GDT (null entries, then a 64-bit code and a flat data descriptor at
+ * selectors cs and cs + 8), PML4, PDPT and four PDs identity-mapping 4 GiB
+ * with 2 MiB pages, all at area; returns the PML4's address. */
+static u64 build_long_mode_tables(struct guest *g, u64 area, u16 cs)
 {
-	u64 *gdt = gmem_ptr(g, area, 8 * 3);
+	u64 *gdt = gmem_ptr(g, area, cs + 16);
 	u64 *pml4 = gmem_ptr(g, area + 0x1000, 0x1000);
 	u64 *pdpt = gmem_ptr(g, area + 0x2000, 0x1000);
 	u64 *pd = gmem_ptr(g, area + 0x3000, 4 * 0x1000);
 
-	gdt[0] = 0;
-	gdt[1] = GDT_CODE64;
-	gdt[2] = GDT_DATA;
+	memset(gdt, 0, cs);
+	gdt[cs / 8] = GDT_CODE64;
+	gdt[cs / 8 + 1] = GDT_DATA;
 	pml4[0] = (area + 0x2000) | PTE_RW_P;
 	for (u64 i = 0; i < 4; i++)
 		pdpt[i] = (area + 0x3000 + i * 0x1000) | PTE_RW_P;
@@ -110,8 +106,10 @@ static void set_seg(struct vcpu_state *s, int id, u16 sel, u64 base, u32 limit, 
 	s->seg[id] = (struct seg){ .sel = sel, .base = base, .limit = limit, .ar = ar };
 }
 
-static void long_mode_state(struct vcpu_state *s, u64 entry, u64 area, u64 cr3)
+void loader_long_mode(struct guest *g, u64 area, u64 entry, u16 cs, struct vcpu_state *s)
 {
+	u64 cr3 = build_long_mode_tables(g, area, cs);
+
 	memset(s, 0, sizeof(*s));
 	s->rip = entry;
 	s->rsp = area;
@@ -120,14 +118,14 @@ static void long_mode_state(struct vcpu_state *s, u64 entry, u64 area, u64 cr3)
 	s->cr3 = cr3;
 	s->cr4 = 0x20;             /* PAE */
 	s->efer = 0x500;           /* LMA LME */
-	set_seg(s, SEG_CS, 0x08, 0, 0xffffffff, 0xa09b);
+	set_seg(s, SEG_CS, cs, 0, 0xffffffff, 0xa09b);
 	for (int i = SEG_ES; i <= SEG_GS; i++)
 		if (i != SEG_CS)
-			set_seg(s, i, 0x10, 0, 0xffffffff, 0xc093);
+			set_seg(s, i, (u16)(cs + 8), 0, 0xffffffff, 0xc093);
 	set_seg(s, SEG_TR, 0, 0, 0x67, 0x8b);
 	set_seg(s, SEG_LDTR, 0, 0, 0, AR_UNUSABLE);
 	s->gdtr_base = area;
-	s->gdtr_limit = 8 * 3 - 1;
+	s->gdtr_limit = cs + 16 - 1;
 }
 
 static int load_elf(struct load_ctx *c, struct vcpu_state *s)
@@ -151,7 +149,7 @@ static int load_elf(struct load_ctx *c, struct vcpu_state *s)
 	if (eh->entry >= area)
 		return fail(c, "ELF entry point %lx lies outside guest memory", eh->entry);
 	c->g->free_end = area;
-	long_mode_state(s, eh->entry, area, build_long_mode_tables(c->g, area));
+	loader_long_mode(c->g, area, eh->entry, 0x08, s);
 	return 0;
 }
 
@@ -190,10 +188,13 @@ int loader_load(struct guest *g, const u8 *img, u64 size, const struct guest_cfg
 
 	g->free_base = g->free_end = 0;
 	if (kind == IMAGE_AUTO)
-		kind = mb ? IMAGE_MULTIBOOT : is_elf(img, size) ? IMAGE_ELF : IMAGE_FLAT;
+		kind = mb ? IMAGE_MULTIBOOT : is_elf(img, size) ? IMAGE_ELF :
+		       linux_detect(img, size) ? IMAGE_LINUX : IMAGE_FLAT;
 	if (kind == IMAGE_MULTIBOOT)
 		return mb ? multiboot_load(g, img, size, gc, mb, s, err, errlen)
 			  : fail(&c, "kind=multiboot but the image has no Multiboot 1 or 2 header");
+	if (kind == IMAGE_LINUX)
+		return linux_load(g, img, size, gc, s, err, errlen);
 	if (kind == IMAGE_ELF)
 		return is_elf(img, size) ? load_elf(&c, s) : fail(&c, "kind=elf but the image is not ELF");
 	return load_flat(&c, gc, s);

@@ -5,6 +5,8 @@
  * (the first 4 GiB identity-mapped with 2 MiB pages), all in the top 64 KiB
  * of guest memory, and the stack just below them.
  *
+ * Linux bzImage (kind=linux): core/linux.h.
+ *
  * Flat binary (kind=flat): copied to the load address (below 1 MiB); the
  * guest starts in real mode there with CS:IP = (load >> 4 & 0xf000):(rest). */
 #ifndef CORE_LOADER_H
@@ -20,5 +22,11 @@
  * tables leave free. */
 int loader_load(struct guest *g, const u8 *img, u64 size, const struct guest_cfg *gc,
 		struct vcpu_state *s, char *err, size_t errlen);
+
+/* Writes, at area (LOADER_AREA bytes of g's RAM), a GDT with a 64-bit code
+ * descriptor at selector cs and a flat data one at cs + 8, and page tables
+ * identity-mapping the first 4 GiB; fills *s to start at entry in 64-bit
+ * mode with CS = cs, the other segments cs + 8 and RSP = area. */
+void loader_long_mode(struct guest *g, u64 area, u64 entry, u16 cs, struct vcpu_state *s);
 
 #endif

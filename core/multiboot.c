@@ -26,15 +26,7 @@ struct mb_ctx {
 	size_t len;
 };
 
-PRINTF(2, 3) static int fail(struct mb_ctx *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnformat(c->err, c->len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#define fail(c, ...) errformat((c)->err, (c)->len, __VA_ARGS__)
 
 static u32 rd32(const u8 *p)
 {

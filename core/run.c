@@ -13,6 +13,7 @@
 #include "core/power.h"
 #include "core/run_trace.h"
 #include "core/time.h"
+#include "core/vfpu.h"
 #include "core/virq.h"
 #include "core/vcpu_util.h"
 
@@ -42,6 +43,7 @@ static enum sched_why run_slice(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
 	u64 limit = time_ns_to_tsc(slice_ns), start = rdtsc();
 	struct exit_info ei;
 
+	fpu_switch(v);
 	backend->arm_timer(v, limit);
 	for (;;) {
 		if (virq_wanted(g))

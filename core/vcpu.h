@@ -36,13 +36,17 @@ struct vcpu_state {
 	struct seg seg[SEG_COUNT];
 	u64 gdtr_base, idtr_base;
 	u32 gdtr_limit, idtr_limit;
-	u64 rax, rbx;              /* boot protocols pass their magic and info here */
+	u64 rax, rbx, rsi;         /* boot protocols pass their magic and info here */
 };
 
 /* Registers other than the GPRs that exit handlers read or write. */
 enum vreg {
 	VREG_RIP, VREG_RSP, VREG_RFLAGS, VREG_CR0, VREG_CR3, VREG_CR4, VREG_EFER,
-	VREG_CS_AR, VREG_CS_BASE, VREG_CPL, VREG_FS_BASE, VREG_GS_BASE, VREG_COUNT
+	VREG_CS_AR, VREG_CS_BASE, VREG_CPL, VREG_FS_BASE, VREG_GS_BASE,
+	/* MSRs a kernel sets up for SYSCALL and SWAPGS (VREG_KGS_BASE ...
+	 * VREG_SFMASK stay together), for SYSENTER, and the PAT */
+	VREG_KGS_BASE, VREG_STAR, VREG_LSTAR, VREG_CSTAR, VREG_SFMASK,
+	VREG_SYSENTER_CS, VREG_SYSENTER_ESP, VREG_SYSENTER_EIP, VREG_PAT, VREG_COUNT
 };
 
 enum guest_state { GUEST_NEW, GUEST_RUNNABLE, GUEST_REBOOTING, GUEST_STOPPED };
@@ -56,12 +60,16 @@ struct vcpu {
 	u32 id;
 	u64 exits;
 	u64 exit_counts[64];
+	u64 xcr0;                  /* core/vfpu.c */
+	void *fpu_area;            /* its FPU/SSE/AVX registers while others run */
 	struct sched_entity se;    /* owner = this vCPU */
 };
 
 /* The registers of the emulated 16550 a guest writes its console to. */
 struct vuart {
 	u8 ier, fcr, lcr, mcr, scr, dll, dlh;
+	bool thre_pending;         /* the "transmitter empty" interrupt is due */
+	bool line;                 /* IRQ 4 as last driven */
 };
 
 /* The i8254 PIT of a guest (core/vpit.c). */

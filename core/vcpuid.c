@@ -1,27 +1,42 @@
-/* CPUID as a guest sees it: the host's leaves with virtualization hidden and
- * the hypervisor bit set, plus our leaves from 0x40000000:
+/* CPUID as a guest sees it: the host's leaves with virtualization and the
+ * features whose MSRs are not emulated hidden, the hypervisor bit set, the
+ * TSC frequency and XSAVE sizes computed, plus our leaves from 0x40000000:
  *   0x40000000  EAX = highest hypervisor leaf, EBX:ECX:EDX = "HVHYPERVISOR"
  *   0x40000001  EAX = oldest ABI version served, EBX = newest, ECX = features
  * A feature bit keeps its meaning in every version that defines it, so ECX
  * holds them all; get_version reports those of the caller's version. */
 #include "core/exit.h"
 #include "core/cpu.h"
+#include "core/time.h"
+#include "core/vfpu.h"
 #include "core/vcpu_util.h"
 #include "compat/compat.h"
 #include "hypercall/hypercall.h"
 
 #define HV_LEAF_MAX 0x40000001
 
-/* Bits cleared and set in one register of one leaf. */
+/* Bits cleared and set in one register of one leaf (of one subleaf, or
+ * of all when sub is ANY_SUB). */
 struct cpuid_fix {
-	u32 leaf;
+	u32 leaf, sub;
 	u8 reg;          /* 0 eax, 1 ebx, 2 ecx, 3 edx */
 	u32 clear, set;
 };
 
+#define ANY_SUB 0xffffffffu
+
+/* What a guest is not offered: virtualization itself, and the features
+ * whose MSRs the hypervisor does not emulate (core/vmsr.c). */
 static const struct cpuid_fix fixes[] = {
-	{ 1, 2, 1u << 5 | 1u << 6, 1u << 31 },  /* no VMX, no SMX; hypervisor present */
-	{ 0x80000001, 2, 1u << 2, 0 },          /* no SVM */
+	{ 1, ANY_SUB, 2, 1u << 3 | 1u << 5 | 1u << 6 | 1u << 15, 1u << 31 },
+							     /* no MONITOR/MWAIT, VMX, SMX, PDCM; hypervisor */
+	{ 1, ANY_SUB, 3, 1u << 7 | 1u << 12 | 1u << 14, 0 }, /* no MCE, MTRR, MCA */
+	{ 0x80000001, ANY_SUB, 2, 1u << 2, 0 },              /* no SVM */
+	{ 0x80000001, ANY_SUB, 3, 1u << 27, 0 },             /* no RDTSCP (its TSC_AUX MSR) */
+	{ 7, 0, 1, 1u << 1, 0 },                             /* no TSC_ADJUST MSR */
+	{ 7, 0, 2, 1u << 16 | 1u << 22, 0 },                 /* no LA57 (5-level paging), no RDPID */
+	{ 0xd, 1, 0, 1u << 3, 0 },                           /* no XSAVES (its IA32_XSS MSR) */
+	{ 6, ANY_SUB, 2, 1u << 0 | 1u << 3, 0 },             /* no APERF/MPERF, no energy bias MSR */
 };
 
 static void hv_leaf(u32 leaf, u32 *r)
@@ -38,6 +53,59 @@ static void hv_leaf(u32 leaf, u32 *r)
 	}
 }
 
+/* Leaves 0x15 and 0x16 tell the TSC frequency the hypervisor knows (the
+ * guest's TSC is the host's): an emulator's or a model's nominal figures
+ * there would be believed by kernels and be wrong. 0x15: "crystal" Hz in
+ * ECX times EBX / EAX; 0x16: base and maximum MHz, bus 100 MHz. */
+static void tsc_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *r)
+{
+	u64 hz = time_tsc_hz(), ratio = hz / 0x100000000ULL + 1;
+
+	(void)v, (void)sub;
+	if (cpuid(0, 0).eax < leaf)
+		return;
+	if (leaf == 0x15) {
+		r[0] = 1;
+		r[1] = (u32)ratio;
+		r[2] = (u32)(hz / ratio);
+	} else {
+		r[0] = r[1] = (u32)((hz + 500000) / 1000000);
+		r[2] = 100;
+	}
+	r[3] = 0;
+}
+
+/* Leaf 1: the initial APIC id is the vCPU's, OSXSAVE its CR4.OSXSAVE. */
+static void leaf_1(struct vcpu *v, u32 leaf, u32 sub, u32 *r)
+{
+	(void)leaf, (void)sub;
+	r[1] = (r[1] & 0x00ffffff) | v->id << 24;
+	r[2] = (r[2] & ~(1u << 27)) | (u32)(backend->get(v, VREG_CR4) >> 18 & 1) << 27;
+}
+
+/* Leaf 0xd: the XCR0 bits offered and the area sizes for the guest's XCR0,
+ * computed from the subleaves (core/vfpu.c); XSS is 0 (no XSAVES). */
+static void xsave_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *r)
+{
+	u64 all = fpu_xcr0_supported();
+
+	(void)leaf;
+	if (sub == 0) {
+		r[0] = (u32)all, r[3] = (u32)(all >> 32);
+		r[1] = fpu_xsave_size(fpu_xcr0(v)), r[2] = fpu_xsave_size(all);
+	} else if (sub == 1) {
+		r[1] = fpu_xsave_compacted_size(fpu_xcr0(v));
+	}
+}
+
+/* Leaves the hypervisor fills in itself, after the fixes. */
+static const struct {
+	u32 leaf;
+	void (*fill)(struct vcpu *v, u32 leaf, u32 sub, u32 *r);
+} computed[] = {
+	{ 1, leaf_1 }, { 0xd, xsave_leaf }, { 0x15, tsc_leaf }, { 0x16, tsc_leaf },
+};
+
 void exit_cpuid(struct vcpu *v, struct exit_info *ei)
 {
 	u32 leaf = (u32)v->gprs.rax, sub = (u32)v->gprs.rcx, r[4] = { 0 };
@@ -49,10 +117,11 @@ void exit_cpuid(struct vcpu *v, struct exit_info *ei)
 
 		r[0] = h.eax, r[1] = h.ebx, r[2] = h.ecx, r[3] = h.edx;
 		for (size_t i = 0; i < ARRAY_SIZE(fixes); i++)
-			if (fixes[i].leaf == leaf)
+			if (fixes[i].leaf == leaf && (fixes[i].sub == ANY_SUB || fixes[i].sub == sub))
 				r[fixes[i].reg] = (r[fixes[i].reg] & ~fixes[i].clear) | fixes[i].set;
-		if (leaf == 1)   /* initial APIC id: the vCPU's */
-			r[1] = (r[1] & 0x00ffffff) | v->id << 24;
+		for (size_t i = 0; i < ARRAY_SIZE(computed); i++)
+			if (computed[i].leaf == leaf)
+				computed[i].fill(v, leaf, sub, r);
 	}
 	v->gprs.rax = r[0];
 	v->gprs.rbx = r[1];

@@ -10,37 +10,63 @@
 #define EFER_NXE (1ULL << 11)
 #define CR0_PG (1ULL << 31)
 
-/* read: fills *val, returns 0 or -1 (#GP); write: 0 or -1 (#GP). NULL: #GP. */
+/* read: fills *val, returns 0 or -1 (#GP); write: 0 or -1 (#GP). NULL: #GP.
+ * A rule with a vreg moves the value to and from that backend register. */
 struct msr_rule {
 	u32 msr;
-	int (*read)(struct vcpu *v, u64 *val);
-	int (*write)(struct vcpu *v, u64 val);
+	int (*read)(struct vcpu *v, const struct msr_rule *r, u64 *val);
+	int (*write)(struct vcpu *v, const struct msr_rule *r, u64 val);
+	enum vreg vreg;
 };
 
-static int rd_tsc(struct vcpu *v, u64 *val)
+static int rd_tsc(struct vcpu *v, const struct msr_rule *r, u64 *val)
 {
-	(void)v;
+	(void)v, (void)r;
 	*val = rdtsc();
 	return 0;
 }
 
-static int rd_apic_base(struct vcpu *v, u64 *val)
+static int rd_apic_base(struct vcpu *v, const struct msr_rule *r, u64 *val)
 {
+	(void)r;
 	*val = 0xfee00000ULL | (v->id == 0 ? 0x100 : 0);   /* BSP flag; xAPIC off */
 	return 0;
 }
 
-static int rd_efer(struct vcpu *v, u64 *val)
+/* IA32_MISC_ENABLE: fast strings on, BTS and PEBS unavailable, CPUID not
+ * limited, XD not disabled. Writes are taken and change nothing. */
+static int rd_misc_enable(struct vcpu *v, const struct msr_rule *r, u64 *val)
 {
-	*val = backend->get(v, VREG_EFER);
+	(void)v, (void)r;
+	*val = 1u << 0 | 1u << 11 | 1u << 12;
+	return 0;
+}
+
+static int rd_zero(struct vcpu *v, const struct msr_rule *r, u64 *val)
+{
+	(void)v, (void)r;
+	*val = 0;
+	return 0;
+}
+
+static int wr_ignored(struct vcpu *v, const struct msr_rule *r, u64 val)
+{
+	(void)v, (void)r, (void)val;
+	return 0;
+}
+
+static int rd_vreg(struct vcpu *v, const struct msr_rule *r, u64 *val)
+{
+	*val = backend->get(v, r->vreg);
 	return 0;
 }
 
 /* LMA is the CPU's to set; LME may not change while paging is on. */
-static int wr_efer(struct vcpu *v, u64 val)
+static int wr_efer(struct vcpu *v, const struct msr_rule *r, u64 val)
 {
 	u64 old = backend->get(v, VREG_EFER);
 
+	(void)r;
 	if (val & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
 		return -1;
 	if ((backend->get(v, VREG_CR0) & CR0_PG) && ((val ^ old) & EFER_LME))
@@ -54,31 +80,56 @@ static bool canonical(u64 a)
 	return (u64)((s64)(a << 16) >> 16) == a;
 }
 
-static int rd_fs(struct vcpu *v, u64 *val) { *val = backend->get(v, VREG_FS_BASE); return 0; }
-static int rd_gs(struct vcpu *v, u64 *val) { *val = backend->get(v, VREG_GS_BASE); return 0; }
-
-static int wr_fs(struct vcpu *v, u64 val)
+/* Addresses (bases, entry points): #GP unless canonical. */
+static int wr_address(struct vcpu *v, const struct msr_rule *r, u64 val)
 {
 	if (!canonical(val))
 		return -1;
-	backend->set(v, VREG_FS_BASE, val);
+	backend->set(v, r->vreg, val);
 	return 0;
 }
 
-static int wr_gs(struct vcpu *v, u64 val)
+/* Values any 64 (STAR) or 32 (SFMASK, SYSENTER_CS) bits may hold. */
+static int wr_any(struct vcpu *v, const struct msr_rule *r, u64 val)
 {
-	if (!canonical(val))
+	if (r->vreg != VREG_STAR && val >> 32)
 		return -1;
-	backend->set(v, VREG_GS_BASE, val);
+	backend->set(v, r->vreg, val);
+	return 0;
+}
+
+/* Each of the eight PAT entries must name a memory type (0, 1, 4-7). */
+static int wr_pat(struct vcpu *v, const struct msr_rule *r, u64 val)
+{
+	for (int i = 0; i < 8; i++) {
+		u8 t = val >> (8 * i) & 0xff;
+
+		if (t > 7 || t == 2 || t == 3)
+			return -1;
+	}
+	backend->set(v, r->vreg, val);
 	return 0;
 }
 
 static const struct msr_rule rules[] = {
-	{ 0x00000010, rd_tsc, NULL },          /* IA32_TIME_STAMP_COUNTER */
-	{ 0x0000001b, rd_apic_base, NULL },    /* IA32_APIC_BASE */
-	{ 0xc0000080, rd_efer, wr_efer },      /* IA32_EFER */
-	{ 0xc0000100, rd_fs, wr_fs },          /* IA32_FS_BASE */
-	{ 0xc0000101, rd_gs, wr_gs },          /* IA32_GS_BASE */
+	{ 0x00000010, rd_tsc, NULL, 0 },                      /* IA32_TIME_STAMP_COUNTER */
+	{ 0x0000001b, rd_apic_base, NULL, 0 },                /* IA32_APIC_BASE */
+	{ 0x00000174, rd_vreg, wr_any, VREG_SYSENTER_CS },    /* IA32_SYSENTER_CS */
+	{ 0x00000175, rd_vreg, wr_address, VREG_SYSENTER_ESP },
+	{ 0x00000176, rd_vreg, wr_address, VREG_SYSENTER_EIP },
+	{ 0x0000008b, rd_zero, wr_ignored, 0 },               /* IA32_BIOS_SIGN_ID: no microcode */
+	{ 0x000001a0, rd_misc_enable, wr_ignored, 0 },        /* IA32_MISC_ENABLE */
+	{ 0x000001fc, rd_zero, wr_ignored, 0 },               /* IA32_POWER_CTL: nothing to control */
+	{ 0x00000277, rd_vreg, wr_pat, VREG_PAT },            /* IA32_PAT */
+	{ 0xc0000080, rd_vreg, wr_efer, VREG_EFER },          /* IA32_EFER */
+	{ 0xc0000081, rd_vreg, wr_any, VREG_STAR },           /* STAR */
+	{ 0xc0000082, rd_vreg, wr_address, VREG_LSTAR },      /* LSTAR */
+	{ 0xc0000083, rd_vreg, wr_address, VREG_CSTAR },      /* CSTAR */
+	{ 0xc0000084, rd_vreg, wr_any, VREG_SFMASK },         /* SFMASK */
+	{ 0xc0000100, rd_vreg, wr_address, VREG_FS_BASE },    /* FS_BASE */
+	{ 0xc0000101, rd_vreg, wr_address, VREG_GS_BASE },    /* GS_BASE */
+	{ 0xc0000102, rd_vreg, wr_address, VREG_KGS_BASE },   /* KERNEL_GS_BASE */
+	{ 0xc0010055, rd_zero, wr_ignored, 0 },               /* AMD interrupt pending message: no C1E */
 };
 
 static const struct msr_rule *find(u32 msr)
@@ -94,7 +145,7 @@ void exit_msr_read(struct vcpu *v, struct exit_info *ei)
 	const struct msr_rule *r = find((u32)v->gprs.rcx);
 	u64 val;
 
-	if (!r || !r->read || r->read(v, &val)) {
+	if (!r || !r->read || r->read(v, r, &val)) {
 		vcpu_inject_gp(v);
 		return;
 	}
@@ -108,7 +159,7 @@ void exit_msr_write(struct vcpu *v, struct exit_info *ei)
 	const struct msr_rule *r = find((u32)v->gprs.rcx);
 	u64 val = (v->gprs.rdx << 32) | (u32)v->gprs.rax;
 
-	if (!r || !r->write || r->write(v, val)) {
+	if (!r || !r->write || r->write(v, r, val)) {
 		vcpu_inject_gp(v);
 		return;
 	}

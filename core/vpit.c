@@ -2,9 +2,10 @@
  * (0x61: channel 2's gate, the speaker, OUT2 and the refresh toggle), as
  * Linux and other kernels use them to calibrate their TSC: the counters
  * count down at 1.193182 MHz of the hypervisor's clock from the moment a
- * count is written. Modes 0 (one shot: OUT rises at zero) and 2/3
- * (periodic) are modelled, in binary; channel 0 in mode 2 or 3 raises
- * IRQ 0 on the guest's PIC every period. */
+ * count is written. Modes 0 and 4 (one shot: OUT rises, or strobes, at
+ * zero) and 2/3 (periodic) are modelled, in binary; channel 0 raises IRQ 0
+ * on the guest's PIC every period in mode 2 or 3, once at zero in mode 0
+ * or 4 (Linux's one-shot clock events use mode 4). */
 #include "core/vio.h"
 #include "core/time.h"
 #include "core/virq.h"
@@ -26,14 +27,19 @@ static u32 reload_of(const struct vpit_channel *c)
 	return c->reload ? c->reload : 0x10000;
 }
 
+static bool one_shot(const struct vpit_channel *c)
+{
+	return c->mode == 0 || c->mode == 4;
+}
+
 /* The counter now, and whether OUT is high. */
 static u16 count(const struct vpit_channel *c, bool *out)
 {
 	u64 t = c->counting ? ticks_since(c->start_ns) : 0;
 	u32 r = reload_of(c);
 
-	if (c->mode == 0) {
-		*out = c->counting && t >= r;
+	if (one_shot(c)) {
+		*out = c->mode == 4 || (c->counting && t >= r);
 		return (u16)(r - t % 0x10000);
 	}
 	*out = t % r < r / 2;
@@ -78,7 +84,10 @@ u64 vpit_poll(struct guest *g, u64 now_ns)
 	if (!p->next_irq_ns)
 		return 0;
 	period = period_ns(&p->ch[0]);
-	if (now_ns >= p->next_irq_ns) {
+	if (now_ns >= p->next_irq_ns && one_shot(&p->ch[0])) {
+		vpic_raise(g, 0);
+		p->next_irq_ns = 0;
+	} else if (now_ns >= p->next_irq_ns) {
 		vpic_raise(g, 0);
 		/* periods missed while the guest did not run collapse into one */
 		p->next_irq_ns = now_ns - p->next_irq_ns >= period ? now_ns + period : p->next_irq_ns + period;
@@ -139,7 +148,7 @@ static void vpit_write(struct guest *g, u16 port, u8 size, u32 val)
 		write_counter(&p->ch[port - 0x40], b, port != 0x42 || (p->port61 & 1));
 	}
 	if ((port == 0x43 && b >> 6 == 0) || (port == 0x40 && !c0->write_hi))   /* channel 0 (re)programmed */
-		p->next_irq_ns = c0->counting && (c0->mode == 2 || c0->mode == 3) ?
+		p->next_irq_ns = c0->counting && c0->mode <= 4 && c0->mode != 1 ?
 				 c0->start_ns + period_ns(c0) : 0;
 }
 

@@ -27,6 +27,7 @@ suite unit build/unit-tests
 suite sched tests/sched.sh
 suite svm tests/svm.sh
 suite vmx tests/vmx.sh
+suite linux tests/linux.sh test
 suite abi-lock tests/abi.sh lock
 suite image tests/image.sh test
 suite debug tests/debug.sh test

@@ -3,7 +3,7 @@
 # As root it runs apt-get itself; otherwise it prints the exact line to run.
 PKGS="gcc make binutils nasm gnu-efi ovmf qemu-system-x86 bochs bochs-term
 bochsbios vgabios grub-pc-bin grub-common xorriso mtools lcov gdb python3
-clang libclang-rt-14-dev gdisk"
+clang libclang-rt-14-dev gdisk cpio"
 
 installed() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"

@@ -16,7 +16,9 @@
 #            BOCHS_CPU (corei7_skylake_x; a list too), CMDLINE (GRUB command line words),
 #            GUESTS (file names of built guests in build/guests to ship,
 #            like "hello.elf realmode.bin"), FILES (committed files to ship,
-#            relative to the repository, like "guests/golden/abi-v1.elf")
+#            relative to the repository, like "guests/golden/abi-v1.elf"),
+#            QEMU_MEM (256M), QEMU_ICOUNT (shift=7,sleep=off; "" for none),
+#            BOCHS_MEM (128, in MiB)
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$ROOT/build/test-out
@@ -30,6 +32,7 @@ clean_serial() {
 # Reads a scenario's env file into the variables above.
 load_env() {
 	DOORS="svm vmx" QEMU_CPU=max BOCHS_CPU=corei7_skylake_x CMDLINE="" GUESTS="" FILES=""
+	export QEMU_MEM=256M QEMU_ICOUNT=shift=7,sleep=off BOCHS_MEM=128
 	[ -f "$1/env" ] && . "$1/env"
 	return 0
 }
@@ -44,6 +47,7 @@ scenario_files() {
 # check_expect SERIAL EXPECT STATUS: prints what is wrong; 0 when all holds.
 # STATUS is the power-off status the harness observed ("" if unknown).
 check_expect() {
+	[ -f "$2" ] || { echo "    no such scenario: ${2%/expect} has no expect file"; return 1; }
 	log=$(mktemp)
 	clean_serial "$1" >"$log"
 	bad=0

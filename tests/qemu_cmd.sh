@@ -2,6 +2,9 @@
 OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-120}
+# QEMU_MEM: the machine's memory (256M); QEMU_ICOUNT: the -icount setting
+# (shift=7,sleep=off: the TSC counts instructions; empty: no icount, the
+# TSC follows the host clock and TCG runs many times faster)
 
 # qemu_cmd ESP VARS CPU: the common command line (a fresh variable store
 # every run, or OVMF may stop in its shell). ESP is a folder (served as a
@@ -9,13 +12,14 @@ QEMU_TIMEOUT=${QEMU_TIMEOUT:-120}
 qemu_cmd() {
 	disk=fat:rw:$1
 	[ -f "$1" ] && disk=$1
+	icount=${QEMU_ICOUNT-shift=7,sleep=off}
 	echo timeout -k 5 "$QEMU_TIMEOUT" qemu-system-x86_64 -machine q35,accel=tcg -cpu "$3" \
-		-m 256M -smp 1 \
+		-m "${QEMU_MEM:-256M}" -smp 1 \
 		-drive if=pflash,format=raw,readonly=on,file=$OVMF_CODE \
 		-drive if=pflash,format=raw,file="$2" \
 		-drive format=raw,file="$disk" \
 		-display none -monitor none -no-reboot -net none -nodefaults \
-		-icount shift=7,sleep=off
+		${icount:+-icount $icount}
 }
 
 

@@ -25,6 +25,8 @@ static const u8 reasons[SVM_EXIT_CODE_MAX] = {
 	[SVM_EXIT_VMRUN] = EXIT_VIRT_INSN,
 	[SVM_EXIT_VMLOAD ... SVM_EXIT_SKINIT] = EXIT_VIRT_INSN,   /* VMLOAD, VMSAVE, STGI, CLGI */
 	[SVM_EXIT_VMMCALL] = EXIT_HYPERCALL,
+	[SVM_EXIT_XSETBV] = EXIT_XSETBV,
+	[SVM_EXIT_MONITOR ... SVM_EXIT_MWAIT] = EXIT_VIRT_INSN,   /* not offered (CPUID) */
 };
 
 /* Exits whose instruction the handler skips: the instruction it must be. */
@@ -33,6 +35,7 @@ static const u8 skipped_insn[SVM_EXIT_CODE_MAX] = {
 	[SVM_EXIT_CPUID] = INSN_CPUID,
 	[SVM_EXIT_MSR] = INSN_RDMSR,             /* INSN_WRMSR for writes */
 	[SVM_EXIT_VMMCALL] = INSN_VMMCALL,
+	[SVM_EXIT_XSETBV] = INSN_XSETBV,
 };
 
 /* Guests get ASIDs 1..ASID_SLOTS round robin; two vCPUs sharing one stay
@@ -80,6 +83,11 @@ static const u16 vreg_offsets[VREG_COUNT] = {
 	[VREG_CR3] = VMCB_FIELD(s.cr3), [VREG_CR4] = VMCB_FIELD(s.cr4),
 	[VREG_CS_BASE] = VMCB_FIELD(s.cs.base), [VREG_FS_BASE] = VMCB_FIELD(s.fs.base),
 	[VREG_GS_BASE] = VMCB_FIELD(s.gs.base),
+	[VREG_KGS_BASE] = VMCB_FIELD(s.kernel_gs_base), [VREG_STAR] = VMCB_FIELD(s.star),
+	[VREG_LSTAR] = VMCB_FIELD(s.lstar), [VREG_CSTAR] = VMCB_FIELD(s.cstar),
+	[VREG_SFMASK] = VMCB_FIELD(s.sfmask), [VREG_SYSENTER_CS] = VMCB_FIELD(s.sysenter_cs),
+	[VREG_SYSENTER_ESP] = VMCB_FIELD(s.sysenter_esp), [VREG_SYSENTER_EIP] = VMCB_FIELD(s.sysenter_eip),
+	[VREG_PAT] = VMCB_FIELD(s.g_pat),
 };
 
 static u64 *vreg_slot(struct vmcb *vm, enum vreg r)

@@ -43,7 +43,7 @@ static void setup_control(struct vmcb_control *c, u32 asid)
 	c->icpt1 = ICPT1_INTR | ICPT1_CPUID | ICPT1_INVD | ICPT1_HLT | ICPT1_INVLPGA | ICPT1_IOIO |
 		   ICPT1_MSR | ICPT1_SHUTDOWN;
 	c->icpt2 = ICPT2_VMRUN | ICPT2_VMMCALL | ICPT2_VMLOAD | ICPT2_VMSAVE |
-		   ICPT2_STGI | ICPT2_CLGI | ICPT2_SKINIT;
+		   ICPT2_STGI | ICPT2_CLGI | ICPT2_SKINIT | ICPT2_MONITOR | ICPT2_MWAIT | ICPT2_XSETBV;
 	c->iopm_pa = iopm_pa;
 	c->msrpm_pa = msrpm_pa;
 	c->asid = asid;

@@ -42,7 +42,7 @@ enum vmcs_field {
 	ENTRY_INTR_INFO = 0x4016, ENTRY_EXC_ERROR = 0x4018, ENTRY_INSN_LEN = 0x401a,
 	PROC_CONTROLS2 = 0x401e,
 	VM_INSN_ERROR = 0x4400, EXIT_REASON = 0x4402, EXIT_INTR_INFO = 0x4404,
-	EXIT_INTR_ERROR = 0x4406, IDT_VECTORING_INFO = 0x4408,
+	EXIT_INTR_ERROR = 0x4406, IDT_VECTORING_INFO = 0x4408, IDT_VECTORING_ERROR = 0x440a,
 	EXIT_INSN_LEN = 0x440c,
 	GUEST_ES_LIMIT = 0x4800,    /* + 2 * enum seg_id */
 	GUEST_GDTR_LIMIT = 0x4810, GUEST_IDTR_LIMIT = 0x4812,
@@ -72,6 +72,8 @@ enum vmcs_field {
 
 #define PROC_INTR_WINDOW (1u << 2)
 #define PROC_HLT_EXIT (1u << 7)
+#define PROC_MWAIT_EXIT (1u << 10)
+#define PROC_MONITOR_EXIT (1u << 29)
 #define PROC_IO_BITMAPS (1u << 25)
 #define PROC_MSR_BITMAPS (1u << 28)
 #define PROC_SECONDARY (1u << 31)
@@ -122,7 +124,20 @@ struct vmx_vcpu {
 	bool launched;
 	u16 vpid;
 	u64 cr0_mask, cr4_mask;              /* host-owned guest CR bits */
+	u64 syscall_msrs[5];                 /* VREG_KGS_BASE ... VREG_SFMASK */
 };
+
+#define CR0_PE 1ULL
+#define CR0_PG (1ULL << 31)
+#define EFER_LME (1ULL << 8)
+#define EFER_LMA (1ULL << 10)
+
+/* CR0 bits a guest must keep set: with unrestricted guest, PE and PG may
+ * be clear whatever IA32_VMX_CR0_FIXED0 says. */
+static inline u64 vmx_guest_cr0_fixed0(u64 fixed0)
+{
+	return fixed0 & ~(CR0_PE | CR0_PG);
+}
 
 static inline bool vmx_allowed1(u64 cap, u32 bits)
 {

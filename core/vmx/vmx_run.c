@@ -27,6 +27,8 @@ static const u8 reasons[VMX_REASON_MAX] = {
 	[7] = EXIT_IRQ_WINDOW,              /* interrupt window */
 	[VMX_VMCALL] = EXIT_HYPERCALL,
 	[19 ... 27] = EXIT_VIRT_INSN,       /* VMCLEAR ... VMXON */
+	[36] = EXIT_VIRT_INSN,              /* MWAIT: not offered (CPUID) */
+	[39] = EXIT_VIRT_INSN,              /* MONITOR */
 	[VMX_IO] = EXIT_IO,
 	[VMX_RDMSR] = EXIT_MSR_READ,
 	[VMX_WRMSR] = EXIT_MSR_WRITE,
@@ -34,10 +36,12 @@ static const u8 reasons[VMX_REASON_MAX] = {
 	[50] = EXIT_VIRT_INSN,              /* INVEPT */
 	[VMX_PREEMPT_TIMER] = EXIT_TIMER,
 	[53] = EXIT_VIRT_INSN,              /* INVVPID */
+	[55] = EXIT_XSETBV,
 	[59] = EXIT_VIRT_INSN,              /* VMFUNC */
 };
 
 static u64 current_vmcs;
+static struct vmx_vcpu *syscall_msr_owner;   /* whose SYSCALL MSRs the CPU holds */
 static u16 next_vpid = 1;
 
 static void load_vmcs(struct vmx_vcpu *x)
@@ -91,8 +95,13 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_state *s)
 /* A cleared VMCS, launched afresh; the VPID's translations are flushed. */
 static void vmx_vcpu_reset(struct vcpu *v, const struct vcpu_state *s)
 {
+	struct vmx_vcpu *x = v->arch;
+
 	if (vmcs_start(v, s))
 		panic("vmx: cannot reload the VMCS of guest '%s'", v->guest->name);
+	memset(x->syscall_msrs, 0, sizeof(x->syscall_msrs));
+	if (syscall_msr_owner == x)
+		syscall_msr_owner = NULL;
 }
 
 /* ---- registers ---- */
@@ -102,7 +111,26 @@ static const u32 vreg_fields[VREG_COUNT] = {
 	[VREG_CR3] = GUEST_CR3, [VREG_EFER] = GUEST_EFER,
 	[VREG_CS_AR] = GUEST_ES_AR + 2 * SEG_CS, [VREG_CS_BASE] = GUEST_ES_BASE + 2 * SEG_CS,
 	[VREG_FS_BASE] = GUEST_FS_BASE, [VREG_GS_BASE] = GUEST_GS_BASE,
+	[VREG_SYSENTER_CS] = GUEST_SYSENTER_CS, [VREG_SYSENTER_ESP] = GUEST_SYSENTER_ESP,
+	[VREG_SYSENTER_EIP] = GUEST_SYSENTER_EIP, [VREG_PAT] = GUEST_PAT,
 };
+
+/* The SYSCALL and SWAPGS MSRs have no VMCS fields: the CPU holds those of
+ * the vCPU that entered last (the hypervisor itself uses none of them),
+ * and each vCPU keeps its copy in syscall_msrs. */
+static const u32 syscall_msr_numbers[5] = { 0xc0000102, 0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084 };
+
+static bool is_syscall_msr(enum vreg r)
+{
+	return r >= VREG_KGS_BASE && r <= VREG_SFMASK;
+}
+
+static void load_syscall_msrs(struct vmx_vcpu *x)
+{
+	for (int i = 0; i < 5; i++)
+		wrmsr(syscall_msr_numbers[i], x->syscall_msrs[i]);
+	syscall_msr_owner = x;
+}
 
 /* What the guest sees of CR0/CR4: its shadow where the host owns bits. */
 static u64 read_cr(u64 field, u64 shadow, u64 mask)
@@ -121,6 +149,8 @@ static u64 vmx_get(struct vcpu *v, enum vreg r)
 		return read_cr(GUEST_CR4, CR4_SHADOW, x->cr4_mask);
 	if (r == VREG_CPL)
 		return vmread(GUEST_ES_AR + 2 * SEG_SS) >> 5 & 3;
+	if (is_syscall_msr(r))
+		return x->syscall_msrs[r - VREG_KGS_BASE];
 	return vmread(vreg_fields[r]);
 }
 
@@ -132,17 +162,38 @@ static void write_cr(u64 field, u64 shadow, u64 mask, u64 fixed0, u64 fixed1, u6
 	vmwrite(field, (val | (fixed0 & mask)) & (fixed1 | ~mask));
 }
 
+/* A change of CR0.PG enters or leaves long mode when EFER.LME is set:
+ * EFER.LMA and the IA-32e mode entry control follow, as the CPU would have
+ * it (it updates neither itself while PG is host-owned). */
+static void sync_long_mode(u64 cr0)
+{
+	u64 efer = vmread(GUEST_EFER), entry = vmread(ENTRY_CONTROLS);
+	bool lma = (cr0 & CR0_PG) && (efer & EFER_LME);
+
+	vmwrite(GUEST_EFER, lma ? efer | EFER_LMA : efer & ~EFER_LMA);
+	vmwrite(ENTRY_CONTROLS, lma ? entry | ENTRY_IA32E : entry & ~(u64)ENTRY_IA32E);
+}
+
 static void vmx_set(struct vcpu *v, enum vreg r, u64 val)
 {
 	struct vmx_vcpu *x = v->arch;
 	const struct vmx_caps *c = &vmx_caps;
 
 	load_vmcs(x);
-	if (r == VREG_CR0)
-		write_cr(GUEST_CR0, CR0_SHADOW, x->cr0_mask, c->cr0_fixed0, c->cr0_fixed1, val);
-	else if (r == VREG_CR4)
+	if (r == VREG_CR0) {
+		u64 old = vmread(CR0_SHADOW);
+
+		write_cr(GUEST_CR0, CR0_SHADOW, x->cr0_mask, vmx_guest_cr0_fixed0(c->cr0_fixed0),
+			 c->cr0_fixed1, val);
+		if ((old ^ val) & CR0_PG)
+			sync_long_mode(val);
+	} else if (r == VREG_CR4)
 		write_cr(GUEST_CR4, CR4_SHADOW, x->cr4_mask, c->cr4_fixed0, c->cr4_fixed1, val);
-	else if (r != VREG_CPL)
+	else if (is_syscall_msr(r)) {
+		x->syscall_msrs[r - VREG_KGS_BASE] = val;
+		if (syscall_msr_owner == x)
+			wrmsr(syscall_msr_numbers[r - VREG_KGS_BASE], val);
+	} else if (r != VREG_CPL)
 		vmwrite(vreg_fields[r], val);
 }
 
@@ -264,6 +315,21 @@ static void entry_failed(struct vcpu *v, struct exit_info *ei, int fail)
 	}
 }
 
+/* An event whose delivery the exit cut short (an EPT violation while
+ * pushing the frame, say) is delivered again at the next entry, with its
+ * error code and, for software events, the instruction length. */
+static void reinject_vectoring(void)
+{
+	u32 info = (u32)vmread(IDT_VECTORING_INFO);
+
+	if (!(info & 1u << 31))
+		return;
+	vmwrite(ENTRY_INTR_INFO, info & ~(1u << 12));   /* bit 12 is reserved on entry */
+	if (info & 1u << 11)
+		vmwrite(ENTRY_EXC_ERROR, vmread(IDT_VECTORING_ERROR));
+	vmwrite(ENTRY_INSN_LEN, vmread(EXIT_INSN_LEN));
+}
+
 static void vmx_run(struct vcpu *v, struct exit_info *ei)
 {
 	struct vmx_vcpu *x = v->arch;
@@ -273,6 +339,8 @@ static void vmx_run(struct vcpu *v, struct exit_info *ei)
 		u32 reason;
 
 		load_vmcs(x);
+		if (syscall_msr_owner != x)
+			load_syscall_msrs(x);
 		fail = vmx_enter(&v->gprs, x->launched);
 		*ei = (struct exit_info){ 0 };
 		if (fail) {
@@ -288,6 +356,7 @@ static void vmx_run(struct vcpu *v, struct exit_info *ei)
 			entry_failed(v, ei, 3);
 			return;
 		}
+		reinject_vectoring();
 		if (ei->raw == VMX_CR_ACCESS && cr_access(v, ei->qual))
 			continue;
 		if (ei->raw == VMX_EXCEPTION && exception(v, ei))

@@ -9,8 +9,6 @@
 
 #define MSR_PAT 0x277
 #define PAT_DEFAULT 0x0007040600070406ULL
-#define CR0_PE 1ULL
-#define CR0_PG (1ULL << 31)
 
 /* One set of all-ones bitmaps: every port and every MSR access exits. */
 static u64 io_bitmaps_pa, msr_bitmap_pa;
@@ -52,8 +50,8 @@ static void setup_execution(struct vmx_vcpu *x)
 	/* instructions the guest may see in CPUID must not #UD */
 	proc2 |= (u32)(c->proc2 >> 32) & (PROC2_RDTSCP | PROC2_INVPCID | PROC2_XSAVES);
 	vmwrite(PIN_CONTROLS, vmx_adjust(c->pin, PIN_EXT_INTR_EXIT | PIN_NMI_EXIT | PIN_PREEMPT_TIMER));
-	vmwrite(PROC_CONTROLS, vmx_adjust(c->proc, PROC_HLT_EXIT | PROC_IO_BITMAPS |
-					  PROC_MSR_BITMAPS | PROC_SECONDARY));
+	vmwrite(PROC_CONTROLS, vmx_adjust(c->proc, PROC_HLT_EXIT | PROC_MWAIT_EXIT | PROC_MONITOR_EXIT |
+					  PROC_IO_BITMAPS | PROC_MSR_BITMAPS | PROC_SECONDARY));
 	vmwrite(PROC_CONTROLS2, vmx_adjust(c->proc2, proc2));
 	vmwrite(EXCEPTION_BITMAP, 1u << EXC_UD);      /* VMMCALL on Intel */
 	vmwrite(IO_BITMAP_A, io_bitmaps_pa);
@@ -63,8 +61,10 @@ static void setup_execution(struct vmx_vcpu *x)
 		vmwrite(VPID, x->vpid);
 	vmwrite(PREEMPTION_TIMER, 0xffffffff);
 	vmwrite(VMCS_LINK_POINTER, ~0ULL);
-	/* CR bits the CPU forces stay host-owned: the guest reads its shadow. */
-	x->cr0_mask = (c->cr0_fixed0 | ~c->cr0_fixed1) & 0xffffffff & ~(CR0_PE | CR0_PG);
+	/* CR bits the CPU forces stay host-owned: the guest reads its shadow.
+	 * So is CR0.PG, so that entering and leaving long mode exits (the CPU
+	 * does not update the IA-32e mode entry control itself; vmx_set). */
+	x->cr0_mask = ((vmx_guest_cr0_fixed0(c->cr0_fixed0) | ~c->cr0_fixed1) & 0xffffffff) | CR0_PG;
 	x->cr4_mask = (c->cr4_fixed0 | ~c->cr4_fixed1) & 0xffffffff;
 	vmwrite(CR0_MASK, x->cr0_mask);
 	vmwrite(CR4_MASK, x->cr4_mask);
@@ -122,7 +122,8 @@ static void setup_guest(const struct vmx_vcpu *x, const struct vcpu_state *s)
 	vmwrite(GUEST_GDTR_LIMIT, s->gdtr_limit);
 	vmwrite(GUEST_IDTR_BASE, s->idtr_base);
 	vmwrite(GUEST_IDTR_LIMIT, s->idtr_limit);
-	vmwrite(GUEST_CR0, (s->cr0 | (c->cr0_fixed0 & x->cr0_mask)) & (c->cr0_fixed1 | ~x->cr0_mask));
+	vmwrite(GUEST_CR0, (s->cr0 | (vmx_guest_cr0_fixed0(c->cr0_fixed0) & x->cr0_mask)) &
+				   (c->cr0_fixed1 | ~x->cr0_mask));
 	vmwrite(CR0_SHADOW, s->cr0);
 	vmwrite(GUEST_CR4, (s->cr4 | (c->cr4_fixed0 & x->cr4_mask)) & (c->cr4_fixed1 | ~x->cr4_mask));
 	vmwrite(CR4_SHADOW, s->cr4);

@@ -140,7 +140,7 @@ TEST(config_guest_kind_and_load)
 	CHECK_EQ(c.guests[2].load, 0x1000);
 	CHECK_EQ(c.guests[3].load, 0);
 	CHECK_STR(one_error(&c, "guest=vm,image=a,kind=exe"),
-		  "t:1: guest 'vm': bad value 'exe' for 'kind' (expected auto, elf, flat or multiboot)");
+		  "t:1: guest 'vm': bad value 'exe' for 'kind' (expected auto, elf, flat, multiboot or linux)");
 	CHECK_STR(one_error(&c, "guest=vm,image=a,load=0x100000"),
 		  "t:1: guest 'vm': bad value '0x100000' for 'load' (an address below 1M, such as 0x7c00)");
 	CHECK_STR(one_error(&c, "guest=vm,image=a,load=1M"),
@@ -257,7 +257,7 @@ TEST(config_errors_guest_structure)
 	CHECK_STR(one_error(&c, "guest=image=a"),
 		  "t:1: guest: bad name 'image=a' (1 to 31 letters, digits, '-' or '_')");
 	CHECK_STR(one_error(&c, "guest=vm,image=a,cpus=2"),
-		  "t:1: guest 'vm': unknown key 'cpus' (expected image, mem, kind, load, weight, budget, period, cmdline or module)");
+		  "t:1: guest 'vm': unknown key 'cpus' (expected image, mem, kind, load, weight, budget, period, cmdline, module or initrd)");
 	CHECK_STR(one_error(&c, "guest=vm,image=a,fast"),
 		  "t:1: guest 'vm': 'fast' is not key=value");
 	CHECK_STR(one_error(&c, "guest=vm,image="),
@@ -279,7 +279,7 @@ TEST(config_errors_guest_structure)
 	config_init(&c);
 	CHECK_EQ(parse(&c, "guest=vm,image=,mem=3,x=1"), 3);
 	CHECK_EQ(c.nguests, 0);
-	CHECK_STR(c.errors[2], "t:1: guest 'vm': unknown key 'x' (expected image, mem, kind, load, weight, budget, period, cmdline or module)");
+	CHECK_STR(c.errors[2], "t:1: guest 'vm': unknown key 'x' (expected image, mem, kind, load, weight, budget, period, cmdline, module or initrd)");
 }
 
 TEST(config_duplicate_and_too_many_guests)

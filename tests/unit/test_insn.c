@@ -21,6 +21,7 @@ TEST(insn_plain)
 		{ { 0x0f, 0x30 }, 2, INSN_WRMSR, 2 },
 		{ { 0x0f, 0x01, 0xc1 }, 3, INSN_VMCALL, 3 },
 		{ { 0x0f, 0x01, 0xd9 }, 3, INSN_VMMCALL, 3 },
+		{ { 0x0f, 0x01, 0xd1 }, 3, INSN_XSETBV, 3 },
 		{ { 0xe6, 0xf8 }, 2, INSN_IO, 2 },    /* out 0xf8, al */
 		{ { 0xe5, 0x60 }, 2, INSN_IO, 2 },    /* in eax, 0x60 */
 		{ { 0xee }, 1, INSN_IO, 1 },          /* out dx, al */

@@ -1,0 +1,197 @@
+/* Guest FPU state and XCR0 (core/vfpu.h). */
+#include "core/vfpu.h"
+#include "core/console.h"
+#include "core/cpu.h"
+#include "core/string.h"
+#include "core/vcpu_util.h"
+#include "mm/mm.h"
+
+#define CR4_OSFXSR (1ULL << 9)
+#define CR4_OSXSAVE (1ULL << 18)
+#define XCR0_X87 1ULL
+#define XCR0_SSE 2ULL
+#define XCR0_AVX 4ULL
+#define XCR0_MPX (3ULL << 3)
+#define XCR0_AVX512 (7ULL << 5)
+#define FXSAVE_BYTES 512
+
+static bool has_xsave;
+static u64 xcr0_supported = XCR0_X87 | XCR0_SSE;
+static u64 area_bytes = FXSAVE_BYTES;
+static struct vcpu *owner;   /* whose registers the CPU holds */
+
+static void xsetbv(u64 val)
+{
+	__asm__ volatile("xsetbv" : : "c"(0), "a"((u32)val), "d"((u32)(val >> 32)));
+}
+
+u32 fpu_xsave_size(u64 xcr0)
+{
+	u32 end = FXSAVE_BYTES + 64;                   /* legacy area + XSAVE header */
+	u32 top = 63 - (u32)__builtin_clzll(xcr0 | 1);
+
+	if (top >= 2) {
+		struct cpuid_regs r = cpuid(0xd, top);
+
+		end = MAX(end, r.ebx + r.eax);
+	}
+	return end;
+}
+
+/* The components of mask whose standard-format place (CPUID leaf 0xd) lies
+ * after the one before: one that overlaps (Bochs puts PKRU inside the
+ * AVX-512 state) is not offered, since a kernel would reject the layout. */
+static u64 sane_components(u64 mask)
+{
+	u32 end = FXSAVE_BYTES + 64;
+
+	for (u32 i = 2; i < 63; i++) {
+		struct cpuid_regs r;
+
+		if (!(mask >> i & 1))
+			continue;
+		r = cpuid(0xd, i);
+		if (r.ebx < end) {
+			log_info("fpu: XSAVE component %u at %u overlaps the one before: not offered\n", i, r.ebx);
+			mask &= ~(1ULL << i);
+			continue;
+		}
+		end = r.ebx + r.eax;
+	}
+	return mask;
+}
+
+u32 fpu_xsave_compacted_size(u64 xcr0)
+{
+	u32 end = FXSAVE_BYTES + 64;
+
+	for (u32 i = 2; i < 63; i++) {
+		if (xcr0 >> i & 1) {
+			struct cpuid_regs r = cpuid(0xd, i);
+
+			if (r.ecx & 2)                 /* aligned to 64 bytes when compacted */
+				end = ALIGN_UP(end, 64);
+			end += r.eax;
+		}
+	}
+	return end;
+}
+
+u64 fpu_xcr0_supported(void)
+{
+	return xcr0_supported;
+}
+
+void fpu_init(void)
+{
+	struct cpuid_regs r = cpuid(1, 0);
+
+	write_cr4(read_cr4() | CR4_OSFXSR);
+	if (!(r.ecx & (1u << 26)))
+		return;
+	has_xsave = true;
+	write_cr4(read_cr4() | CR4_OSXSAVE);
+	r = cpuid(0xd, 0);
+	xcr0_supported = sane_components(r.eax | (u64)r.edx << 32);
+	area_bytes = MAX(fpu_xsave_size(xcr0_supported), cpuid(0xd, 0).ecx);
+	xsetbv(XCR0_X87);
+	log_debug("fpu: XSAVE, XCR0 bits %lx, %lu-byte areas\n", xcr0_supported, area_bytes);
+}
+
+void fpu_vcpu_reset(struct vcpu *v)
+{
+	u8 *a = v->fpu_area;
+	u16 fcw = 0x37f;
+	u32 mxcsr = 0x1f80;
+
+	memset(a, 0, area_bytes);                      /* XSTATE_BV 0: all components in reset state */
+	memcpy(a, &fcw, 2);
+	memcpy(a + 24, &mxcsr, 4);
+	v->xcr0 = XCR0_X87;
+	if (owner == v)
+		owner = NULL;                          /* reload from the area */
+}
+
+int fpu_vcpu_init(struct vcpu *v)
+{
+	u64 pa = frames_alloc_filled(ALIGN_UP(area_bytes, PAGE_SIZE) / PAGE_SIZE, 0);
+
+	if (!pa)
+		return -1;
+	v->fpu_area = (void *)(uintptr_t)pa;
+	fpu_vcpu_reset(v);
+	return 0;
+}
+
+static void save(struct vcpu *v)
+{
+	if (has_xsave)
+		__asm__ volatile("xsave64 (%0)" : : "r"(v->fpu_area), "a"(~0u), "d"(~0u) : "memory");
+	else
+		__asm__ volatile("fxsave64 (%0)" : : "r"(v->fpu_area) : "memory");
+}
+
+static void load(struct vcpu *v)
+{
+	if (has_xsave) {
+		xsetbv(v->xcr0);
+		__asm__ volatile("xrstor64 (%0)" : : "r"(v->fpu_area), "a"(~0u), "d"(~0u) : "memory");
+	} else {
+		__asm__ volatile("fxrstor64 (%0)" : : "r"(v->fpu_area) : "memory");
+	}
+}
+
+static u64 xgetbv(void)
+{
+	u32 lo, hi;
+
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return lo | (u64)hi << 32;
+}
+
+u64 fpu_xcr0(struct vcpu *v)
+{
+	return has_xsave && owner == v ? xgetbv() : v->xcr0;
+}
+
+void fpu_switch(struct vcpu *next)
+{
+	if (owner == next)
+		return;
+	if (owner) {
+		owner->xcr0 = fpu_xcr0(owner);
+		save(owner);
+	}
+	load(next);
+	owner = next;
+}
+
+/* The rules the CPU applies to a new XCR0 (Intel SDM Vol. 1, 13.3). */
+static bool xcr0_valid(u64 val)
+{
+	if (!(val & XCR0_X87) || (val & ~xcr0_supported))
+		return false;
+	if ((val & XCR0_AVX) && !(val & XCR0_SSE))
+		return false;
+	if ((val & XCR0_MPX) && (val & XCR0_MPX) != XCR0_MPX)
+		return false;
+	return !(val & XCR0_AVX512) || ((val & XCR0_AVX512) == XCR0_AVX512 && (val & XCR0_AVX));
+}
+
+void exit_xsetbv(struct vcpu *v, struct exit_info *ei)
+{
+	u64 val = (v->gprs.rdx << 32) | (u32)v->gprs.rax;
+
+	if (!has_xsave || !(backend->get(v, VREG_CR4) & CR4_OSXSAVE)) {
+		vcpu_inject_ud(v);
+		return;
+	}
+	if ((u32)v->gprs.rcx != 0 || backend->get(v, VREG_CPL) != 0 || !xcr0_valid(val)) {
+		vcpu_inject_gp(v);
+		return;
+	}
+	v->xcr0 = val;
+	if (owner == v)
+		xsetbv(val);
+	vcpu_skip(v, ei->insn_len);
+}

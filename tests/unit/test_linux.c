@@ -1,0 +1,201 @@
+/* core/linux.c: the Linux boot protocol, into watched guest memory, with a
+ * synthetic bzImage (a setup header and a patterned protected-mode part). */
+#include <stdlib.h>
+
+#include "core/linux.h"
+#include "core/loader.h"
+#include "tests/unit/test.h"
+
+#define MEM (64u << 20)
+#define SETUP_BYTES 1024u      /* setup_sects = 1 */
+#define PAYLOAD 8192u
+
+static struct guest g;
+static struct guest_cfg gc;
+static u8 img[SETUP_BYTES + PAYLOAD];
+
+static void put(u32 off, u64 v, u32 bytes)
+{
+	memcpy(img + off, &v, bytes);
+}
+
+static u64 get(const u8 *p, u32 bytes)
+{
+	u64 v = 0;
+
+	memcpy(&v, p, bytes);
+	return v;
+}
+
+/* Protocol 2.15, 64-bit entry, relocatable, prefers 16 MiB, 4 MiB to
+ * decompress in. */
+static void bzimage(void)
+{
+	memset(img, 0, sizeof(img));
+	img[0x1f1] = 1;
+	put(0x1fe, 0xaa55, 2);
+	img[0x200] = 0xeb, img[0x201] = 0x66;           /* the header ends at 0x268 */
+	put(0x202, 0x53726448, 4);                      /* "HdrS" */
+	put(0x206, 0x020f, 2);
+	img[0x211] = 0x01;                              /* LOADED_HIGH */
+	put(0x22c, 0x7fffffff, 4);                      /* initrd_addr_max */
+	put(0x230, 0x200000, 4);                        /* kernel_alignment */
+	img[0x234] = 1;                                 /* relocatable */
+	put(0x236, 0x1, 2);                             /* XLF_KERNEL_64 */
+	put(0x238, 255, 4);                             /* cmdline_size */
+	put(0x258, 0x1000000, 8);                       /* pref_address */
+	put(0x260, 0x400000, 4);                        /* init_size */
+	for (u32 i = 0; i < PAYLOAD; i++)
+		img[SETUP_BYTES + i] = (u8)(i * 7 + 1);
+}
+
+static void fresh(u64 mem)
+{
+	static u8 *ram;
+
+	if (!ram)
+		ram = malloc(MEM);
+	memset(ram, 0xcc, MEM);                         /* not zero: the loader must write what it means */
+	memset(&g, 0, sizeof(g));
+	memset(&gc, 0, sizeof(gc));
+	g.mem_hpa = (u64)(uintptr_t)ram;
+	g.mem_size = mem;
+	gc.kind = IMAGE_LINUX;
+	bzimage();
+}
+
+static u8 *gpa(u64 a)
+{
+	return (u8 *)(uintptr_t)(g.mem_hpa + a);
+}
+
+TEST(linux_loads_kernel_zero_page_and_entry)
+{
+	struct vcpu_state s;
+	char err[160] = "";
+	const u8 *zp, *e;
+
+	fresh(MEM);
+	strcpy(gc.cmdline, "console=ttyS0 quiet");
+	CHECK(linux_detect(img, sizeof(img)));
+	CHECK_EQ(loader_load(&g, img, sizeof(img), &gc, &s, err, sizeof(err)), 0);
+	CHECK_EQ(s.rip, 0x1000200);
+	CHECK_EQ(s.rsi, 0x10000);
+	CHECK_EQ(s.seg[SEG_CS].sel, 0x10);
+	CHECK_EQ(s.seg[SEG_DS].sel, 0x18);
+	CHECK_EQ(s.seg[SEG_SS].sel, 0x18);
+	CHECK_EQ(s.efer & 0x500, 0x500);
+	CHECK(!(s.rflags & 0x200));
+	CHECK(!memcmp(gpa(0x1000000), img + SETUP_BYTES, PAYLOAD));
+	zp = gpa(0x10000);
+	CHECK_EQ(zp[0x210], 0xff);                      /* type_of_loader */
+	CHECK_EQ(get(zp + 0x202, 4), 0x53726448);       /* the setup header, copied */
+	CHECK_EQ(get(zp + 0x1ef, 1), 0);                /* the sentinel is not */
+	CHECK_EQ(get(zp + 0x228, 4), 0x11000);
+	CHECK_STR((const char *)gpa(0x11000), "console=ttyS0 quiet");
+	CHECK_EQ(get(zp + 0x218, 4), 0);                /* no initrd */
+	CHECK_EQ(zp[0x1e8], 4);                         /* e820 entries */
+	e = zp + 0x2d0;
+	CHECK_EQ(get(e + 8, 8), 0x9f000);
+	CHECK_EQ(get(e + 16, 4), 1);
+	CHECK_EQ(get(e + 40, 8), 0x100000);
+	CHECK_EQ(get(e + 48, 8), MEM - LOADER_AREA - 0x100000);
+	CHECK_EQ(get(e + 60, 8), MEM - LOADER_AREA);
+	CHECK_EQ(get(e + 76, 4), 2);                    /* the loader's tables: reserved */
+	CHECK_EQ(s.gdtr_base, MEM - LOADER_AREA);
+}
+
+TEST(linux_initrds_are_concatenated_high)
+{
+	static const u8 a[5000] = { 1, 2, 3 }, b[100] = { 9 };
+	struct vcpu_state s;
+	char err[160] = "";
+	u64 at, size;
+	const u8 *zp;
+
+	fresh(MEM);
+	gc.nmodules = 2;
+	g.mod_base[0] = a, g.mod_size[0] = sizeof(a);
+	g.mod_base[1] = b, g.mod_size[1] = sizeof(b);
+	CHECK_EQ(loader_load(&g, img, sizeof(img), &gc, &s, err, sizeof(err)), 0);
+	zp = gpa(0x10000);
+	at = get(zp + 0x218, 4), size = get(zp + 0x21c, 4);
+	CHECK_EQ(size, sizeof(a) + sizeof(b));
+	CHECK_EQ(at % 4096, 0);
+	CHECK(at + size <= MEM - LOADER_AREA);
+	CHECK(at >= 0x1000000 + 0x400000);
+	CHECK(!memcmp(gpa(at), a, sizeof(a)));
+	CHECK(!memcmp(gpa(at + sizeof(a)), b, sizeof(b)));
+}
+
+TEST(linux_command_line_is_cut_at_cmdline_size)
+{
+	struct vcpu_state s;
+	char err[160] = "";
+
+	fresh(MEM);
+	put(0x238, 7, 4);
+	strcpy(gc.cmdline, "console=ttyS0");
+	CHECK_EQ(loader_load(&g, img, sizeof(img), &gc, &s, err, sizeof(err)), 0);
+	CHECK_STR((const char *)gpa(0x11000), "console");
+}
+
+TEST(linux_refusals)
+{
+	struct vcpu_state s;
+	char err[160];
+
+	fresh(MEM);
+	put(0x206, 0x020b, 2);
+	CHECK_EQ(loader_load(&g, img, sizeof(img), &gc, &s, err, sizeof(err)), -1);
+	CHECK_STR(err, "boot protocol 2.11 is too old (64-bit entry needs 2.12)");
+	fresh(MEM);
+	put(0x236, 0, 2);
+	CHECK_EQ(loader_load(&g, img, sizeof(img), &gc, &s, err, sizeof(err)), -1);
+	CHECK_STR(err, "the kernel has no 64-bit entry point");
+	fresh(16u << 20);
+	CHECK_EQ(loader_load(&g, img, sizeof(img), &gc, &s, err, sizeof(err)), -1);
+	CHECK_STR(err, "a Linux guest needs at least 32 MiB of memory");
+	fresh(MEM);
+	put(0x260, 0x7fffffff, 4);
+	CHECK_EQ(loader_load(&g, img, sizeof(img), &gc, &s, err, sizeof(err)), -1);
+	CHECK_STR(err, "the kernel (2147483647 bytes to decompress in) does not fit in 64 MiB of guest memory");
+	fresh(MEM);
+	img[0x1f1] = 200;                               /* setup past the image's end */
+	CHECK_EQ(loader_load(&g, img, sizeof(img), &gc, &s, err, sizeof(err)), -1);
+	CHECK_STR(err, "setup sectors (102912 bytes) reach past the image's end");
+	fresh(MEM);
+	img[0x202] = 'X';
+	CHECK(!linux_detect(img, sizeof(img)));
+	CHECK_EQ(loader_load(&g, img, sizeof(img), &gc, &s, err, sizeof(err)), -1);
+	CHECK_STR(err, "not a Linux bzImage (no setup header)");
+}
+
+TEST(linux_initrd_too_big)
+{
+	static const u8 big[1];
+	struct vcpu_state s;
+	char err[160];
+
+	fresh(MEM);
+	gc.nmodules = 1;
+	g.mod_base[0] = big, g.mod_size[0] = MEM;       /* only the size is looked at */
+	CHECK_EQ(loader_load(&g, img, sizeof(img), &gc, &s, err, sizeof(err)), -1);
+	CHECK_STR(err, "initrd of 67108864 bytes does not fit in guest memory");
+}
+
+TEST(linux_fixed_kernel_at_its_address_only)
+{
+	struct vcpu_state s;
+	char err[160] = "";
+
+	fresh(MEM);
+	img[0x234] = 0;                                 /* not relocatable */
+	put(0x258, 0x100000, 8);
+	CHECK_EQ(loader_load(&g, img, sizeof(img), &gc, &s, err, sizeof(err)), 0);
+	CHECK_EQ(s.rip, 0x100200);
+	fresh(MEM);
+	img[0x234] = 0;
+	put(0x258, 0x3f00000, 8);                       /* 63 MiB + 4 MiB: past the end */
+	CHECK_EQ(loader_load(&g, img, sizeof(img), &gc, &s, err, sizeof(err)), -1);
+}
