@@ -9,11 +9,14 @@
  *              its init_size
  *   initrd     page-aligned, as high as it fits below the loader's area
  *   area       the loader's GDT and page tables (LOADER_AREA), reserved
+ * and the ACPI tables (core/vacpi.c) at 0xe0000, in the reserved BIOS area,
+ * their RSDP also named in the zero page.
  * The e820 map says: RAM below 0x9f000, reserved to 1 MiB, RAM to the
  * loader's area, reserved to the end. */
 #include "core/linux.h"
 #include "core/fmt.h"
 #include "core/loader.h"
+#include "core/vacpi.h"
 #include "core/string.h"
 #include "mm/gmem.h"
 
@@ -26,7 +29,7 @@ enum {
 	HDR_CMD_LINE_PTR = 0x228, HDR_INITRD_ADDR_MAX = 0x22c, HDR_KERNEL_ALIGNMENT = 0x230,
 	HDR_RELOCATABLE = 0x234, HDR_XLOADFLAGS = 0x236, HDR_CMDLINE_SIZE = 0x238,
 	HDR_PREF_ADDRESS = 0x258, HDR_INIT_SIZE = 0x260, ZP_HDR_END = 0x290,
-	ZP_E820_TABLE = 0x2d0,
+	ZP_E820_TABLE = 0x2d0, ZP_ACPI_RSDP = 0x070,
 };
 
 #define HDR_MAGIC_VALUE 0x53726448u   /* "HdrS" */
@@ -73,11 +76,13 @@ bool linux_detect(const u8 *img, u64 size)
  * cannot be served. */
 static u64 check_header(struct linux_ctx *c)
 {
-	u64 setup = ((u64)(c->img[HDR_SETUP_SECTS] ? c->img[HDR_SETUP_SECTS] : 4) + 1) * 512;
-	u32 version = (u32)rd(c->img + HDR_VERSION, 2);
+	u64 setup;
+	u32 version;
 
-	if (!linux_detect(c->img, c->size))
+	if (!linux_detect(c->img, c->size))   /* first: it checks the size */
 		return fail(c, "not a Linux bzImage (no setup header)"), 0;
+	setup = ((u64)(c->img[HDR_SETUP_SECTS] ? c->img[HDR_SETUP_SECTS] : 4) + 1) * 512;
+	version = (u32)rd(c->img + HDR_VERSION, 2);
 	if (version < PROTOCOL_MIN)
 		return fail(c, "boot protocol %u.%02u is too old (64-bit entry needs 2.12)", version >> 8,
 			    version & 0xff), 0;
@@ -146,6 +151,7 @@ static void write_zero_page(struct linux_ctx *c, const struct guest_cfg *gc, u64
 	wr(zp + HDR_RAMDISK_SIZE, initrd_size, 4);
 	wr(zp + HDR_CMD_LINE_PTR, CMDLINE, 4);
 	strlcpy(gmem_ptr(c->g, CMDLINE, CMDLINE_ROOM), gc->cmdline, MIN(cmax, CMDLINE_ROOM - 1) + 1);
+	wr(zp + ZP_ACPI_RSDP, vacpi_build(c->g), 8);
 	e820_add(zp, 0, LOW_RAM_END, E820_RAM);
 	e820_add(zp, LOW_RAM_END, MiB(1) - LOW_RAM_END, E820_RESERVED);
 	e820_add(zp, MiB(1), c->area - MiB(1), E820_RAM);

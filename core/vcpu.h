@@ -72,6 +72,12 @@ struct vuart {
 	bool line;                 /* IRQ 4 as last driven */
 };
 
+/* The ACPI fixed-hardware registers of a guest (core/vpm.c), as its
+ * tables (core/vacpi.c) describe them. */
+struct vacpi {
+	u16 pm1_sts, pm1_en, pm1_cnt;
+};
+
 /* The i8254 PIT of a guest (core/vpit.c). */
 struct vpit_channel {
 	u16 reload, latch;
@@ -109,6 +115,7 @@ struct guest {
 	struct vpit pit;
 	struct vpic_chip pic[2];   /* master, slave */
 	u32 pci_address;           /* port 0xcf8 (core/vpci.c) */
+	struct vacpi acpi;
 	u32 con_len;               /* guest console line being assembled */
 	char con_line[GCONS_LINE];
 	u64 exit_code;             /* from the guest's shutdown call */

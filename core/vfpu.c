@@ -38,29 +38,6 @@ u32 fpu_xsave_size(u64 xcr0)
 	return end;
 }
 
-/* The components of mask whose standard-format place (CPUID leaf 0xd) lies
- * after the one before: one that overlaps (Bochs puts PKRU inside the
- * AVX-512 state) is not offered, since a kernel would reject the layout. */
-static u64 sane_components(u64 mask)
-{
-	u32 end = FXSAVE_BYTES + 64;
-
-	for (u32 i = 2; i < 63; i++) {
-		struct cpuid_regs r;
-
-		if (!(mask >> i & 1))
-			continue;
-		r = cpuid(0xd, i);
-		if (r.ebx < end) {
-			log_info("fpu: XSAVE component %u at %u overlaps the one before: not offered\n", i, r.ebx);
-			mask &= ~(1ULL << i);
-			continue;
-		}
-		end = r.ebx + r.eax;
-	}
-	return mask;
-}
-
 u32 fpu_xsave_compacted_size(u64 xcr0)
 {
 	u32 end = FXSAVE_BYTES + 64;
@@ -92,7 +69,7 @@ void fpu_init(void)
 	has_xsave = true;
 	write_cr4(read_cr4() | CR4_OSXSAVE);
 	r = cpuid(0xd, 0);
-	xcr0_supported = sane_components(r.eax | (u64)r.edx << 32);
+	xcr0_supported = r.eax | (u64)r.edx << 32;
 	area_bytes = MAX(fpu_xsave_size(xcr0_supported), cpuid(0xd, 0).ecx);
 	xsetbv(XCR0_X87);
 	log_debug("fpu: XSAVE, XCR0 bits %lx, %lu-byte areas\n", xcr0_supported, area_bytes);

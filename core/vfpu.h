@@ -34,9 +34,10 @@ u64 fpu_xcr0(struct vcpu *v);
 void fpu_switch(struct vcpu *next);
 
 /* The bytes a standard-format XSAVE area needs for the components in
- * xcr0: the end of the highest-numbered one by CPUID leaf 0xd's subleaf
- * for it, as kernels compute it (not leaf 0xd's EBX, which Bochs gets
- * wrong with AVX-512 state). */
+ * xcr0: the end of the highest-numbered one by its CPUID leaf 0xd subleaf,
+ * as kernels compute it. CPUID's own size fields are replaced by these
+ * (core/vcpuid.c): Bochs's compacted size in subleaf 1 disagrees with its
+ * component sizes, which Linux checks. */
 u32 fpu_xsave_size(u64 xcr0);
 
 /* XSETBV: XCR0 checked as the CPU would (#GP for a value it refuses). */

@@ -3,7 +3,7 @@
 #include "core/vcpu_util.h"
 
 static const struct pio_dev *const devices[] = {
-	&vuart_com1, &vrtc, &vpci, &vpit, &vport61, &vpic_master, &vpic_slave,
+	&vuart_com1, &vrtc, &vpci, &vpit, &vport61, &vpic_master, &vpic_slave, &vpm,
 };
 
 static const struct pio_dev *find(u16 port)

@@ -12,7 +12,7 @@ struct pio_dev {
 	void (*write)(struct guest *g, u16 port, u8 size, u32 val);
 };
 
-extern const struct pio_dev vuart_com1, vrtc, vpci, vpit, vport61, vpic_master, vpic_slave;
+extern const struct pio_dev vuart_com1, vrtc, vpci, vpit, vport61, vpic_master, vpic_slave, vpm;
 
 void exit_io(struct vcpu *v, struct exit_info *ei);
 

@@ -239,6 +239,15 @@ static void vmx_arm_timer(struct vcpu *v, u64 ticks)
 
 #define CR4_VMXE (1ULL << 13)
 
+/* CR0 values the CPU refuses with #GP, checked here since PG is
+ * host-owned: PG without PE, or long mode (EFER.LME) without CR4.PAE. */
+static bool bad_paging(struct vcpu *v, u64 cr0)
+{
+	if (!(cr0 & CR0_PG))
+		return false;
+	return !(cr0 & CR0_PE) || ((vmread(GUEST_EFER) & EFER_LME) && !(vmx_get(v, VREG_CR4) & CR4_PAE));
+}
+
 /* MOV to CR0/CR4 touching host-owned bits, CLTS, LMSW. */
 static bool cr_access(struct vcpu *v, u64 qual)
 {
@@ -251,7 +260,7 @@ static bool cr_access(struct vcpu *v, u64 qual)
 		val = (vmx_get(v, VREG_CR0) & ~0xeULL) | (qual >> 16 & 0xf);
 	else if (type == 1 || (cr != 0 && cr != 4))
 		return false;
-	if (cr == 4 && (val & CR4_VMXE)) {
+	if ((cr == 4 && (val & CR4_VMXE)) || (cr == 0 && bad_paging(v, val))) {
 		vcpu_inject_gp(v);
 		return true;
 	}

@@ -15,7 +15,9 @@ seeds() {
 	case $1 in
 	config) cp "$ROOT/guests/hv.cfg" "$d/demo.cfg"
 		for c in "$ROOT"/tests/e2e/*/hv.cfg; do cp "$c" "$d/$(basename "$(dirname "$c")").cfg"; done ;;
-	loader) cp "$ROOT"/build/guests/*.stripped.elf "$ROOT"/build/guests/mb*kernel.elf "$ROOT"/build/guests/*.bin "$d/" 2>/dev/null ;;
+	loader) cp "$ROOT"/build/guests/*.stripped.elf "$ROOT"/build/guests/mb*kernel.elf "$ROOT"/build/guests/*.bin "$d/" 2>/dev/null
+		# the first 64 KiB of Debian's kernel, when tests/linux.sh has fetched it: a real setup header
+		[ -f "$ROOT/build/guests/vmlinuz" ] && head -c 65536 "$ROOT/build/guests/vmlinuz" >"$d/vmlinuz-head" ;;
 	esac
 	echo "$d"
 }

@@ -199,3 +199,65 @@ TEST(linux_fixed_kernel_at_its_address_only)
 	put(0x258, 0x3f00000, 8);                       /* 63 MiB + 4 MiB: past the end */
 	CHECK_EQ(loader_load(&g, img, sizeof(img), &gc, &s, err, sizeof(err)), -1);
 }
+
+static u8 sum(const u8 *p, u32 len)
+{
+	u8 s = 0;
+
+	for (u32 i = 0; i < len; i++)
+		s += p[i];
+	return s;
+}
+
+/* The RSDP in the zero page and in the BIOS area, XSDT -> FADT -> DSDT
+ * with the _S5 object, every checksum right, the PM blocks named. */
+TEST(linux_acpi_tables_for_power_off)
+{
+	static const u8 s5[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04, 0x0a, 5, 0x0a, 5, 0, 0 };
+	struct vcpu_state s;
+	char err[160] = "";
+	const u8 *rsdp, *xsdt, *fadt, *dsdt;
+	u64 at;
+
+	fresh(MEM);
+	CHECK_EQ(loader_load(&g, img, sizeof(img), &gc, &s, err, sizeof(err)), 0);
+	at = get(gpa(0x10000) + 0x70, 8);
+	CHECK_EQ(at, 0xe0000);
+	rsdp = gpa(at);
+	CHECK(!memcmp(rsdp, "RSD PTR ", 8));
+	CHECK_EQ(rsdp[15], 2);
+	CHECK_EQ(sum(rsdp, 20), 0);
+	CHECK_EQ(sum(rsdp, 36), 0);
+	xsdt = gpa(get(rsdp + 24, 8));
+	CHECK(!memcmp(xsdt, "XSDT", 4));
+	CHECK_EQ(sum(xsdt, (u32)get(xsdt + 4, 4)), 0);
+	CHECK_EQ(sum(gpa(get(rsdp + 16, 4)), 40), 0);           /* the RSDT */
+	fadt = gpa(get(xsdt + 36, 8));
+	CHECK(!memcmp(fadt, "FACP", 4));
+	CHECK_EQ(get(fadt + 4, 4), 244);
+	CHECK_EQ(sum(fadt, 244), 0);
+	CHECK_EQ(get(fadt + 56, 4), 0x600);                     /* PM1a event */
+	CHECK_EQ(get(fadt + 64, 4), 0x604);                     /* PM1a control */
+	CHECK_EQ(get(fadt + 76, 4), 0x608);                     /* PM timer */
+	CHECK_EQ(get(fadt + 36, 4), 0);                         /* FACS only through X_FIRMWARE_CTRL */
+	CHECK(!memcmp(gpa(get(fadt + 132, 8)), "FACS", 4));
+	dsdt = gpa(get(fadt + 140, 8));
+	CHECK(!memcmp(dsdt, "DSDT", 4));
+	CHECK_EQ(get(dsdt + 4, 4), 36 + sizeof(s5));
+	CHECK_EQ(sum(dsdt, 36 + sizeof(s5)), 0);
+	CHECK(!memcmp(dsdt + 36, s5, sizeof(s5)));
+	CHECK_EQ(g.acpi.pm1_cnt, 1);                            /* SCI_EN: ACPI mode from the start */
+}
+
+/* Found by make fuzz-host: a 1-byte image read past its end before the
+ * header check looked at the size. */
+TEST(linux_short_image_refused)
+{
+	static const u8 one[1] = { 0 };
+	struct vcpu_state s;
+	char err[160];
+
+	fresh(MEM);
+	CHECK_EQ(loader_load(&g, one, sizeof(one), &gc, &s, err, sizeof(err)), -1);
+	CHECK_STR(err, "not a Linux bzImage (no setup header)");
+}

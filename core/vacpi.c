@@ -1,0 +1,120 @@
+/* Guest ACPI (core/vacpi.h), ACPI 2.0 tables with 64-bit addresses:
+ *   RSDP -> XSDT (and RSDT) -> FADT -> FACS, DSDT
+ * The FADT names the registers of core/vpm.c, SCI on IRQ 9 (never
+ * raised), no SMI command port (ACPI is on from the start), no 8042, no
+ * VGA, no MSI. The DSDT holds one object, _S5 = { 5, 5, 0, 0 }. */
+#include "core/vacpi.h"
+#include "core/string.h"
+#include "mm/gmem.h"
+
+#define SCI_IRQ 9
+
+/* Offsets of the tables inside the area. */
+enum { RSDP = 0x00, XSDT = 0x40, RSDT = 0x80, FACS = 0xc0, FADT = 0x100, DSDT = 0x200 };
+enum { HDR = 36, FADT_LEN = 244, FACS_LEN = 64 };
+
+/* Name(_S5, Package() { 5, 5, 0, 0 }) */
+static const u8 dsdt_aml[] = {
+	0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04, 0x0a, VACPI_SLP_TYP_S5, 0x0a, VACPI_SLP_TYP_S5, 0x00, 0x00,
+};
+
+static void wr(u8 *p, u64 v, u32 bytes)
+{
+	memcpy(p, &v, bytes);
+}
+
+static u8 checksum(const u8 *p, u32 len)
+{
+	u8 sum = 0;
+
+	for (u32 i = 0; i < len; i++)
+		sum += p[i];
+	return (u8)-sum;
+}
+
+/* A table header; the checksum is set once the body is written. */
+static void header(u8 *t, const char *sig, u32 len, u8 rev)
+{
+	memcpy(t, sig, 4);
+	wr(t + 4, len, 4);
+	t[8] = rev;
+	memcpy(t + 10, "HVHYPR", 6);
+	memcpy(t + 16, "HVGUEST ", 8);
+	wr(t + 24, 1, 4);
+	memcpy(t + 28, "HV  ", 4);
+	wr(t + 32, 1, 4);
+}
+
+static void seal(u8 *t)
+{
+	u32 len;
+
+	memcpy(&len, t + 4, 4);
+	t[9] = 0;
+	t[9] = checksum(t, len);
+}
+
+/* A Generic Address Structure for a port block of `bytes` registers. */
+static void gas_io(u8 *p, u16 port, u8 bits)
+{
+	p[0] = 1;                    /* system I/O */
+	p[1] = bits;
+	p[2] = 0;
+	p[3] = bits == 8 ? 1 : bits == 16 ? 2 : 3;
+	wr(p + 4, port, 8);
+}
+
+static void build_fadt(u8 *f, u64 base)
+{
+	header(f, "FACP", FADT_LEN, 3);
+	/* FIRMWARE_CTRL stays 0: X_FIRMWARE_CTRL names the FACS */
+	wr(f + 40, base + DSDT, 4);
+	wr(f + 46, SCI_IRQ, 2);
+	wr(f + 56, VACPI_PM1_EVT, 4);
+	wr(f + 64, VACPI_PM1_CNT, 4);
+	wr(f + 76, VACPI_PM_TMR, 4);
+	f[88] = 4;                   /* PM1_EVT_LEN */
+	f[89] = 2;                   /* PM1_CNT_LEN */
+	f[91] = 4;                   /* PM_TMR_LEN */
+	wr(f + 96, 101, 2);          /* no C2 */
+	wr(f + 98, 1001, 2);         /* no C3 */
+	f[108] = 0x32;               /* the CMOS century register */
+	wr(f + 109, 1u << 2 | 1u << 3, 2);   /* IAPC_BOOT_ARCH: no VGA, no MSI; no 8042 */
+	wr(f + 112, 1u << 0 | 1u << 2 | 1u << 4 | 1u << 5, 4);   /* WBINVD, C1, no power/sleep buttons */
+	wr(f + 132, base + FACS, 8);
+	wr(f + 140, base + DSDT, 8);
+	gas_io(f + 148, VACPI_PM1_EVT, 32);
+	gas_io(f + 172, VACPI_PM1_CNT, 16);
+	gas_io(f + 208, VACPI_PM_TMR, 32);
+	seal(f);
+}
+
+u64 vacpi_build(struct guest *g)
+{
+	u8 *a = gmem_ptr(g, VACPI_BASE, VACPI_SIZE);
+
+	memset(a, 0, VACPI_SIZE);
+	memcpy(a + RSDP, "RSD PTR ", 8);
+	memcpy(a + RSDP + 9, "HVHYPR", 6);
+	a[RSDP + 15] = 2;
+	wr(a + RSDP + 16, VACPI_BASE + RSDT, 4);
+	wr(a + RSDP + 20, 36, 4);
+	wr(a + RSDP + 24, VACPI_BASE + XSDT, 8);
+	a[RSDP + 8] = checksum(a + RSDP, 20);
+	a[RSDP + 32] = checksum(a + RSDP, 36);
+	header(a + XSDT, "XSDT", HDR + 8, 1);
+	wr(a + XSDT + HDR, VACPI_BASE + FADT, 8);
+	seal(a + XSDT);
+	header(a + RSDT, "RSDT", HDR + 4, 1);
+	wr(a + RSDT + HDR, VACPI_BASE + FADT, 4);
+	seal(a + RSDT);
+	memcpy(a + FACS, "FACS", 4);
+	wr(a + FACS + 4, FACS_LEN, 4);
+	a[FACS + 32] = 2;            /* version */
+	header(a + DSDT, "DSDT", HDR + sizeof(dsdt_aml), 2);
+	memcpy(a + DSDT + HDR, dsdt_aml, sizeof(dsdt_aml));
+	seal(a + DSDT);
+	build_fadt(a + FADT, VACPI_BASE);
+	g->acpi = (struct vacpi){ .pm1_cnt = VACPI_SCI_EN };
+	return VACPI_BASE + RSDP;
+}

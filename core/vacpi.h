@@ -1,0 +1,29 @@
+/* ACPI for guests: the tables an OS reads to power itself off (here) and
+ * the fixed-hardware registers behind them (core/vpm.c). No MADT yet:
+ * there is no local APIC or IOAPIC to describe. */
+#ifndef CORE_VACPI_H
+#define CORE_VACPI_H
+
+#include "core/vcpu.h"
+
+/* Where the tables go in guest memory: the BIOS area an OS scans for the
+ * RSDP, which the loaders report as reserved. */
+#define VACPI_BASE 0xe0000ULL
+#define VACPI_SIZE 0x1000ULL
+
+/* The fixed-hardware ports the FADT names (core/vpm.c). */
+enum {
+	VACPI_PM1_EVT = 0x600,     /* 4 bytes: status, enable */
+	VACPI_PM1_CNT = 0x604,     /* 2 bytes */
+	VACPI_PM_TMR = 0x608,      /* 4 bytes, 24 bits counting */
+	VACPI_PM_PORTS = 12,
+};
+
+#define VACPI_SLP_TYP_S5 5         /* the DSDT's _S5 */
+#define VACPI_SCI_EN 1u
+
+/* Writes RSDP (at VACPI_BASE), XSDT, RSDT, FADT, FACS and a DSDT holding
+ * the _S5 sleep type into g's memory; returns the RSDP's address. */
+u64 vacpi_build(struct guest *g);
+
+#endif
