@@ -1,6 +1,7 @@
 #!/bin/bash
 # Boots build/hv.efi under QEMU (TCG, AMD-V emulated) + OVMF.
-#   tests/qemu.sh run              the demo (guests/hv.cfg, or $CONFIG), console on this terminal
+#   tests/qemu.sh run              the demo (guests/hv.cfg, or $CONFIG), console on this
+#                                  terminal; QEMU_CPU, QEMU_MEM, QEMU_ICOUNT as in qemu_cmd.sh
 #   tests/qemu.sh boot ESP SERIAL [CPU]   (used by the suites) boot folder ESP
 #                                  (or a disk image), serial to SERIAL; prints
 #                                  the exit code
@@ -13,7 +14,7 @@ run)
 	esp=$ROOT/build/run-esp
 	demo_esp "$esp" || exit 1
 	cp "$OVMF_VARS" "$ROOT/build/run-vars.fd"
-	$(qemu_cmd "$esp" "$ROOT/build/run-vars.fd" max) -serial stdio </dev/null
+	$(qemu_cmd "$esp" "$ROOT/build/run-vars.fd" "${QEMU_CPU:-max}") -serial stdio </dev/null
 	rc=$?
 	[ $rc = 124 ] && echo "make run: QEMU did not stop within ${QEMU_TIMEOUT}s"
 	exit $rc

@@ -24,10 +24,15 @@ qemu_cmd() {
 
 
 # demo_esp DIR: the demo's EFI system partition folder: hv.efi, the
-# configuration ($CONFIG, or guests/hv.cfg) and every built guest.
+# configuration ($CONFIG, or guests/hv.cfg), every built guest and, when
+# fetched, the Linux kernel and initramfs.
 demo_esp() {
 	rm -rf "$1" && mkdir -p "$1/EFI/BOOT"
 	cp "$ROOT/build/hv.efi" "$1/EFI/BOOT/BOOTX64.EFI"
 	cp "${CONFIG:-$ROOT/guests/hv.cfg}" "$1/EFI/BOOT/hv.cfg" || return 1
 	cp "$ROOT"/build/guests/*.elf "$ROOT"/build/guests/*.bin "$1/EFI/BOOT/"
+	# the Linux guest, once tests/linux.sh prepare has fetched it
+	for f in vmlinuz initrd.gz; do
+		[ ! -f "$ROOT/build/guests/$f" ] || cp "$ROOT/build/guests/$f" "$1/EFI/BOOT/"
+	done
 }
