@@ -119,10 +119,10 @@ static s64 place_initrd(struct linux_ctx *c, const struct guest_cfg *gc, u64 *to
 	*total = sum;
 	if (!sum)
 		return 0;
-	if (sum > top - MiB(1))
+	if (top < MiB(1) || sum > top - MiB(1))         /* initrd_addr_max is the image's word */
 		return -1;
 	at = ALIGN_DOWN(top - sum, PAGE_SIZE);
-	for (u32 i = 0, off = 0; i < gc->nmodules; off += (u32)c->g->mod_size[i], i++)
+	for (u64 i = 0, off = 0; i < gc->nmodules; off += c->g->mod_size[i], i++)
 		memcpy(gmem_ptr(c->g, at + off, c->g->mod_size[i]), c->g->mod_base[i], c->g->mod_size[i]);
 	return (s64)at;
 }

@@ -21,8 +21,10 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	g.mem_hpa = (u64)(uintptr_t)mem;
 	for (u8 kind = IMAGE_AUTO; kind <= IMAGE_LINUX; kind++) {
 		gc.kind = kind;
-		if (kind == IMAGE_LINUX)
+		if (kind == IMAGE_LINUX) {             /* the input is its own initrd too */
 			g.mem_hpa = (u64)(uintptr_t)big, g.mem_size = MiB(40);
+			gc.nmodules = 1, g.mod_base[0] = data, g.mod_size[0] = size;
+		}
 		if (!loader_load(&g, data, size, &gc, &s, err, sizeof(err)) &&
 		    (s.rip >= g.mem_size || g.free_base > g.free_end || g.free_end > g.mem_size))
 			abort();

@@ -184,6 +184,21 @@ TEST(linux_initrd_too_big)
 	CHECK_STR(err, "initrd of 67108864 bytes does not fit in guest memory");
 }
 
+/* initrd_addr_max comes from the image: one below 1 MiB leaves no room. */
+TEST(linux_initrd_addr_max_below_1m)
+{
+	static const u8 a[100];
+	struct vcpu_state s;
+	char err[160];
+
+	fresh(MEM);
+	put(0x22c, 0, 4);
+	gc.nmodules = 1;
+	g.mod_base[0] = a, g.mod_size[0] = sizeof(a);
+	CHECK_EQ(loader_load(&g, img, sizeof(img), &gc, &s, err, sizeof(err)), -1);
+	CHECK_STR(err, "initrd of 100 bytes does not fit in guest memory");
+}
+
 TEST(linux_fixed_kernel_at_its_address_only)
 {
 	struct vcpu_state s;
