@@ -6,11 +6,13 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 total_p=0 total_f=0 rc=0
 
+# Each suite's output goes on to stderr through a pipe (tee /dev/stderr
+# would reopen, and truncate, a log file that stderr points to).
 suite() {
 	name=$1
 	shift
 	echo "== $name"
-	out=$("$@" 2>&1 | tee /dev/stderr | grep -E '^([a-z-]+: )?[0-9]+ passed, [0-9]+ failed' | tail -n 1)
+	out=$("$@" 2>&1 | tee >(cat >&2) | grep -E '^([a-z-]+: )?[0-9]+ passed, [0-9]+ failed' | tail -n 1)
 	status=${PIPESTATUS[0]}
 	p=$(echo "$out" | sed -n 's/.*\b\([0-9][0-9]*\) passed.*/\1/p')
 	f=$(echo "$out" | sed -n 's/.* \([0-9][0-9]*\) failed.*/\1/p')

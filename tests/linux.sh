@@ -125,7 +125,7 @@ under_hv() {
 	cp "$ROOT/tests/linux/e2e/linux-alone/hv.cfg" "$GUESTS/vmlinuz" "$GUESTS/initrd.gz" "$esp/EFI/BOOT/"
 	cp "$OVMF_VARS" "$OUT/linux-time-vars.fd"
 	# shellcheck disable=SC2046
-	QEMU_MEM=512M QEMU_ICOUNT='' $STAMP "$stamps" --until "$MARK2" --until "Kernel panic" -- \
+	$STAMP "$stamps" --until "$MARK2" --until "Kernel panic" -- \
 		$(QEMU_MEM=512M QEMU_ICOUNT='' qemu_cmd "$esp" "$OUT/linux-time-vars.fd" "$CPU_MODEL") \
 		-serial stdio >"$serial" 2>"$OUT/linux-hv.err"
 	t0=$(first_seen "$stamps" "guest 'linux': 192 MiB at host") && t1=$(first_seen "$stamps" "$MARK1") ||
@@ -145,7 +145,7 @@ suite() {
 	prepare || exit 1
 	p=0 f=0
 	for s in svm vmx; do
-		read -r sp sf < <("$ROOT/tests/$s.sh" "$ROOT"/tests/linux/e2e/* | tee /dev/stderr | counts)
+		read -r sp sf < <("$ROOT/tests/$s.sh" "$ROOT"/tests/linux/e2e/* | tee >(cat >&2) | counts)
 		p=$((p + ${sp:-0})) f=$((f + ${sf:-1}))
 	done
 	if (bare && under_hv); then p=$((p + 1)); else f=$((f + 1)); fi
