@@ -165,7 +165,7 @@ FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := config insn loader compat
 FUZZ_config := core/config.c core/strlcpy.c core/fmt.c
 FUZZ_insn := core/insn.c
-FUZZ_loader := core/loader.c core/multiboot.c core/linux.c core/vacpi.c mm/gmem.c core/fmt.c core/strlcpy.c
+FUZZ_loader := core/loader.c core/multiboot.c core/linux.c core/vacpi.c core/acpi.c mm/gmem.c core/fmt.c core/strlcpy.c
 FUZZ_compat := $(wildcard compat/*.c) $(ABI_GEN) hypercall/hypercall.c mm/gmem.c core/config.c \
 	core/fmt.c core/strlcpy.c $(SCHED_SRCS)
 

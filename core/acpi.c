@@ -6,50 +6,30 @@
 #define MAX_TABLE_LEN MiB(4)
 #define MAX_ENTRIES 256
 
-struct sdt_header {
-	char sig[4];
-	u32 length;
-	u8 revision, checksum;
-	char oem[6], oem_table[8];
-	u32 oem_rev, creator, creator_rev;
-} __attribute__((packed));
-
-struct rsdp {
-	char sig[8];
-	u8 checksum;
-	char oem[6];
-	u8 revision;
-	u32 rsdt;
-	u32 length;
-	u64 xsdt;
-	u8 xchecksum, reserved[3];
-} __attribute__((packed));
-
-/* FADT field offsets (ACPI 6.x, table 5.9). */
-#define FADT_DSDT 40
-#define FADT_PM1A_CNT 64
-#define FADT_PM1B_CNT 68
-#define FADT_X_DSDT 140
-
 static const void *phys(u64 pa)
 {
 	return (const void *)(uintptr_t)pa;
 }
 
-bool acpi_checksum_ok(const void *p, u64 len)
+u8 acpi_sum(const void *p, u64 len)
 {
 	const u8 *b = p;
 	u8 sum = 0;
 
 	while (len--)
 		sum += *b++;
-	return sum == 0;
+	return sum;
+}
+
+bool acpi_checksum_ok(const void *p, u64 len)
+{
+	return acpi_sum(p, len) == 0;
 }
 
 /* The table at pa if its header, length and checksum hold up, else NULL. */
-static const struct sdt_header *table(u64 pa)
+static const struct acpi_sdt_header *table(u64 pa)
 {
-	const struct sdt_header *h = phys(pa);
+	const struct acpi_sdt_header *h = phys(pa);
 
 	if (!pa || h->length < sizeof(*h) || h->length > MAX_TABLE_LEN ||
 	    !acpi_checksum_ok(h, h->length))
@@ -74,14 +54,14 @@ static u64 rd64(const void *base, u32 off)
 }
 
 /* Walks the root table (entries of esize bytes) for tables we know. */
-static void walk_root(const struct sdt_header *root, u32 esize, struct acpi_info *ai)
+static void walk_root(const struct acpi_sdt_header *root, u32 esize, struct acpi_info *ai)
 {
 	u32 n = (root->length - (u32)sizeof(*root)) / esize;
 
 	for (u32 i = 0; i < n && i < MAX_ENTRIES; i++) {
 		u32 off = (u32)sizeof(*root) + i * esize;
 		u64 pa = esize == 8 ? rd64(root, off) : rd32(root, off);
-		const struct sdt_header *t = table(pa);
+		const struct acpi_sdt_header *t = table(pa);
 
 		if (!t)
 			continue;
@@ -94,16 +74,16 @@ static void walk_root(const struct sdt_header *root, u32 esize, struct acpi_info
 
 static void read_fadt(struct acpi_info *ai)
 {
-	const struct sdt_header *f = table(ai->fadt);
-	const struct sdt_header *d;
+	const struct acpi_sdt_header *f = table(ai->fadt);
+	const struct acpi_sdt_header *d;
 
-	if (!f || f->length < FADT_PM1B_CNT + 4)
+	if (!f || f->length < ACPI_FADT_PM1B_CNT + 4)
 		return;
-	ai->pm1a_cnt = rd32(f, FADT_PM1A_CNT);
-	ai->pm1b_cnt = rd32(f, FADT_PM1B_CNT);
-	ai->dsdt = rd32(f, FADT_DSDT);
-	if (f->length >= FADT_X_DSDT + 8 && rd64(f, FADT_X_DSDT))
-		ai->dsdt = rd64(f, FADT_X_DSDT);
+	ai->pm1a_cnt = rd32(f, ACPI_FADT_PM1A_CNT);
+	ai->pm1b_cnt = rd32(f, ACPI_FADT_PM1B_CNT);
+	ai->dsdt = rd32(f, ACPI_FADT_DSDT);
+	if (f->length >= ACPI_FADT_X_DSDT + 8 && rd64(f, ACPI_FADT_X_DSDT))
+		ai->dsdt = rd64(f, ACPI_FADT_X_DSDT);
 	d = table(ai->dsdt);
 	if (d)
 		ai->s5 = acpi_find_s5((const u8 *)(d + 1), d->length - sizeof(*d),
@@ -112,8 +92,8 @@ static void read_fadt(struct acpi_info *ai)
 
 int acpi_parse(u64 rsdp, struct acpi_info *ai)
 {
-	const struct rsdp *r = phys(rsdp);
-	const struct sdt_header *root;
+	const struct acpi_rsdp *r = phys(rsdp);
+	const struct acpi_sdt_header *root;
 
 	memset(ai, 0, sizeof(*ai));
 	if (!rsdp || memcmp(r->sig, "RSD PTR ", 8) || !acpi_checksum_ok(r, 20))

@@ -6,6 +6,36 @@
 
 #include "core/types.h"
 
+/* The layouts both the reader here and the guest tables' writer
+ * (core/vacpi.c) use. */
+struct acpi_sdt_header {
+	char sig[4];
+	u32 length;
+	u8 revision, checksum;
+	char oem[6], oem_table[8];
+	u32 oem_rev, creator, creator_rev;
+} __attribute__((packed));
+
+struct acpi_rsdp {
+	char sig[8];
+	u8 checksum;
+	char oem[6];
+	u8 revision;
+	u32 rsdt;
+	u32 length;
+	u64 xsdt;
+	u8 xchecksum, reserved[3];
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct acpi_sdt_header) == 36, "ACPI table header");
+_Static_assert(sizeof(struct acpi_rsdp) == 36, "ACPI 2.0 RSDP");
+
+/* FADT field offsets (ACPI 6.x, table 5.9). */
+#define ACPI_FADT_DSDT 40
+#define ACPI_FADT_PM1A_CNT 64
+#define ACPI_FADT_PM1B_CNT 68
+#define ACPI_FADT_X_DSDT 140
+
 struct acpi_info {
 	u64 rsdp;
 	u8 revision;          /* RSDP revision: 0 = ACPI 1.0, 2 = 2.0+ */
@@ -22,6 +52,9 @@ int acpi_parse(u64 rsdp, struct acpi_info *ai);
 
 /* Finds the \_S5 package in AML and its first two values. */
 bool acpi_find_s5(const u8 *aml, u64 len, u8 *typa, u8 *typb);
+
+/* The byte sum of len bytes (a table is valid when it is 0). */
+u8 acpi_sum(const void *p, u64 len);
 
 /* Checksum over len bytes is zero. */
 bool acpi_checksum_ok(const void *p, u64 len);

@@ -68,6 +68,10 @@ struct backend_ops {
 	/* Puts an initialized v back in start state s as vcpu_init left it
 	 * (the caller sets the SLAT root and timer again). */
 	void (*vcpu_reset)(struct vcpu *v, const struct vcpu_state *s);
+	/* Optional: makes the CPU hold v's state that has no VMCS/VMCB field
+	 * (VT-x: the SYSCALL and SWAPGS MSRs), before v's slice; every entry
+	 * until the next call is v's. */
+	void (*load)(struct vcpu *v);
 	/* Runs v until the next exit and describes it in *ei. */
 	void (*run)(struct vcpu *v, struct exit_info *ei);
 	u64 (*get)(struct vcpu *v, enum vreg r);

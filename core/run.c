@@ -44,6 +44,8 @@ static enum sched_why run_slice(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
 	struct exit_info ei;
 
 	fpu_switch(v);
+	if (backend->load)
+		backend->load(v);
 	backend->arm_timer(v, limit);
 	for (;;) {
 		if (virq_wanted(g))

@@ -4,6 +4,7 @@
  * raised), no SMI command port (ACPI is on from the start), no 8042, no
  * VGA, no MSI. The DSDT holds one object, _S5 = { 5, 5, 0, 0 }. */
 #include "core/vacpi.h"
+#include "core/acpi.h"
 #include "core/string.h"
 #include "mm/gmem.h"
 
@@ -11,7 +12,7 @@
 
 /* Offsets of the tables inside the area. */
 enum { RSDP = 0x00, XSDT = 0x40, RSDT = 0x80, FACS = 0xc0, FADT = 0x100, DSDT = 0x200 };
-enum { HDR = 36, FADT_LEN = 244, FACS_LEN = 64 };
+enum { HDR = sizeof(struct acpi_sdt_header), FADT_LEN = 244, FACS_LEN = 64 };
 
 /* Name(_S5, Package() { 5, 5, 0, 0 }) */
 static const u8 dsdt_aml[] = {
@@ -23,35 +24,27 @@ static void wr(u8 *p, u64 v, u32 bytes)
 	memcpy(p, &v, bytes);
 }
 
-static u8 checksum(const u8 *p, u32 len)
-{
-	u8 sum = 0;
-
-	for (u32 i = 0; i < len; i++)
-		sum += p[i];
-	return (u8)-sum;
-}
-
-/* A table header; the checksum is set once the body is written. */
+/* A table header (struct acpi_sdt_header); seal() sets the checksum once
+ * the body is written. */
 static void header(u8 *t, const char *sig, u32 len, u8 rev)
 {
-	memcpy(t, sig, 4);
-	wr(t + 4, len, 4);
-	t[8] = rev;
-	memcpy(t + 10, "HVHYPR", 6);
-	memcpy(t + 16, "HVGUEST ", 8);
-	wr(t + 24, 1, 4);
-	memcpy(t + 28, "HV  ", 4);
-	wr(t + 32, 1, 4);
+	struct acpi_sdt_header h = {
+		.length = len, .revision = rev, .oem_rev = 1, .creator_rev = 1,
+	};
+
+	memcpy(h.sig, sig, 4);
+	memcpy(h.oem, "HVHYPR", 6);
+	memcpy(h.oem_table, "HVGUEST ", 8);
+	memcpy(&h.creator, "HV  ", 4);
+	memcpy(t, &h, sizeof(h));
 }
 
 static void seal(u8 *t)
 {
-	u32 len;
+	struct acpi_sdt_header *h = (struct acpi_sdt_header *)t;
 
-	memcpy(&len, t + 4, 4);
-	t[9] = 0;
-	t[9] = checksum(t, len);
+	h->checksum = 0;
+	h->checksum = (u8)-acpi_sum(t, h->length);
 }
 
 /* A Generic Address Structure for a port block of `bytes` registers. */
@@ -68,10 +61,10 @@ static void build_fadt(u8 *f, u64 base)
 {
 	header(f, "FACP", FADT_LEN, 3);
 	/* FIRMWARE_CTRL stays 0: X_FIRMWARE_CTRL names the FACS */
-	wr(f + 40, base + DSDT, 4);
+	wr(f + ACPI_FADT_DSDT, base + DSDT, 4);
 	wr(f + 46, SCI_IRQ, 2);
 	wr(f + 56, VACPI_PM1_EVT, 4);
-	wr(f + 64, VACPI_PM1_CNT, 4);
+	wr(f + ACPI_FADT_PM1A_CNT, VACPI_PM1_CNT, 4);
 	wr(f + 76, VACPI_PM_TMR, 4);
 	f[88] = 4;                   /* PM1_EVT_LEN */
 	f[89] = 2;                   /* PM1_CNT_LEN */
@@ -82,11 +75,24 @@ static void build_fadt(u8 *f, u64 base)
 	wr(f + 109, 1u << 2 | 1u << 3, 2);   /* IAPC_BOOT_ARCH: no VGA, no MSI; no 8042 */
 	wr(f + 112, 1u << 0 | 1u << 2 | 1u << 4 | 1u << 5, 4);   /* WBINVD, C1, no power/sleep buttons */
 	wr(f + 132, base + FACS, 8);
-	wr(f + 140, base + DSDT, 8);
+	wr(f + ACPI_FADT_X_DSDT, base + DSDT, 8);
 	gas_io(f + 148, VACPI_PM1_EVT, 32);
 	gas_io(f + 172, VACPI_PM1_CNT, 16);
 	gas_io(f + 208, VACPI_PM_TMR, 32);
 	seal(f);
+}
+
+/* The ACPI 2.0 RSDP, both checksums set. */
+static void build_rsdp(u8 *at)
+{
+	struct acpi_rsdp r = {
+		.sig = "RSD PTR ", .oem = "HVHYPR", .revision = 2, .rsdt = VACPI_BASE + RSDT,
+		.length = sizeof(r), .xsdt = VACPI_BASE + XSDT,
+	};
+
+	r.checksum = (u8)-acpi_sum(&r, 20);
+	r.xchecksum = (u8)-acpi_sum(&r, sizeof(r));
+	memcpy(at, &r, sizeof(r));
 }
 
 u64 vacpi_build(struct guest *g)
@@ -94,14 +100,7 @@ u64 vacpi_build(struct guest *g)
 	u8 *a = gmem_ptr(g, VACPI_BASE, VACPI_SIZE);
 
 	memset(a, 0, VACPI_SIZE);
-	memcpy(a + RSDP, "RSD PTR ", 8);
-	memcpy(a + RSDP + 9, "HVHYPR", 6);
-	a[RSDP + 15] = 2;
-	wr(a + RSDP + 16, VACPI_BASE + RSDT, 4);
-	wr(a + RSDP + 20, 36, 4);
-	wr(a + RSDP + 24, VACPI_BASE + XSDT, 8);
-	a[RSDP + 8] = checksum(a + RSDP, 20);
-	a[RSDP + 32] = checksum(a + RSDP, 36);
+	build_rsdp(a + RSDP);
 	header(a + XSDT, "XSDT", HDR + 8, 1);
 	wr(a + XSDT + HDR, VACPI_BASE + FADT, 8);
 	seal(a + XSDT);

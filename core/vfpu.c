@@ -70,34 +70,9 @@ void fpu_init(void)
 	write_cr4(read_cr4() | CR4_OSXSAVE);
 	r = cpuid(0xd, 0);
 	xcr0_supported = r.eax | (u64)r.edx << 32;
-	area_bytes = MAX(fpu_xsave_size(xcr0_supported), cpuid(0xd, 0).ecx);
+	area_bytes = MAX(fpu_xsave_size(xcr0_supported), r.ecx);
 	xsetbv(XCR0_X87);
 	log_debug("fpu: XSAVE, XCR0 bits %lx, %lu-byte areas\n", xcr0_supported, area_bytes);
-}
-
-void fpu_vcpu_reset(struct vcpu *v)
-{
-	u8 *a = v->fpu_area;
-	u16 fcw = 0x37f;
-	u32 mxcsr = 0x1f80;
-
-	memset(a, 0, area_bytes);                      /* XSTATE_BV 0: all components in reset state */
-	memcpy(a, &fcw, 2);
-	memcpy(a + 24, &mxcsr, 4);
-	v->xcr0 = XCR0_X87;
-	if (owner == v)
-		owner = NULL;                          /* reload from the area */
-}
-
-int fpu_vcpu_init(struct vcpu *v)
-{
-	u64 pa = frames_alloc_filled(ALIGN_UP(area_bytes, PAGE_SIZE) / PAGE_SIZE, 0);
-
-	if (!pa)
-		return -1;
-	v->fpu_area = (void *)(uintptr_t)pa;
-	fpu_vcpu_reset(v);
-	return 0;
 }
 
 static void save(struct vcpu *v)
@@ -117,6 +92,32 @@ static void load(struct vcpu *v)
 		__asm__ volatile("fxrstor64 (%0)" : : "r"(v->fpu_area) : "memory");
 	}
 }
+
+void fpu_vcpu_reset(struct vcpu *v)
+{
+	u8 *a = v->fpu_area;
+	u16 fcw = 0x37f;
+	u32 mxcsr = 0x1f80;
+
+	memset(a, 0, area_bytes);                      /* XSTATE_BV 0: all components in reset state */
+	memcpy(a, &fcw, 2);
+	memcpy(a + 24, &mxcsr, 4);
+	v->xcr0 = XCR0_X87;
+	if (owner == v)
+		load(v);                               /* reset in its own slice: the CPU too */
+}
+
+int fpu_vcpu_init(struct vcpu *v)
+{
+	u64 pa = frames_alloc_filled(ALIGN_UP(area_bytes, PAGE_SIZE) / PAGE_SIZE, 0);
+
+	if (!pa)
+		return -1;
+	v->fpu_area = (void *)(uintptr_t)pa;
+	fpu_vcpu_reset(v);
+	return 0;
+}
+
 
 static u64 xgetbv(void)
 {

@@ -11,12 +11,14 @@
 #define CR0_PG (1ULL << 31)
 
 /* read: fills *val, returns 0 or -1 (#GP); write: 0 or -1 (#GP). NULL: #GP.
- * A rule with a vreg moves the value to and from that backend register. */
+ * A rule with a vreg moves the value to and from that backend register;
+ * arg is the value rd_fixed reads, or the bits wr_reg refuses with #GP. */
 struct msr_rule {
 	u32 msr;
 	int (*read)(struct vcpu *v, const struct msr_rule *r, u64 *val);
 	int (*write)(struct vcpu *v, const struct msr_rule *r, u64 val);
 	enum vreg vreg;
+	u64 arg;
 };
 
 static int rd_tsc(struct vcpu *v, const struct msr_rule *r, u64 *val)
@@ -33,19 +35,10 @@ static int rd_apic_base(struct vcpu *v, const struct msr_rule *r, u64 *val)
 	return 0;
 }
 
-/* IA32_MISC_ENABLE: fast strings on, BTS and PEBS unavailable, CPUID not
- * limited, XD not disabled. Writes are taken and change nothing. */
-static int rd_misc_enable(struct vcpu *v, const struct msr_rule *r, u64 *val)
+static int rd_fixed(struct vcpu *v, const struct msr_rule *r, u64 *val)
 {
-	(void)v, (void)r;
-	*val = 1u << 0 | 1u << 11 | 1u << 12;
-	return 0;
-}
-
-static int rd_zero(struct vcpu *v, const struct msr_rule *r, u64 *val)
-{
-	(void)v, (void)r;
-	*val = 0;
+	(void)v;
+	*val = r->arg;
 	return 0;
 }
 
@@ -89,10 +82,10 @@ static int wr_address(struct vcpu *v, const struct msr_rule *r, u64 val)
 	return 0;
 }
 
-/* Values any 64 (STAR) or 32 (SFMASK, SYSENTER_CS) bits may hold. */
-static int wr_any(struct vcpu *v, const struct msr_rule *r, u64 val)
+/* Any value without the rule's reserved bits. */
+static int wr_reg(struct vcpu *v, const struct msr_rule *r, u64 val)
 {
-	if (r->vreg != VREG_STAR && val >> 32)
+	if (val & r->arg)
 		return -1;
 	backend->set(v, r->vreg, val);
 	return 0;
@@ -111,25 +104,30 @@ static int wr_pat(struct vcpu *v, const struct msr_rule *r, u64 val)
 	return 0;
 }
 
+#define HIGH32 0xffffffff00000000ULL
+/* IA32_MISC_ENABLE: fast strings on, BTS and PEBS unavailable, CPUID not
+ * limited, XD not disabled; writes are taken and change nothing. */
+#define MISC_ENABLE (1ULL << 0 | 1ULL << 11 | 1ULL << 12)
+
 static const struct msr_rule rules[] = {
-	{ 0x00000010, rd_tsc, NULL, 0 },                      /* IA32_TIME_STAMP_COUNTER */
-	{ 0x0000001b, rd_apic_base, NULL, 0 },                /* IA32_APIC_BASE */
-	{ 0x00000174, rd_vreg, wr_any, VREG_SYSENTER_CS },    /* IA32_SYSENTER_CS */
-	{ 0x00000175, rd_vreg, wr_address, VREG_SYSENTER_ESP },
-	{ 0x00000176, rd_vreg, wr_address, VREG_SYSENTER_EIP },
-	{ 0x0000008b, rd_zero, wr_ignored, 0 },               /* IA32_BIOS_SIGN_ID: no microcode */
-	{ 0x000001a0, rd_misc_enable, wr_ignored, 0 },        /* IA32_MISC_ENABLE */
-	{ 0x000001fc, rd_zero, wr_ignored, 0 },               /* IA32_POWER_CTL: nothing to control */
-	{ 0x00000277, rd_vreg, wr_pat, VREG_PAT },            /* IA32_PAT */
-	{ 0xc0000080, rd_vreg, wr_efer, VREG_EFER },          /* IA32_EFER */
-	{ 0xc0000081, rd_vreg, wr_any, VREG_STAR },           /* STAR */
-	{ 0xc0000082, rd_vreg, wr_address, VREG_LSTAR },      /* LSTAR */
-	{ 0xc0000083, rd_vreg, wr_address, VREG_CSTAR },      /* CSTAR */
-	{ 0xc0000084, rd_vreg, wr_any, VREG_SFMASK },         /* SFMASK */
-	{ 0xc0000100, rd_vreg, wr_address, VREG_FS_BASE },    /* FS_BASE */
-	{ 0xc0000101, rd_vreg, wr_address, VREG_GS_BASE },    /* GS_BASE */
-	{ 0xc0000102, rd_vreg, wr_address, VREG_KGS_BASE },   /* KERNEL_GS_BASE */
-	{ 0xc0010055, rd_zero, wr_ignored, 0 },               /* AMD interrupt pending message: no C1E */
+	{ 0x00000010, rd_tsc, NULL, 0, 0 },                        /* IA32_TIME_STAMP_COUNTER */
+	{ 0x0000001b, rd_apic_base, NULL, 0, 0 },                  /* IA32_APIC_BASE */
+	{ 0x0000008b, rd_fixed, wr_ignored, 0, 0 },                /* IA32_BIOS_SIGN_ID: no microcode */
+	{ 0x00000174, rd_vreg, wr_reg, VREG_SYSENTER_CS, HIGH32 }, /* IA32_SYSENTER_CS */
+	{ 0x00000175, rd_vreg, wr_address, VREG_SYSENTER_ESP, 0 },
+	{ 0x00000176, rd_vreg, wr_address, VREG_SYSENTER_EIP, 0 },
+	{ 0x000001a0, rd_fixed, wr_ignored, 0, MISC_ENABLE },      /* IA32_MISC_ENABLE */
+	{ 0x000001fc, rd_fixed, wr_ignored, 0, 0 },                /* IA32_POWER_CTL: nothing to control */
+	{ 0x00000277, rd_vreg, wr_pat, VREG_PAT, 0 },              /* IA32_PAT */
+	{ 0xc0000080, rd_vreg, wr_efer, VREG_EFER, 0 },            /* IA32_EFER */
+	{ 0xc0000081, rd_vreg, wr_reg, VREG_STAR, 0 },             /* STAR */
+	{ 0xc0000082, rd_vreg, wr_address, VREG_LSTAR, 0 },        /* LSTAR */
+	{ 0xc0000083, rd_vreg, wr_address, VREG_CSTAR, 0 },        /* CSTAR */
+	{ 0xc0000084, rd_vreg, wr_reg, VREG_SFMASK, HIGH32 },      /* SFMASK */
+	{ 0xc0000100, rd_vreg, wr_address, VREG_FS_BASE, 0 },      /* FS_BASE */
+	{ 0xc0000101, rd_vreg, wr_address, VREG_GS_BASE, 0 },      /* GS_BASE */
+	{ 0xc0000102, rd_vreg, wr_address, VREG_KGS_BASE, 0 },     /* KERNEL_GS_BASE */
+	{ 0xc0010055, rd_fixed, wr_ignored, 0, 0 },                /* AMD interrupt pending message: no C1E */
 };
 
 static const struct msr_rule *find(u32 msr)

@@ -32,6 +32,13 @@ static bool one_shot(const struct vpit_channel *c)
 	return c->mode == 0 || c->mode == 4;
 }
 
+/* The modes in which channel 0 raises IRQ 0 by itself (not 1 and 5, which
+ * wait for a gate edge channel 0 never sees). */
+static bool raises_irq(const struct vpit_channel *c)
+{
+	return one_shot(c) || c->mode == 2 || c->mode == 3;
+}
+
 /* The counter now, and whether OUT is high. */
 static u16 count(const struct vpit_channel *c, bool *out)
 {
@@ -84,13 +91,12 @@ u64 vpit_poll(struct guest *g, u64 now_ns)
 	if (!p->next_irq_ns)
 		return 0;
 	period = period_ns(&p->ch[0]);
-	if (now_ns >= p->next_irq_ns && one_shot(&p->ch[0])) {
+	if (now_ns >= p->next_irq_ns) {
 		vpic_raise(g, 0);
-		p->next_irq_ns = 0;
-	} else if (now_ns >= p->next_irq_ns) {
-		vpic_raise(g, 0);
-		/* periods missed while the guest did not run collapse into one */
-		p->next_irq_ns = now_ns - p->next_irq_ns >= period ? now_ns + period : p->next_irq_ns + period;
+		if (one_shot(&p->ch[0]))
+			p->next_irq_ns = 0;
+		else   /* periods missed while the guest did not run collapse into one */
+			p->next_irq_ns = now_ns - p->next_irq_ns >= period ? now_ns + period : p->next_irq_ns + period;
 	}
 	return p->next_irq_ns;
 }
@@ -148,7 +154,7 @@ static void vpit_write(struct guest *g, u16 port, u8 size, u32 val)
 		write_counter(&p->ch[port - 0x40], b, port != 0x42 || (p->port61 & 1));
 	}
 	if ((port == 0x43 && b >> 6 == 0) || (port == 0x40 && !c0->write_hi))   /* channel 0 (re)programmed */
-		p->next_irq_ns = c0->counting && c0->mode <= 4 && c0->mode != 1 ?
+		p->next_irq_ns = c0->counting && raises_irq(c0) ?
 				 c0->start_ns + period_ns(c0) : 0;
 }
 

@@ -92,6 +92,8 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_state *s)
 	return vmcs_start(v, s);
 }
 
+static void load_syscall_msrs(struct vcpu *v);
+
 /* A cleared VMCS, launched afresh; the VPID's translations are flushed. */
 static void vmx_vcpu_reset(struct vcpu *v, const struct vcpu_state *s)
 {
@@ -100,8 +102,8 @@ static void vmx_vcpu_reset(struct vcpu *v, const struct vcpu_state *s)
 	if (vmcs_start(v, s))
 		panic("vmx: cannot reload the VMCS of guest '%s'", v->guest->name);
 	memset(x->syscall_msrs, 0, sizeof(x->syscall_msrs));
-	if (syscall_msr_owner == x)
-		syscall_msr_owner = NULL;
+	if (syscall_msr_owner == x)          /* rebooted in its own slice: the CPU's copy too */
+		load_syscall_msrs(v);
 }
 
 /* ---- registers ---- */
@@ -116,8 +118,8 @@ static const u32 vreg_fields[VREG_COUNT] = {
 };
 
 /* The SYSCALL and SWAPGS MSRs have no VMCS fields: the CPU holds those of
- * the vCPU that entered last (the hypervisor itself uses none of them),
- * and each vCPU keeps its copy in syscall_msrs. */
+ * the vCPU whose slice it is (vmx_load; the hypervisor itself uses none of
+ * them), and each vCPU keeps its copy in syscall_msrs. */
 static const u32 syscall_msr_numbers[5] = { 0xc0000102, 0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084 };
 
 static bool is_syscall_msr(enum vreg r)
@@ -125,11 +127,20 @@ static bool is_syscall_msr(enum vreg r)
 	return r >= VREG_KGS_BASE && r <= VREG_SFMASK;
 }
 
-static void load_syscall_msrs(struct vmx_vcpu *x)
+static void load_syscall_msrs(struct vcpu *v)
 {
+	struct vmx_vcpu *x = v->arch;
+
 	for (int i = 0; i < 5; i++)
 		wrmsr(syscall_msr_numbers[i], x->syscall_msrs[i]);
 	syscall_msr_owner = x;
+}
+
+/* backend_ops.load: once per slice, and only when another vCPU ran. */
+static void vmx_load(struct vcpu *v)
+{
+	if (syscall_msr_owner != v->arch)
+		load_syscall_msrs(v);
 }
 
 /* What the guest sees of CR0/CR4: its shadow where the host owns bits. */
@@ -348,8 +359,6 @@ static void vmx_run(struct vcpu *v, struct exit_info *ei)
 		u32 reason;
 
 		load_vmcs(x);
-		if (syscall_msr_owner != x)
-			load_syscall_msrs(x);
 		fail = vmx_enter(&v->gprs, x->launched);
 		*ei = (struct exit_info){ 0 };
 		if (fail) {
@@ -389,6 +398,7 @@ const struct backend_ops vmx_backend = {
 	.cpu_init = vmx_cpu_on,
 	.vcpu_init = vmx_vcpu_init,
 	.vcpu_reset = vmx_vcpu_reset,
+	.load = vmx_load,
 	.run = vmx_run,
 	.get = vmx_get,
 	.set = vmx_set,

@@ -2,6 +2,7 @@
  * synthetic bzImage (a setup header and a patterned protected-mode part). */
 #include <stdlib.h>
 
+#include "core/acpi.h"
 #include "core/linux.h"
 #include "core/loader.h"
 #include "tests/unit/test.h"
@@ -232,6 +233,7 @@ TEST(linux_acpi_tables_for_power_off)
 	struct vcpu_state s;
 	char err[160] = "";
 	const u8 *rsdp, *xsdt, *fadt, *dsdt;
+	u8 typa, typb;
 	u64 at;
 
 	fresh(MEM);
@@ -261,6 +263,9 @@ TEST(linux_acpi_tables_for_power_off)
 	CHECK_EQ(get(dsdt + 4, 4), 36 + sizeof(s5));
 	CHECK_EQ(sum(dsdt, 36 + sizeof(s5)), 0);
 	CHECK(!memcmp(dsdt + 36, s5, sizeof(s5)));
+	CHECK(acpi_find_s5(dsdt + 36, sizeof(s5), &typa, &typb));   /* the host's own AML reader agrees */
+	CHECK_EQ(typa, 5);
+	CHECK_EQ(typb, 5);
 	CHECK_EQ(g.acpi.pm1_cnt, 1);                            /* SCI_EN: ACPI mode from the start */
 }
 
