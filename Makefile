@@ -138,8 +138,8 @@ $(B)/guests/%.bin: guests/%.asm
 	$(NASM) -f bin $< -o $@
 
 # ---- host unit tests (ASan + UBSan) ---------------------------------------
-HOST_SRCS := core/fmt.c core/config.c core/strlcpy.c core/acpi.c core/insn.c \
-	core/boot_info.c core/multiboot.c core/linux.c core/loader.c core/vacpi.c core/calendar.c mm/memmap.c mm/frame.c mm/pagetable.c mm/heap.c mm/gmem.c
+HOST_SRCS := core/fmt.c core/config.c core/strlcpy.c core/acpi.c core/insn.c core/insn_mem.c \
+	core/boot_info.c core/multiboot.c core/linux.c core/loader.c core/vacpi.c core/vlapic.c core/vioapic.c core/virq.c core/vpic.c core/vpit.c core/calendar.c mm/memmap.c mm/frame.c mm/pagetable.c mm/heap.c mm/gmem.c
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -I. -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -164,7 +164,7 @@ FUZZ_CFLAGS := -std=gnu11 -O1 -g -I. -I$(B)/gen -fsanitize=fuzzer,address,undefi
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := config insn loader compat
 FUZZ_config := core/config.c core/strlcpy.c core/fmt.c
-FUZZ_insn := core/insn.c
+FUZZ_insn := core/insn.c core/insn_mem.c
 FUZZ_loader := core/loader.c core/multiboot.c core/linux.c core/vacpi.c core/acpi.c mm/gmem.c core/fmt.c core/strlcpy.c
 FUZZ_compat := $(wildcard compat/*.c) $(ABI_GEN) hypercall/hypercall.c mm/gmem.c core/config.c \
 	core/fmt.c core/strlcpy.c $(SCHED_SRCS)

@@ -145,6 +145,16 @@ static bool set_trace(struct cursor *cur, const char *v)
 	return true;
 }
 
+static bool set_input(struct cursor *cur, const char *v)
+{
+	size_t n = strlen(v);
+
+	if (!n || n >= CFG_NAME_MAX)
+		return fail(cur, "bad value '%s' for 'input' (a guest's name or none)", v);
+	strlcpy(cur->c->input, v, sizeof(cur->c->input));
+	return true;
+}
+
 static int hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -459,6 +469,7 @@ static const struct key keys[] = {
 	{ "sched", set_sched, false },
 	{ "slice", set_slice, false },
 	{ "trace", set_trace, false },
+	{ "input", set_input, false },
 };
 
 static void apply_word(struct cursor *cur, char *word)
@@ -477,7 +488,7 @@ static void apply_word(struct cursor *cur, char *word)
 			return;
 		}
 	}
-	fail(cur, "unknown key '%s' (expected console, log, guest, selftest, sched, slice or trace)", word);
+	fail(cur, "unknown key '%s' (expected console, log, guest, selftest, sched, slice, trace or input)", word);
 }
 
 /* Reads one word starting at text[i] into word; returns the index after it,

@@ -15,6 +15,8 @@
  *                                           docs/scheduler.md
  *   slice=DURATION                          time slice, such as 2ms (1ms)
  *   trace=on|off                            print the schedule at power-off (off)
+ *   input=NAME|none                         the guest whose COM1 receives what is
+ *                                           typed on the console (the first guest)
  *   guest=...[,weight=N][,budget=DURATION,period=DURATION]
  *                                           a guest's share (1) and reservation
  *   guest=...,kind=multiboot[,cmdline="..."][,module=FILE]...
@@ -84,6 +86,7 @@ struct config {
 	u8 selftest;              /* enum selftest */
 	bool trace;               /* print the schedule at power-off */
 	char sched[CFG_POLICY_MAX];   /* policy name, checked when guests start */
+	char input[CFG_NAME_MAX];     /* the guest typed input goes to; "" = the first */
 	u64 slice_ns;
 	u32 nguests;
 	struct guest_cfg guests[CFG_MAX_GUESTS];

@@ -5,6 +5,7 @@
 #include "core/config.h"
 #include "core/console.h"
 #include "core/cpu.h"
+#include "core/gcons.h"
 #include "core/guest.h"
 #include "core/run_trace.h"
 #include "core/string.h"
@@ -250,7 +251,7 @@ void dbgcon_poll(struct scheduler *s)
 {
 	char line[LINE];
 
-	if (console_getc() != DBGCON_KEY)
+	if (!gcons_input(DBGCON_KEY))   /* other bytes go to a guest's COM1 */
 		return;
 	kprintf("\nhv console: guests paused; 'help' lists the commands, 'continue' or Ctrl-] resumes\n");
 	do

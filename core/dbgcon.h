@@ -1,5 +1,6 @@
 /* The debug console: Ctrl-] on the hypervisor's serial console pauses every
- * guest and reads commands (help lists them) until "continue". */
+ * guest and reads commands (help lists them) until "continue". Anything
+ * else typed goes to the input guest's COM1 (core/gcons.h). */
 #ifndef CORE_DBGCON_H
 #define CORE_DBGCON_H
 

@@ -6,6 +6,7 @@
 #include "core/time.h"
 #include "core/vfpu.h"
 #include "core/virq.h"
+#include "core/vmmio.h"
 #include "core/console.h"
 #include "core/vcpu_util.h"
 #include "compat/compat.h"
@@ -41,8 +42,8 @@ static void exit_hlt(struct vcpu *v, struct exit_info *ei)
 	u64 next;
 
 	if (backend->get(v, VREG_RFLAGS) & RFLAGS_IF) {
-		next = vpit_poll(g, time_now_ns());
-		if (vpic_pending(g) >= 0) {
+		next = virq_poll(g, time_now_ns());
+		if (virq_pending(v) >= 0) {
 			vcpu_skip(v, ei->insn_len);
 			return;
 		}
@@ -60,8 +61,11 @@ static void exit_hypercall(struct vcpu *v, struct exit_info *ei)
 	compat_dispatch(v, ei->insn_len);
 }
 
+/* An access outside guest RAM: a device's MMIO, or the guest is stopped. */
 static void exit_slat_fault(struct vcpu *v, struct exit_info *ei)
 {
+	if (!ei->slat.exec && vmmio_exit(v, ei))
+		return;
 	guest_stop(v->guest, "%s guest-physical %lx, outside its %lu KiB of memory, at rip %lx",
 		   ei->slat.exec ? "executed at" : ei->slat.write ? "wrote to" : "read from",
 		   ei->slat.gpa, v->guest->mem_size >> 10, backend->get(v, VREG_RIP));

@@ -2,6 +2,14 @@
  * so a guest cannot drive the operator's terminal. */
 #include "core/gcons.h"
 #include "core/console.h"
+#include "core/vio.h"
+
+/* Typed bytes the input guest's FIFO had no room for yet. */
+#define HELD 256
+
+static struct guest *input;
+static u8 held[HELD];
+static u32 held_head, held_len;
 
 void gcons_flush(struct guest *g)
 {
@@ -24,4 +32,36 @@ void gcons_putc(struct guest *g, char c)
 	g->con_line[g->con_len++] = c;
 	if (g->con_len == GCONS_LINE)
 		gcons_flush(g);
+}
+
+void gcons_set_input(struct guest *g)
+{
+	input = g;
+}
+
+/* Moves held bytes into the guest's FIFO while it has room. */
+static void feed(void)
+{
+	while (held_len && vuart_receive(input, held[held_head])) {
+		held_head = (held_head + 1) % HELD;
+		held_len--;
+	}
+}
+
+bool gcons_input(int key)
+{
+	bool live = input && input->state != GUEST_STOPPED;
+	int c;
+
+	if (live)
+		feed();
+	while ((c = console_getc()) >= 0) {
+		if (c == key)
+			return true;
+		if (live && held_len < HELD)
+			held[(held_head + held_len++) % HELD] = (u8)c;
+	}
+	if (live)
+		feed();
+	return false;
 }

@@ -9,4 +9,12 @@
 void gcons_putc(struct guest *g, char c);
 void gcons_flush(struct guest *g);
 
+/* Console input: bytes typed on the hypervisor's console go to the COM1 of
+ * the guest set here (NULL: nowhere; a stopped guest gets nothing), up to
+ * 256 held back while its FIFO is full (more are dropped). gcons_input
+ * moves what is waiting and returns true, leaving the rest, when it meets
+ * the byte `key` (the debug console's). */
+void gcons_set_input(struct guest *g);
+bool gcons_input(int key);
+
 #endif

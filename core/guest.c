@@ -12,6 +12,7 @@
 #include "core/vcpu_util.h"
 #include "mm/mm.h"
 #include "core/vfpu.h"
+#include "core/virq.h"
 
 const struct backend_ops *backend;
 struct guest guests[CFG_MAX_GUESTS];
@@ -80,6 +81,7 @@ int guest_start(struct guest *g, u8 selftest)
 		fpu_vcpu_reset(g->vcpu);
 		backend->vcpu_reset(g->vcpu, &s);
 	}
+	virq_reset(g);
 	g->vcpu->gprs.rax = s.rax;
 	g->vcpu->gprs.rbx = s.rbx;
 	g->vcpu->gprs.rsi = s.rsi;

@@ -104,9 +104,21 @@ static u32 check_sched(void)
 	return 1;
 }
 
+/* input= must name a guest (or none). 0, or 1 after saying so. */
+static u32 check_input(void)
+{
+	if (!cfg.input[0] || !strcmp(cfg.input, "none"))
+		return 0;
+	for (u32 i = 0; i < cfg.nguests; i++)
+		if (!strcmp(cfg.guests[i].name, cfg.input))
+			return 0;
+	log_err("config: input=%s names no guest\n", cfg.input);
+	return 1;
+}
+
 static u32 check_guests(const struct boot_info *bi)
 {
-	u32 errors = check_sched();
+	u32 errors = check_sched() + check_input();
 
 	for (u32 i = 0; i < cfg.nguests; i++) {
 		const struct guest_cfg *g = &cfg.guests[i];

@@ -12,6 +12,7 @@
 #include "core/gcons.h"
 #include "core/power.h"
 #include "core/run_trace.h"
+#include "core/string.h"
 #include "core/time.h"
 #include "core/vfpu.h"
 #include "core/virq.h"
@@ -36,11 +37,28 @@ static void stopped(struct guest *g)
 	guest_print_exits(g->vcpu);
 }
 
+/* Arms the backend's timer for a device timer of v due at due_ns if that
+ * comes before the slice (limit TSC ticks from start) ends, else for the
+ * slice's end; returns whether it chose the device. */
+static bool arm_device_timer(struct vcpu *v, u64 due_ns, u64 start, u64 limit)
+{
+	u64 ran = rdtsc() - start, left = limit > ran ? limit - ran : 1, now = time_now_ns();
+	u64 until = due_ns > now ? time_ns_to_tsc(due_ns - now) : 1;
+
+	if (due_ns && until < left) {
+		backend->arm_timer(v, MAX(until, 1));
+		return true;
+	}
+	backend->arm_timer(v, left);
+	return false;
+}
+
 /* Runs v for up to slice_ns; says why it came back. */
 static enum sched_why run_slice(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
 {
 	struct guest *g = v->guest;
-	u64 limit = time_ns_to_tsc(slice_ns), start = rdtsc();
+	u64 limit = time_ns_to_tsc(slice_ns), start = rdtsc(), due;
+	bool early = false;   /* the timer is armed for a device, not the slice */
 	struct exit_info ei;
 
 	fpu_switch(v);
@@ -48,8 +66,9 @@ static enum sched_why run_slice(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
 		backend->load(v);
 	backend->arm_timer(v, limit);
 	for (;;) {
-		if (virq_wanted(g))
-			virq_deliver(v);
+		due = virq_wanted(v) ? virq_deliver(v) : 0;
+		if (due || early)
+			early = arm_device_timer(v, due, start, limit);
 		backend->run(v, &ei);
 		exit_dispatch(v, &ei);
 		if (g->state == GUEST_REBOOTING) {
@@ -59,6 +78,7 @@ static enum sched_why run_slice(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
 				guest_stop(g, "cannot restart after a reboot");
 			else
 				backend->arm_timer(v, limit);
+			early = false;
 		}
 		if (g->state == GUEST_STOPPED)
 			return stopped(g), SCHED_EXITS;
@@ -162,6 +182,17 @@ static u32 entities(const struct config *cfg, struct sched_entity **all)
 	return n;
 }
 
+/* Where console input goes (input=): the named guest, the first, or none. */
+static struct guest *input_guest(const struct config *cfg)
+{
+	if (!strcmp(cfg->input, "none"))
+		return NULL;
+	for (u32 i = 0; i < nguests; i++)
+		if (!cfg->input[0] || !strcmp(guests[i].name, cfg->input))
+			return &guests[i];
+	return NULL;
+}
+
 u32 guests_run(const struct config *cfg, const struct boot_info *bi)
 {
 	struct sched_entity *all[CFG_MAX_GUESTS];
@@ -187,6 +218,7 @@ u32 guests_run(const struct config *cfg, const struct boot_info *bi)
 		power_off(HV_EXIT_CONFIG);
 	}
 	sched_ready = true;
+	gcons_set_input(input_guest(cfg));
 	run_trace_init(cfg->trace);
 	log_info("sched: policy %s, slice %lu us, %u guest(s) on CPU 0\n", sched.ops->name, cfg->slice_ns / 1000, n);
 	schedule(bi->entry_tsc);

@@ -11,6 +11,13 @@ int time_init(void);
 
 u64 time_tsc_hz(void);
 
+/* TSC ticks per tick of the "crystal" guests are told of (CPUID leaf
+ * 0x15: its Hz must fit 32 bits), which their local APIC timer counts. */
+static inline u64 time_crystal_ratio(void)
+{
+	return time_tsc_hz() / 0x100000000ULL + 1;
+}
+
 /* True when the TSC runs at one rate in every power state. */
 bool time_tsc_invariant(void);
 

@@ -1,8 +1,12 @@
 /* Guest ACPI (core/vacpi.h), ACPI 2.0 tables with 64-bit addresses:
  *   RSDP -> XSDT (and RSDT) -> FADT -> FACS, DSDT
+ *                           -> MADT
  * The FADT names the registers of core/vpm.c, SCI on IRQ 9 (never
  * raised), no SMI command port (ACPI is on from the start), no 8042, no
- * VGA, no MSI. The DSDT holds one object, _S5 = { 5, 5, 0, 0 }. */
+ * VGA, no MSI, the reset register at port 0xcf9 (core/vreset.c). The DSDT holds one object, _S5 = { 5, 5, 0, 0 }. The MADT
+ * names the local APIC (ID 0) and IOAPIC (ID 1) of core/vlapic.c and
+ * core/vioapic.c, IRQ 0 on pin 2, the SCI level-triggered, LINT1 as NMI,
+ * and the 8259s (PCAT_COMPAT). */
 #include "core/vacpi.h"
 #include "core/acpi.h"
 #include "core/string.h"
@@ -11,7 +15,7 @@
 #define SCI_IRQ 9
 
 /* Offsets of the tables inside the area. */
-enum { RSDP = 0x00, XSDT = 0x40, RSDT = 0x80, FACS = 0xc0, FADT = 0x100, DSDT = 0x200 };
+enum { RSDP = 0x00, XSDT = 0x40, RSDT = 0x80, FACS = 0xc0, FADT = 0x100, DSDT = 0x200, MADT = 0x300 };
 enum { HDR = sizeof(struct acpi_sdt_header), FADT_LEN = 244, FACS_LEN = 64 };
 
 /* Name(_S5, Package() { 5, 5, 0, 0 }) */
@@ -73,13 +77,36 @@ static void build_fadt(u8 *f, u64 base)
 	wr(f + 98, 1001, 2);         /* no C3 */
 	f[108] = 0x32;               /* the CMOS century register */
 	wr(f + 109, 1u << 2 | 1u << 3, 2);   /* IAPC_BOOT_ARCH: no VGA, no MSI; no 8042 */
-	wr(f + 112, 1u << 0 | 1u << 2 | 1u << 4 | 1u << 5, 4);   /* WBINVD, C1, no power/sleep buttons */
+	wr(f + 112, 1u << 0 | 1u << 2 | 1u << 4 | 1u << 5 | 1u << 10, 4);
+					     /* WBINVD, C1, no power/sleep buttons; RESET_REG_SUP */
+	gas_io(f + 116, VACPI_RESET_PORT, 8);
+	f[128] = VACPI_RESET_VALUE;
 	wr(f + 132, base + FACS, 8);
 	wr(f + ACPI_FADT_X_DSDT, base + DSDT, 8);
 	gas_io(f + 148, VACPI_PM1_EVT, 32);
 	gas_io(f + 172, VACPI_PM1_CNT, 16);
 	gas_io(f + 208, VACPI_PM_TMR, 32);
 	seal(f);
+}
+
+/* MADT entries: processor local APIC, IOAPIC, two interrupt source
+ * overrides (ISA IRQ 0 -> GSI 2; IRQ 9, the SCI, level and active high),
+ * local APIC NMI on LINT1 of every processor. */
+static const u8 madt_entries[] = {
+	0, 8, 0, 0, 1, 0, 0, 0,
+	1, 12, 1, 0, 0x00, 0x00, 0xc0, 0xfe, 0, 0, 0, 0,
+	2, 10, 0, 0, 2, 0, 0, 0, 0, 0,
+	2, 10, 0, SCI_IRQ, SCI_IRQ, 0, 0, 0, 0x0d, 0,
+	4, 6, 0xff, 0, 0, 1,
+};
+
+static void build_madt(u8 *m)
+{
+	header(m, "APIC", HDR + 8 + sizeof(madt_entries), 3);
+	wr(m + HDR, 0xfee00000, 4);  /* the local APIC's address */
+	wr(m + HDR + 4, 1, 4);       /* PCAT_COMPAT: 8259s present */
+	memcpy(m + HDR + 8, madt_entries, sizeof(madt_entries));
+	seal(m);
 }
 
 /* The ACPI 2.0 RSDP, both checksums set. */
@@ -101,11 +128,13 @@ u64 vacpi_build(struct guest *g)
 
 	memset(a, 0, VACPI_SIZE);
 	build_rsdp(a + RSDP);
-	header(a + XSDT, "XSDT", HDR + 8, 1);
+	header(a + XSDT, "XSDT", HDR + 16, 1);
 	wr(a + XSDT + HDR, VACPI_BASE + FADT, 8);
+	wr(a + XSDT + HDR + 8, VACPI_BASE + MADT, 8);
 	seal(a + XSDT);
-	header(a + RSDT, "RSDT", HDR + 4, 1);
+	header(a + RSDT, "RSDT", HDR + 8, 1);
 	wr(a + RSDT + HDR, VACPI_BASE + FADT, 4);
+	wr(a + RSDT + HDR + 4, VACPI_BASE + MADT, 4);
 	seal(a + RSDT);
 	memcpy(a + FACS, "FACS", 4);
 	wr(a + FACS + 4, FACS_LEN, 4);
@@ -114,6 +143,7 @@ u64 vacpi_build(struct guest *g)
 	memcpy(a + DSDT + HDR, dsdt_aml, sizeof(dsdt_aml));
 	seal(a + DSDT);
 	build_fadt(a + FADT, VACPI_BASE);
+	build_madt(a + MADT);
 	g->acpi = (struct vacpi){ .pm1_cnt = VACPI_SCI_EN };
 	return VACPI_BASE + RSDP;
 }

@@ -1,6 +1,6 @@
-/* ACPI for guests: the tables an OS reads to power itself off (here) and
- * the fixed-hardware registers behind them (core/vpm.c). No MADT yet:
- * there is no local APIC or IOAPIC to describe. */
+/* ACPI for guests: the tables an OS reads to find its interrupt
+ * controllers and to power itself off (here), and the fixed-hardware
+ * registers behind them (core/vpm.c). */
 #ifndef CORE_VACPI_H
 #define CORE_VACPI_H
 
@@ -20,10 +20,12 @@ enum {
 };
 
 #define VACPI_SLP_TYP_S5 5         /* the DSDT's _S5 */
+#define VACPI_RESET_PORT 0xcf9     /* the FADT's reset register (core/vreset.c) */
+#define VACPI_RESET_VALUE 0x06
 #define VACPI_SCI_EN 1u
 
-/* Writes RSDP (at VACPI_BASE), XSDT, RSDT, FADT, FACS and a DSDT holding
- * the _S5 sleep type into g's memory; returns the RSDP's address. */
+/* Writes RSDP (at VACPI_BASE), XSDT, RSDT, FADT, FACS, a DSDT holding
+ * the _S5 sleep type and a MADT into g's memory; returns the RSDP's address. */
 u64 vacpi_build(struct guest *g);
 
 #endif

@@ -53,6 +53,22 @@ enum guest_state { GUEST_NEW, GUEST_RUNNABLE, GUEST_REBOOTING, GUEST_STOPPED };
 
 struct guest;
 
+/* The local APIC of a vCPU (core/vlapic.c), xAPIC registers at
+ * 0xfee00000. The 256-bit vectors keep vector n in bit n % 32 of word
+ * n / 32. */
+enum { LVT_TIMER, LVT_THERMAL, LVT_PERF, LVT_LINT0, LVT_LINT1, LVT_ERROR, LVT_COUNT };
+
+struct vlapic {
+	u32 irr[8], isr[8], tmr[8];
+	u32 nirr;                  /* bits set in irr */
+	u32 tpr, ldr, dfr, svr, icr_lo, icr_hi;
+	u32 lvt[LVT_COUNT];
+	u32 timer_init, tdcr;      /* TMICT and the divide register as written */
+	u64 timer_start_ns;        /* when TMICT was written */
+	u64 timer_next_ns;         /* the timer's next interrupt, 0 = none */
+	bool enabled;              /* IA32_APIC_BASE bit 11 */
+};
+
 struct vcpu {
 	struct gprs gprs;          /* first: the assembly addresses it */
 	struct guest *guest;
@@ -62,14 +78,19 @@ struct vcpu {
 	u64 exit_counts[64];
 	u64 xcr0;                  /* core/vfpu.c */
 	void *fpu_area;            /* its FPU/SSE/AVX registers while others run */
+	struct vlapic lapic;
 	struct sched_entity se;    /* owner = this vCPU */
 };
 
-/* The registers of the emulated 16550 a guest writes its console to. */
+/* The registers of the emulated 16550 a guest writes its console to, and
+ * its receive FIFO (what is typed on the hypervisor's console). */
+#define VUART_FIFO 16
+
 struct vuart {
 	u8 ier, fcr, lcr, mcr, scr, dll, dlh;
 	bool thre_pending;         /* the "transmitter empty" interrupt is due */
 	bool line;                 /* IRQ 4 as last driven */
+	u8 rx[VUART_FIFO], rx_head, rx_len;
 };
 
 /* The ACPI fixed-hardware registers of a guest (core/vpm.c), as its
@@ -93,11 +114,20 @@ struct vpit {
 	u8 refresh;                /* bit 4 toggles on every read of 0x61 */
 };
 
-/* One i8259 of a guest (core/vpic.c). */
+/* One i8259 of a guest (core/vpic.c), with its ELCR (port 0x4d0/0x4d1). */
 struct vpic_chip {
-	u8 irr, isr, imr, base;
+	u8 irr, isr, imr, base, elcr;
 	u8 icw;                    /* the initialization word expected next, 0 = done */
-	bool icw4, ready, read_isr;
+	bool icw4, aeoi, ready, read_isr;
+};
+
+/* The guest's IOAPIC (core/vioapic.c) at 0xfec00000. */
+#define VIOAPIC_PINS 24
+
+struct vioapic {
+	u32 sel, id;               /* IOREGSEL; the ID register's bits 24-27 */
+	u64 redir[VIOAPIC_PINS];
+	u32 pending;               /* level pins raised while their remote IRR was set */
 };
 
 #define GCONS_LINE 120
@@ -114,6 +144,7 @@ struct guest {
 	u8 cmos_index;             /* port 0x70 (core/vrtc.c) */
 	struct vpit pit;
 	struct vpic_chip pic[2];   /* master, slave */
+	struct vioapic ioapic;
 	u32 pci_address;           /* port 0xcf8 (core/vpci.c) */
 	struct vacpi acpi;
 	u32 con_len;               /* guest console line being assembled */

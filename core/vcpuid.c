@@ -28,14 +28,16 @@ struct cpuid_fix {
 /* What a guest is not offered: virtualization itself, and the features
  * whose MSRs the hypervisor does not emulate (core/vmsr.c). */
 static const struct cpuid_fix fixes[] = {
-	{ 1, ANY_SUB, 2, 1u << 3 | 1u << 5 | 1u << 6 | 1u << 15, 1u << 31 },
-							     /* no MONITOR/MWAIT, VMX, SMX, PDCM; hypervisor */
-	{ 1, ANY_SUB, 3, 1u << 7 | 1u << 12 | 1u << 14, 0 }, /* no MCE, MTRR, MCA */
-	{ 0x80000001, ANY_SUB, 2, 1u << 2, 0 },              /* no SVM */
+	{ 1, ANY_SUB, 2, 1u << 3 | 1u << 5 | 1u << 6 | 1u << 8 | 1u << 15 | 1u << 21 | 1u << 24, 1u << 31 },
+			/* no MONITOR/MWAIT, VMX, SMX, TM2, PDCM, x2APIC, TSC deadline; hypervisor */
+	{ 1, ANY_SUB, 3, 1u << 7 | 1u << 12 | 1u << 14 | 1u << 22 | 1u << 29, 1u << 9 },
+			/* no MCE, MTRR, MCA, thermal control (ACPI, TM); an xAPIC */
+	{ 0x80000001, ANY_SUB, 2, 1u << 2 | 1u << 3, 0 },    /* no SVM, no extended APIC space */
 	{ 0x80000001, ANY_SUB, 3, 1u << 27, 0 },             /* no RDTSCP (its TSC_AUX MSR) */
 	{ 7, 0, 1, 1u << 1, 0 },                             /* no TSC_ADJUST MSR */
 	{ 7, 0, 2, 1u << 16 | 1u << 22, 0 },                 /* no LA57 (5-level paging), no RDPID */
 	{ 0xd, 1, 0, 1u << 3, 0 },                           /* no XSAVES (its IA32_XSS MSR) */
+	{ 6, ANY_SUB, 0, 1u << 0 | 1u << 4 | 1u << 6, 0 },  /* no digital or package thermal sensor */
 	{ 6, ANY_SUB, 2, 1u << 0 | 1u << 3, 0 },             /* no APERF/MPERF, no energy bias MSR */
 };
 
@@ -56,10 +58,11 @@ static void hv_leaf(u32 leaf, u32 *r)
 /* Leaves 0x15 and 0x16 tell the TSC frequency the hypervisor knows (the
  * guest's TSC is the host's): an emulator's or a model's nominal figures
  * there would be believed by kernels and be wrong. 0x15: "crystal" Hz in
- * ECX times EBX / EAX; 0x16: base and maximum MHz, bus 100 MHz. */
+ * ECX times EBX / EAX (Linux also takes the crystal for the APIC timer's
+ * clock, which core/vlapic.c makes true); 0x16: base and maximum MHz, bus 100 MHz. */
 static void tsc_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *r)
 {
-	u64 hz = time_tsc_hz(), ratio = hz / 0x100000000ULL + 1;
+	u64 hz = time_tsc_hz(), ratio = time_crystal_ratio();
 
 	(void)v, (void)sub;
 	if (cpuid(0, 0).eax < leaf)

@@ -2,8 +2,11 @@
 #include "core/vio.h"
 #include "core/vcpu_util.h"
 
+/* The first device whose range holds the port wins: the byte register
+ * 0xcf9 (reset) lies inside the PCI window 0xcf8-0xcff and comes first. */
 static const struct pio_dev *const devices[] = {
-	&vuart_com1, &vrtc, &vpci, &vpit, &vport61, &vpic_master, &vpic_slave, &vpm,
+	&vuart_com1, &vrtc, &vreset_cf9, &vpci, &vpit, &vport61, &vpic_master, &vpic_slave, &velcr,
+	&vpm, &vreset_92,
 };
 
 static const struct pio_dev *find(u16 port)

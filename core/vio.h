@@ -12,8 +12,13 @@ struct pio_dev {
 	void (*write)(struct guest *g, u16 port, u8 size, u32 val);
 };
 
-extern const struct pio_dev vuart_com1, vrtc, vpci, vpit, vport61, vpic_master, vpic_slave, vpm;
+extern const struct pio_dev vuart_com1, vrtc, vpci, vpit, vport61, vpic_master, vpic_slave, velcr, vpm,
+	vreset_cf9, vreset_92;
 
 void exit_io(struct vcpu *v, struct exit_info *ei);
+
+/* A byte arrives at g's COM1; false (and nothing changes) when its receive
+ * FIFO is full. */
+bool vuart_receive(struct guest *g, u8 b);
 
 #endif

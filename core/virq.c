@@ -1,22 +1,61 @@
-/* Interrupt delivery to a guest (core/virq.h). */
+/* Interrupt routing and delivery to a guest (core/virq.h). */
 #include "core/virq.h"
 #include "core/backend.h"
+#include "core/string.h"
 #include "core/time.h"
 
-void virq_deliver(struct vcpu *v)
+void virq_raise(struct guest *g, u32 irq)
 {
-	struct guest *g = v->guest;
-	int vector;
+	vpic_raise(g, irq);
+	vioapic_raise(g, irq == 0 ? 2 : irq);   /* the MADT's override: IRQ 0 is pin 2 */
+}
 
-	vpit_poll(g, time_now_ns());
-	vector = vpic_pending(g);
+void virq_reset(struct guest *g)
+{
+	memset(&g->pit, 0, sizeof(g->pit));
+	memset(g->pic, 0, sizeof(g->pic));
+	vioapic_reset(g);
+	vlapic_reset(g->vcpu, true);
+}
+
+u64 virq_poll(struct guest *g, u64 now_ns)
+{
+	u64 pit = vpit_poll(g, now_ns), apic = vlapic_poll(g->vcpu, now_ns);
+
+	return !pit ? apic : !apic ? pit : MIN(pit, apic);
+}
+
+/* The local APIC's own vectors first, then the 8259's through LINT0. */
+int virq_pending(struct vcpu *v)
+{
+	int vector = vlapic_pending(v);
+
+	if (vector < 0 && vlapic_extint(v))
+		vector = vpic_pending(v->guest);
+	return vector;
+}
+
+static void ack(struct vcpu *v, u8 vector)
+{
+	if (vlapic_pending(v) >= 0)   /* virq_pending's first choice */
+		vlapic_ack(v, vector);
+	else
+		vpic_ack(v->guest);
+}
+
+u64 virq_deliver(struct vcpu *v)
+{
+	u64 next = virq_poll(v->guest, time_now_ns());
+	int vector = virq_pending(v);
+
 	if (vector < 0)
-		return;
+		return next;
 	if (backend->irq_ready(v)) {
 		backend->inject(v, (u8)vector, EVENT_EXTINT, false, 0);
-		vpic_ack(g);
+		ack(v, (u8)vector);
 		backend->irq_window(v, false);
 	} else {
 		backend->irq_window(v, true);
 	}
+	return next;
 }

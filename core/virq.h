@@ -1,32 +1,72 @@
-/* Interrupts for guests: the PIC pair (core/vpic.c), fed by the PIT
- * (core/vpit.c), delivered by the run loop before each entry. */
+/* Interrupts for guests. The ISA lines of the devices (PIT on 0, COM1 on
+ * 4) reach both the i8259 pair (core/vpic.c) and the IOAPIC
+ * (core/vioapic.c); the IOAPIC sends vectors to the vCPU's local APIC
+ * (core/vlapic.c), whose timer is one more source, and the 8259's output
+ * reaches the CPU through the local APIC's LINT0 (or directly when the
+ * APIC is disabled). The run loop delivers before each entry. */
 #ifndef CORE_VIRQ_H
 #define CORE_VIRQ_H
 
 #include "core/vcpu.h"
 
-/* Requests line irq (0-15) on g's PICs. */
-void vpic_raise(struct guest *g, u32 irq);
+/* A rising edge on ISA line irq (0-15). */
+void virq_raise(struct guest *g, u32 irq);
 
-/* The vector the PICs would deliver now, or -1. */
-int vpic_pending(struct guest *g);
+/* The interrupt controllers and timers of g as at power-on (the local APIC
+ * as firmware leaves it, in virtual-wire mode). g->vcpu must exist. */
+void virq_reset(struct guest *g);
 
-/* The CPU took that vector: it moves from requested to in service. */
-void vpic_ack(struct guest *g);
+/* Raises what g's timers owe by now_ns; returns when the next one is due,
+ * 0 when none is counting. */
+u64 virq_poll(struct guest *g, u64 now_ns);
 
-/* Raises the PIT's IRQ 0 if a period ended by now; returns when the next
- * one ends, or 0 when channel 0 is not counting periodically. */
-u64 vpit_poll(struct guest *g, u64 now_ns);
+/* The vector the vCPU would take now if it could, or -1. */
+int virq_pending(struct vcpu *v);
 
-/* Before entering v: injects the interrupt the PICs hold if the guest can
- * take it now, or asks the backend for an exit as soon as it can. */
-void virq_deliver(struct vcpu *v);
+/* Before entering v: polls the timers, injects the interrupt that is
+ * pending if the guest can take it now, or asks the backend for an exit as
+ * soon as it can. Returns virq_poll's next deadline. */
+u64 virq_deliver(struct vcpu *v);
 
 /* Whether virq_deliver has anything to do: checked inline on every entry,
- * so guests without a timer or requests pay two loads. */
-static inline bool virq_wanted(const struct guest *g)
+ * so guests without a timer or requests pay four loads. */
+static inline bool virq_wanted(const struct vcpu *v)
 {
-	return g->pit.next_irq_ns || g->pic[0].irr;
+	const struct guest *g = v->guest;
+
+	return g->pit.next_irq_ns || g->pic[0].irr || v->lapic.timer_next_ns || v->lapic.nirr;
 }
+
+/* ---- the devices, for each other ---- */
+
+/* i8259 pair: request line irq; the vector it would deliver, or -1; the
+ * CPU took that vector. */
+void vpic_raise(struct guest *g, u32 irq);
+int vpic_pending(struct guest *g);
+void vpic_ack(struct guest *g);
+
+/* PIT: raises IRQ 0 if a period ended by now; returns when the next one
+ * ends, or 0 when channel 0 does not count towards an interrupt. */
+u64 vpit_poll(struct guest *g, u64 now_ns);
+
+/* IOAPIC: a rising edge on a pin; the local APIC's EOI of a level vector. */
+void vioapic_reset(struct guest *g);
+void vioapic_raise(struct guest *g, u32 pin);
+void vioapic_eoi(struct guest *g, u8 vector);
+
+/* Local APIC: firmware = the virtual-wire state firmware leaves, else
+ * power-on (masked, software-disabled); a fixed interrupt message; whether
+ * a message to dest reaches it; the vector it would deliver, or -1; the
+ * CPU took that vector; whether the 8259's INTR reaches the CPU; the
+ * timer, as vpit_poll; IA32_APIC_BASE (set: 0, or -1 for #GP). */
+void vlapic_reset(struct vcpu *v, bool firmware);
+void vlapic_accept(struct vcpu *v, u8 vector, bool level);
+bool vlapic_matches(const struct vcpu *v, u8 dest, bool logical);
+int vlapic_pending(const struct vcpu *v);
+void vlapic_ack(struct vcpu *v, u8 vector);
+bool vlapic_extint(const struct vcpu *v);
+u64 vlapic_poll(struct vcpu *v, u64 now_ns);
+u64 vlapic_base_msr(const struct vcpu *v);
+int vlapic_set_base_msr(struct vcpu *v, u64 val);
 
 #endif

@@ -3,6 +3,7 @@
 #include "core/exit.h"
 #include "core/cpu.h"
 #include "core/vcpu_util.h"
+#include "core/virq.h"
 
 #define EFER_SCE 1ULL
 #define EFER_LME (1ULL << 8)
@@ -31,8 +32,14 @@ static int rd_tsc(struct vcpu *v, const struct msr_rule *r, u64 *val)
 static int rd_apic_base(struct vcpu *v, const struct msr_rule *r, u64 *val)
 {
 	(void)r;
-	*val = 0xfee00000ULL | (v->id == 0 ? 0x100 : 0);   /* BSP flag; xAPIC off */
+	*val = vlapic_base_msr(v);
 	return 0;
+}
+
+static int wr_apic_base(struct vcpu *v, const struct msr_rule *r, u64 val)
+{
+	(void)r;
+	return vlapic_set_base_msr(v, val);
 }
 
 static int rd_fixed(struct vcpu *v, const struct msr_rule *r, u64 *val)
@@ -111,7 +118,7 @@ static int wr_pat(struct vcpu *v, const struct msr_rule *r, u64 val)
 
 static const struct msr_rule rules[] = {
 	{ 0x00000010, rd_tsc, NULL, 0, 0 },                        /* IA32_TIME_STAMP_COUNTER */
-	{ 0x0000001b, rd_apic_base, NULL, 0, 0 },                  /* IA32_APIC_BASE */
+	{ 0x0000001b, rd_apic_base, wr_apic_base, 0, 0 },          /* IA32_APIC_BASE: core/vlapic.c */
 	{ 0x0000008b, rd_fixed, wr_ignored, 0, 0 },                /* IA32_BIOS_SIGN_ID: no microcode */
 	{ 0x00000174, rd_vreg, wr_reg, VREG_SYSENTER_CS, HIGH32 }, /* IA32_SYSENTER_CS */
 	{ 0x00000175, rd_vreg, wr_address, VREG_SYSENTER_ESP, 0 },

@@ -1,8 +1,10 @@
 /* The guest's i8259 PIC pair: master at 0x20/0x21, slave at 0xa0/0xa1 on
  * the master's line 2. Edge-triggered requests, fully nested priority
- * (line 0 first), the ICW1-ICW4 initialization, the mask (OCW1),
- * non-specific and specific EOI (OCW2) and IRR/ISR reads (OCW3). No
- * rotation, special mask or polling. */
+ * (line 0 first), the ICW1-ICW4 initialization with automatic EOI, the
+ * mask (OCW1), non-specific and specific EOI (OCW2) and IRR/ISR reads
+ * (OCW3). No rotation, special mask or polling. The ELCR pair at
+ * 0x4d0/0x4d1 holds what is written to it (lines 0-2, 8 and 13 stay edge)
+ * but every line is still modelled edge-triggered. */
 #include "core/vio.h"
 #include "core/virq.h"
 
@@ -55,10 +57,10 @@ void vpic_ack(struct guest *g)
 	if (l < 0)
 		return;
 	m->irr &= (u8)~(1u << l);
-	m->isr |= (u8)(1u << l);
+	m->isr |= (u8)(!m->aeoi << l);
 	if (l == 2 && (l = best(s)) >= 0) {
 		s->irr &= (u8)~(1u << l);
-		s->isr |= (u8)(1u << l);
+		s->isr |= (u8)(!s->aeoi << l);
 	}
 }
 
@@ -77,7 +79,7 @@ static void eoi(struct vpic_chip *c, u8 b)
 static void command(struct vpic_chip *c, u8 b)
 {
 	if (b & 0x10) {                                       /* ICW1: start over */
-		*c = (struct vpic_chip){ .icw = 2, .icw4 = b & 1 };
+		*c = (struct vpic_chip){ .icw = 2, .icw4 = b & 1, .elcr = c->elcr };
 	} else if (b & 0x08) {                                /* OCW3 */
 		if (b & 2)
 			c->read_isr = b & 1;
@@ -95,6 +97,7 @@ static void data(struct vpic_chip *c, u8 b)
 		c->icw = c->icw4 ? 4 : 0;
 		c->ready = !c->icw4;
 	} else if (c->icw == 4) {
+		c->aeoi = b >> 1 & 1;
 		c->icw = 0;
 		c->ready = true;
 	} else {
@@ -121,5 +124,18 @@ static void vpic_write(struct guest *g, u16 port, u8 size, u32 val)
 		command(c, (u8)val);
 }
 
+static u32 elcr_read(struct guest *g, u16 port, u8 size)
+{
+	(void)size;
+	return g->pic[port & 1].elcr;
+}
+
+static void elcr_write(struct guest *g, u16 port, u8 size, u32 val)
+{
+	(void)size;
+	g->pic[port & 1].elcr = (u8)val & (port & 1 ? 0xde : 0xf8);
+}
+
 const struct pio_dev vpic_master = { "pic", 0x20, 2, vpic_read, vpic_write };
 const struct pio_dev vpic_slave = { "pic2", 0xa0, 2, vpic_read, vpic_write };
+const struct pio_dev velcr = { "elcr", 0x4d0, 2, elcr_read, elcr_write };

@@ -4,7 +4,7 @@
  * count down at 1.193182 MHz of the hypervisor's clock from the moment a
  * count is written. Modes 0 and 4 (one shot: OUT rises, or strobes, at
  * zero) and 2/3 (periodic) are modelled, in binary; channel 0 raises IRQ 0
- * on the guest's PIC every period in mode 2 or 3, once at zero in mode 0
+ * every period in mode 2 or 3, once at zero in mode 0
  * or 4 (Linux's one-shot clock events use mode 4). */
 #include "core/vio.h"
 #include "core/time.h"
@@ -92,7 +92,7 @@ u64 vpit_poll(struct guest *g, u64 now_ns)
 		return 0;
 	period = period_ns(&p->ch[0]);
 	if (now_ns >= p->next_irq_ns) {
-		vpic_raise(g, 0);
+		virq_raise(g, 0);
 		if (one_shot(&p->ch[0]))
 			p->next_irq_ns = 0;
 		else   /* periods missed while the guest did not run collapse into one */

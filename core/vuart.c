@@ -1,10 +1,13 @@
 /* The emulated 16550A UART at COM1 (0x3f8, IRQ 4) of every guest, enough
  * for Linux's 8250 driver: the transmitter is always ready (each byte goes
- * to the guest's console line at once), nothing is ever received, and the
- * one interrupt source is "transmitter holding register empty": due after
- * every byte and whenever it is enabled, reported in IIR (reading it there
- * clears it), and raised as IRQ 4 on the guest's PIC while MCR.OUT2 is set,
- * as on a PC. Loopback (MCR.LOOP) reflects the modem control bits in MSR. */
+ * to the guest's console line at once); received bytes (typed on the
+ * hypervisor's console, core/gcons.c, which holds them back while it is
+ * full) wait in a 16-byte FIFO; there are no receive errors. Two interrupt sources, in
+ * IIR's priority: "received data available" while the FIFO holds a byte,
+ * then "transmitter holding register empty", due after every byte and
+ * whenever it is enabled (reading IIR there clears it). Either raises
+ * IRQ 4 while MCR.OUT2 is set, as on a PC. Loopback (MCR.LOOP) reflects
+ * the modem control bits in MSR; transmitted bytes are not looped back. */
 #include "core/vio.h"
 #include "core/gcons.h"
 #include "core/virq.h"
@@ -12,23 +15,28 @@
 enum { RBR_THR = 0, IER = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7 };
 
 #define LCR_DLAB 0x80
+#define LSR_DR 0x01
 #define LSR_THRE_TEMT 0x60
+#define IER_RDI 0x01
 #define IER_THRI 0x02
 #define IIR_NONE 0x01
 #define IIR_THRE 0x02
+#define IIR_RDI 0x04
+#define FCR_CLEAR_RX 0x02
 #define IIR_FIFO 0xc0
 #define MCR_OUT2 0x08
 #define MCR_LOOP 0x10
 #define MSR_IDLE 0xb0   /* DCD, DSR, CTS */
 #define COM1_IRQ 4
 
-/* IRQ 4 follows the interrupt condition; the PIC sees its rising edges. */
+/* IRQ 4 follows the interrupt condition; the PIC and IOAPIC see its rising edges. */
 static void update_line(struct guest *g, struct vuart *u)
 {
-	bool line = u->thre_pending && (u->ier & IER_THRI) && (u->mcr & MCR_OUT2);
+	bool cause = (u->thre_pending && (u->ier & IER_THRI)) || (u->rx_len && (u->ier & IER_RDI));
+	bool line = cause && (u->mcr & MCR_OUT2);
 
 	if (line && !u->line)
-		vpic_raise(g, COM1_IRQ);
+		virq_raise(g, COM1_IRQ);
 	u->line = line;
 }
 
@@ -46,12 +54,38 @@ static u8 read_iir(struct guest *g, struct vuart *u)
 {
 	u8 fifo = (u->fcr & 1) ? IIR_FIFO : 0;
 
+	if (u->rx_len && (u->ier & IER_RDI))
+		return fifo | IIR_RDI;   /* cleared by reading the data */
 	if (u->thre_pending && (u->ier & IER_THRI)) {
 		u->thre_pending = false;
 		update_line(g, u);
 		return fifo | IIR_THRE;
 	}
 	return fifo | IIR_NONE;
+}
+
+static u8 receive(struct guest *g, struct vuart *u)
+{
+	u8 b;
+
+	if (!u->rx_len)
+		return 0;
+	b = u->rx[u->rx_head];
+	u->rx_head = (u8)((u->rx_head + 1) % VUART_FIFO);
+	u->rx_len--;
+	update_line(g, u);
+	return b;
+}
+
+bool vuart_receive(struct guest *g, u8 b)
+{
+	struct vuart *u = &g->com1;
+
+	if (u->rx_len == VUART_FIFO)
+		return false;
+	u->rx[(u->rx_head + u->rx_len++) % VUART_FIFO] = b;
+	update_line(g, u);
+	return true;
 }
 
 static u32 vuart_read(struct guest *g, u16 port, u8 size)
@@ -61,12 +95,12 @@ static u32 vuart_read(struct guest *g, u16 port, u8 size)
 
 	(void)size;
 	switch (port & 7) {
-	case RBR_THR: return dlab ? u->dll : 0;
+	case RBR_THR: return dlab ? u->dll : receive(g, u);
 	case IER: return dlab ? u->dlh : u->ier;
 	case IIR_FCR: return read_iir(g, u);
 	case LCR: return u->lcr;
 	case MCR: return u->mcr;
-	case LSR: return LSR_THRE_TEMT;
+	case LSR: return LSR_THRE_TEMT | (u->rx_len ? LSR_DR : 0);
 	case MSR: return modem_status(u);
 	default: return u->scr;
 	}
@@ -103,7 +137,11 @@ static void vuart_write(struct guest *g, u16 port, u8 size, u32 val)
 			u->ier = b & 0x0f;
 		}
 		break;
-	case IIR_FCR: u->fcr = b; break;
+	case IIR_FCR:
+		u->fcr = b;
+		if (b & FCR_CLEAR_RX)
+			u->rx_len = 0;
+		break;
 	case LCR: u->lcr = b; break;
 	case MCR: u->mcr = b & 0x1f; break;
 	case SCR: u->scr = b; break;

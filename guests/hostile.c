@@ -135,14 +135,12 @@ static void virt_insns(void)
 
 static void ports(void)
 {
-	rt_outb(0xcf9, 0x06);    /* a hard reset, on a real chipset */
-	rt_outb(0x92, 0x01);     /* fast reset through port A */
-	rt_outb(0x64, 0xfe);     /* reset through the keyboard controller */
+	rt_outb(0x64, 0xfe);     /* reset through a keyboard controller (there is none) */
 	rt_outb(0x43, 0x30);     /* reprogram the PIT */
 	rt_outb(0x40, 0x01);
 	rt_outb(0x21, 0x00);     /* unmask every PIC line */
 	rt_outb(0xf4, 0x00);     /* QEMU's debug-exit port */
-	EXPECT(rt_inb(0x64) == 0xff && rt_inl(0xcfc) == 0xffffffff, "unowned ports read all-ones; resets ignored");
+	EXPECT(rt_inb(0x64) == 0xff && rt_inl(0xcfc) == 0xffffffff, "unowned ports read all-ones");
 }
 
 /* ---- a storm of exits: #UD from UD2, reflected back every time */
@@ -176,5 +174,9 @@ int main(void)
 	ports();
 	storm();
 	rt_printf("hostile: %d attacks not refused\n", rt_failures);
-	return rt_failures;
+	/* last: a hard reset stops this guest alone (the expect file wants
+	 * that reason; a reset ignored ends in the shutdown below instead) */
+	rt_outb(0xcf9, 0x06);
+	rt_printf("hostile: the reset through port 0xcf9 returned\n");
+	return rt_failures + 1;
 }

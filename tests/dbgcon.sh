@@ -62,10 +62,7 @@ qemu_drive() {
 	cp "$OVMF_VARS" "$W/vars.fd"
 	: >"$serial"
 	{
-		for _ in $(seq 600); do
-			grep -aq "sched: policy" "$serial" && break
-			sleep 0.1
-		done
+		wait_for "$serial" "sched: policy" 60
 		printf '%s' "$KEYS"
 	} | $(qemu_cmd "$ESP" "$W/vars.fd" max) -serial stdio \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 >"$serial" 2>&1

@@ -4,8 +4,10 @@
 #                            write build/guests/vmlinuz and build/guests/initrd.gz
 #   tests/linux.sh bare      prepare, then time the guest on bare QEMU (no hv)
 #   tests/linux.sh time      bare, then the same under the hypervisor: the ratio
+#   tests/linux.sh input     prepare, then type a line on the hypervisor's
+#                            console (QEMU, AMD-V) that the guest reads back
 #   tests/linux.sh test      prepare, then the scenarios of tests/linux/e2e on
-#                            AMD-V (QEMU) and VT-x (Bochs), and time
+#                            AMD-V (QEMU) and VT-x (Bochs), input, and time
 # Sourced, it only defines the variables and functions (first_seen, ...);
 # their failures exit the sourcing shell.
 set -u
@@ -16,11 +18,11 @@ OUT=$ROOT/build/test-out
 STAMP="python3 $ROOT/tests/linux/stamp.py"
 MARK1="linux-guest: init started"
 MARK2="linux-guest: slept 1 s"
-# The command line of tests/linux/e2e/*/hv.cfg. -cx16: QEMU 7.2's TCG
+# The command line of tests/linux/e2e/linux-alone/hv.cfg. -cx16: QEMU 7.2's TCG
 # sometimes corrupts EFLAGS on the kernel's "cmpxchg16b %gs:(...)" (SLUB),
 # which oopses or panics about one boot in three, bare or not. No icount:
 # the TSC follows the host clock (both runs alike).
-APPEND="console=ttyS0 nolapic noapic pci=off nokaslr"
+APPEND="console=ttyS0 pci=off nokaslr"
 CPU_MODEL="max,-cx16"
 
 die() {
@@ -135,6 +137,34 @@ under_hv() {
 		printf "linux: under the hypervisor / bare QEMU = %.2f (from creation), %.2f (from start)\n", (t1 - t0) / b, t1 / b }'
 }
 
+# Console input: the kernel is told hv_input=1, so /init asks for a line;
+# once it does, a line is typed on QEMU's serial port (the hypervisor's
+# console), which the hypervisor hands to the guest's COM1.
+input() {
+	prepare || exit 1
+	. "$ROOT/tests/qemu_cmd.sh"
+	esp=$OUT/linux-input-esp serial=$OUT/linux-input.serial line="typed on the hv console"
+	rm -rf "$esp" && mkdir -p "$esp/EFI/BOOT"
+	cp "$ROOT/build/hv.efi" "$esp/EFI/BOOT/BOOTX64.EFI"
+	cp "$GUESTS/vmlinuz" "$GUESTS/initrd.gz" "$esp/EFI/BOOT/"
+	sed 's/nokaslr"/nokaslr hv_input=1"/' "$ROOT/tests/linux/e2e/linux-alone/hv.cfg" >"$esp/EFI/BOOT/hv.cfg"
+	cp "$OVMF_VARS" "$OUT/linux-input-vars.fd"
+	: >"$serial"
+	# shellcheck disable=SC2046
+	{
+		wait_for "$serial" "linux-guest: type a line" 120
+		printf '%s\r' "$line"
+		wait_for "$serial" "hv: power off" 120   # stdin stays open until then
+	} | $(QEMU_MEM=512M QEMU_ICOUNT='' qemu_cmd "$esp" "$OUT/linux-input-vars.fd" "$CPU_MODEL") \
+		-serial stdio >"$serial" 2>"$OUT/linux-input.err"
+	if grep -aq "linux-guest: read '$line'" "$serial" && grep -aq "powered off (ACPI S5)" "$serial"; then
+		echo "PASS svm/linux-input: a line typed on the hypervisor's console reached the guest's shell"
+	else
+		echo "FAIL svm/linux-input: serial log in ${serial#"$ROOT"/}"
+		return 1
+	fi
+}
+
 # "SUITE: P passed, F failed" of a suite's output: prints "P F".
 counts() {
 	sed -n 's/^[a-z]*: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' | tail -n 1
@@ -148,6 +178,7 @@ suite() {
 		read -r sp sf < <("$ROOT/tests/$s.sh" "$ROOT"/tests/linux/e2e/* | tee >(cat >&2) | counts)
 		p=$((p + ${sp:-0})) f=$((f + ${sf:-1}))
 	done
+	if input; then p=$((p + 1)); else f=$((f + 1)); fi
 	if (bare && under_hv); then p=$((p + 1)); else f=$((f + 1)); fi
 	echo "linux: $p passed, $f failed"
 	[ "$f" = 0 ]
@@ -158,6 +189,7 @@ case "${1:-}" in
 prepare) prepare ;;
 bare) bare ;;
 time) bare && under_hv ;;
+input) input ;;
 test) suite ;;
-*) echo "usage: $0 prepare | bare | time | test" >&2 && exit 2 ;;
+*) echo "usage: $0 prepare | bare | time | input | test" >&2 && exit 2 ;;
 esac

@@ -22,6 +22,15 @@ qemu_cmd() {
 		${icount:+-icount $icount}
 }
 
+# wait_for FILE TEXT SECONDS: returns once FILE holds TEXT (0), or after
+# SECONDS (1); for typing on QEMU's stdin once the guest waits for it.
+wait_for() {
+	for _ in $(seq $(($3 * 10))); do
+		grep -aq "$2" "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
 
 # demo_esp DIR: the demo's EFI system partition folder: hv.efi, the
 # configuration ($CONFIG, or guests/hv.cfg), every built guest and, when

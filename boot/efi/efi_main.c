@@ -156,16 +156,20 @@ static void load_module(struct volume *v, const char *name)
 }
 
 /* hv.cfg, then each guest image and module it names. A missing file is
- * reported by the core, which knows which guest wanted it. */
+ * reported by the core, which knows which guest wanted it. The parsed
+ * copy here only names the files (the core parses again); it lives in
+ * pool memory so the image does not carry its zeros. */
 static void load_files(struct volume *v)
 {
-	static struct config cfg;
+	struct config *cfg;
 	struct boot_cfg_source *src = &bi.cfg[0];
 	u64 base, size;
 	EFI_STATUS s = load_file(v, CFG_FILE, &base, &size);
 
 	if (s == EFI_NOT_FOUND)
 		return;
+	if (!EFI_ERROR(s))
+		s = bs->AllocatePool(EfiLoaderData, sizeof(*cfg), (void **)&cfg);
 	if (EFI_ERROR(s)) {
 		snformat(bi.error, sizeof(bi.error), "cannot read %s beside hv.efi (EFI status %lx)",
 			 CFG_FILE, (u64)s);
@@ -175,13 +179,14 @@ static void load_files(struct volume *v)
 	src->len = size;
 	strlcpy(src->name, CFG_FILE, sizeof(src->name));
 	bi.ncfg = 1;
-	config_init(&cfg);
-	config_parse(&cfg, CFG_FILE, src->text, size);
-	for (u32 i = 0; i < cfg.nguests; i++) {
-		load_module(v, cfg.guests[i].image);
-		for (u32 m = 0; m < cfg.guests[i].nmodules; m++)
-			load_module(v, cfg.guests[i].modules[m]);
+	config_init(cfg);
+	config_parse(cfg, CFG_FILE, src->text, size);
+	for (u32 i = 0; i < cfg->nguests; i++) {
+		load_module(v, cfg->guests[i].image);
+		for (u32 m = 0; m < cfg->guests[i].nmodules; m++)
+			load_module(v, cfg->guests[i].modules[m]);
 	}
+	bs->FreePool(cfg);
 }
 
 static void find_rsdp(void)

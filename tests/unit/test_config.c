@@ -202,11 +202,11 @@ TEST(config_errors_keys_and_values)
 
 	CHECK_STR(one_error(&c, "verbose"), "t:1: 'verbose' is not key=value");
 	CHECK_STR(one_error(&c, "foo=1"),
-		  "t:1: unknown key 'foo' (expected console, log, guest, selftest, sched, slice or trace)");
+		  "t:1: unknown key 'foo' (expected console, log, guest, selftest, sched, slice, trace or input)");
 	CHECK_STR(one_error(&c, "=com1"),
-		  "t:1: unknown key '' (expected console, log, guest, selftest, sched, slice or trace)");
+		  "t:1: unknown key '' (expected console, log, guest, selftest, sched, slice, trace or input)");
 	CHECK_STR(one_error(&c, "\"console\"=com1"),
-		  "t:1: unknown key '\"console\"' (expected console, log, guest, selftest, sched, slice or trace)");
+		  "t:1: unknown key '\"console\"' (expected console, log, guest, selftest, sched, slice, trace or input)");
 	CHECK_STR(one_error(&c, "console=com5"),
 		  "t:1: bad value 'com5' for 'console' (expected com1, com2, com3, com4 or none)");
 	CHECK_STR(one_error(&c, "console="),
@@ -536,6 +536,21 @@ TEST(config_sched_keys)
 		  "t:1: guest 'a': budget and period go together, budget at most period");
 	CHECK_STR(one_error(&c, "guest=a,image=a,budget=2ms,period=1ms"),
 		  "t:1: guest 'a': budget and period go together, budget at most period");
+}
+
+TEST(config_input)
+{
+	struct config c;
+
+	config_init(&c);
+	CHECK_STR(c.input, "");                  /* the first guest */
+	CHECK_EQ(parse(&c, "input=linux guest=linux,image=vmlinuz\n"), 0);
+	CHECK_STR(c.input, "linux");
+	CHECK_EQ(parse(&c, "input=none\n"), 0);
+	CHECK_STR(c.input, "none");
+	CHECK_STR(one_error(&c, "input="), "t:1: bad value '' for 'input' (a guest's name or none)");
+	CHECK_STR(one_error(&c, "input=averyveryveryveryverylongname123"),
+		  "t:1: bad value 'averyveryveryveryverylongname123' for 'input' (a guest's name or none)");
 }
 
 TEST(config_parse_duration_edges)

@@ -135,3 +135,86 @@ TEST(insn_mov_to_cr)
 	CHECK_EQ(dec(cr4_r9, 4, false, &i), -1);   /* 0x41 is INC ECX outside 64-bit code */
 	CHECK_EQ(dec(cr4_rax, 2, true, &i), -1);   /* no ModRM byte */
 }
+
+/* core/insn_mem.c: the MOVs that reach an MMIO page. */
+#include "core/insn_mem.h"
+
+TEST(insn_mem_loads_and_stores)
+{
+	static const struct {
+		u8 bytes[12];
+		u32 n;
+		enum code_mode mode;
+		u8 len, size, reg_size, reg;
+		bool write, has_imm;
+		u64 imm;
+	} cases[] = {
+		{ { 0x8b, 0x07 }, 2, CODE64, 2, 4, 4, 0, false, false, 0 },                /* mov eax, [rdi] */
+		{ { 0x89, 0x90, 0xb0, 0, 0, 0 }, 6, CODE64, 6, 4, 4, 2, true, false, 0 },  /* mov [rax+0xb0], edx */
+		{ { 0x44, 0x89, 0x04, 0x24 }, 4, CODE64, 4, 4, 4, 8, true, false, 0 },     /* mov [rsp], r8d */
+		{ { 0x48, 0x8b, 0x4d, 0x10 }, 4, CODE64, 4, 8, 8, 1, false, false, 0 },    /* mov rcx, [rbp+0x10] */
+		{ { 0x8b, 0x05, 1, 2, 3, 4 }, 6, CODE64, 6, 4, 4, 0, false, false, 0 },    /* mov eax, [rip+disp32] */
+		{ { 0x8b, 0x04, 0x25, 0, 0, 0xe0, 0xfe }, 7, CODE64, 7, 4, 4, 0, false, false, 0 }, /* [disp32] via SIB */
+		{ { 0xc7, 0x00, 0x78, 0x56, 0x34, 0x12 }, 6, CODE64, 6, 4, 4, 0, true, true, 0x12345678 },
+		{ { 0x48, 0xc7, 0x00, 0xff, 0xff, 0xff, 0xff }, 7, CODE64, 7, 8, 8, 0, true, true, ~0ULL },
+		{ { 0x66, 0xc7, 0x40, 0x10, 0x34, 0x12 }, 6, CODE64, 6, 2, 2, 0, true, true, 0x1234 },
+		{ { 0xc6, 0x00, 0x80 }, 3, CODE32, 3, 1, 1, 0, true, true, 0xffffffffffffff80ULL },
+		{ { 0x88, 0x18 }, 2, CODE32, 2, 1, 1, 3, true, false, 0 },                 /* mov [eax], bl */
+		{ { 0x0f, 0xb6, 0x06 }, 3, CODE64, 3, 1, 4, 0, false, false, 0 },          /* movzx eax, byte [rsi] */
+		{ { 0x0f, 0xb7, 0x46, 0x02 }, 4, CODE32, 4, 2, 4, 0, false, false, 0 },    /* movzx eax, word [esi+2] */
+		{ { 0x67, 0x8b, 0x03 }, 3, CODE16, 3, 2, 2, 0, false, false, 0 },          /* 32-bit addressing in 16-bit code */
+		{ { 0x26, 0x8b, 0x03 }, 3, CODE32, 3, 4, 4, 0, false, false, 0 },          /* es: override */
+	};
+	struct insn_mem m;
+
+	for (size_t k = 0; k < ARRAY_SIZE(cases); k++) {
+		CHECK_EQ(insn_decode_mem(cases[k].bytes, cases[k].n, cases[k].mode, &m), 0);
+		CHECK_EQ(m.len, cases[k].len);
+		CHECK_EQ(m.size, cases[k].size);
+		CHECK_EQ(m.reg_size, cases[k].reg_size);
+		CHECK_EQ(m.reg, cases[k].reg);
+		CHECK_EQ(m.write, cases[k].write);
+		CHECK_EQ(m.has_imm, cases[k].has_imm);
+		CHECK_EQ(m.imm, cases[k].imm);
+	}
+}
+
+TEST(insn_mem_byte_registers)
+{
+	const u8 ah[] = { 0x8a, 0x20 };           /* mov ah, [rax] */
+	const u8 spl[] = { 0x40, 0x8a, 0x20 };    /* mov spl, [rax] */
+	struct insn_mem m;
+
+	CHECK_EQ(insn_decode_mem(ah, sizeof(ah), CODE64, &m), 0);
+	CHECK(m.high8);
+	CHECK_EQ(m.reg, 4);
+	CHECK_EQ(insn_decode_mem(spl, sizeof(spl), CODE64, &m), 0);
+	CHECK(!m.high8);
+	CHECK_EQ(m.reg, 4);
+}
+
+TEST(insn_mem_refused)
+{
+	static const struct {
+		u8 bytes[8];
+		u32 n;
+		enum code_mode mode;
+	} cases[] = {
+		{ { 0x89, 0xc0 }, 2, CODE64 },               /* register operand */
+		{ { 0x8b, 0x03 }, 2, CODE16 },               /* 16-bit addressing */
+		{ { 0x67, 0x8b, 0x03 }, 3, CODE32 },         /* 16-bit addressing */
+		{ { 0xf0, 0x89, 0x03 }, 3, CODE64 },         /* lock */
+		{ { 0xf3, 0xa5 }, 2, CODE64 },               /* rep movsd */
+		{ { 0x09, 0x03 }, 2, CODE64 },               /* or [rbx], eax */
+		{ { 0xc7, 0x08, 1, 2, 3, 4 }, 6, CODE64 },   /* C7 /1 is not MOV */
+		{ { 0xc7, 0x00, 1, 2, 3 }, 5, CODE64 },      /* immediate cut short */
+		{ { 0x8b, 0x04 }, 2, CODE64 },               /* SIB missing */
+		{ { 0x8b, 0x80, 1, 2, 3 }, 5, CODE64 },      /* displacement cut short */
+		{ { 0x0f, 0xb8, 0x00 }, 3, CODE64 },         /* not MOVZX */
+		{ { 0x8b }, 1, CODE64 },
+	};
+	struct insn_mem m;
+
+	for (size_t k = 0; k < ARRAY_SIZE(cases); k++)
+		CHECK_EQ(insn_decode_mem(cases[k].bytes, cases[k].n, cases[k].mode, &m), -1);
+}

@@ -248,7 +248,8 @@ TEST(linux_acpi_tables_for_power_off)
 	xsdt = gpa(get(rsdp + 24, 8));
 	CHECK(!memcmp(xsdt, "XSDT", 4));
 	CHECK_EQ(sum(xsdt, (u32)get(xsdt + 4, 4)), 0);
-	CHECK_EQ(sum(gpa(get(rsdp + 16, 4)), 40), 0);           /* the RSDT */
+	CHECK_EQ(get(xsdt + 4, 4), 36 + 16);
+	CHECK_EQ(sum(gpa(get(rsdp + 16, 4)), 44), 0);           /* the RSDT */
 	fadt = gpa(get(xsdt + 36, 8));
 	CHECK(!memcmp(fadt, "FACP", 4));
 	CHECK_EQ(get(fadt + 4, 4), 244);
@@ -257,6 +258,10 @@ TEST(linux_acpi_tables_for_power_off)
 	CHECK_EQ(get(fadt + 64, 4), 0x604);                     /* PM1a control */
 	CHECK_EQ(get(fadt + 76, 4), 0x608);                     /* PM timer */
 	CHECK_EQ(get(fadt + 36, 4), 0);                         /* FACS only through X_FIRMWARE_CTRL */
+	CHECK_EQ(get(fadt + 112, 4) >> 10 & 1, 1);              /* RESET_REG_SUP */
+	CHECK_EQ(fadt[116], 1);                                 /* the reset register: a port */
+	CHECK_EQ(get(fadt + 120, 8), 0xcf9);
+	CHECK_EQ(fadt[128], 6);
 	CHECK(!memcmp(gpa(get(fadt + 132, 8)), "FACS", 4));
 	dsdt = gpa(get(fadt + 140, 8));
 	CHECK(!memcmp(dsdt, "DSDT", 4));
@@ -267,6 +272,36 @@ TEST(linux_acpi_tables_for_power_off)
 	CHECK_EQ(typa, 5);
 	CHECK_EQ(typb, 5);
 	CHECK_EQ(g.acpi.pm1_cnt, 1);                            /* SCI_EN: ACPI mode from the start */
+}
+
+/* The MADT, second in the XSDT: the local APIC and IOAPIC where the
+ * devices are, IRQ 0 routed to pin 2, and the entries' lengths add up. */
+TEST(linux_acpi_madt)
+{
+	struct vcpu_state s;
+	char err[160] = "";
+	const u8 *xsdt, *madt, *e;
+	u32 len, seen = 0;
+
+	fresh(MEM);
+	CHECK_EQ(loader_load(&g, img, sizeof(img), &gc, &s, err, sizeof(err)), 0);
+	xsdt = gpa(get(gpa(0xe0000) + 24, 8));
+	madt = gpa(get(xsdt + 44, 8));
+	CHECK(!memcmp(madt, "APIC", 4));
+	len = (u32)get(madt + 4, 4);
+	CHECK_EQ(sum(madt, len), 0);
+	CHECK_EQ(get(madt + 36, 4), 0xfee00000);
+	CHECK_EQ(get(madt + 40, 4), 1);                         /* PCAT_COMPAT */
+	for (e = madt + 44; e < madt + len; e += e[1]) {
+		CHECK(e[1] >= 2 && e + e[1] <= madt + len);
+		seen |= 1u << e[0];
+		if (e[0] == 1)
+			CHECK_EQ(get(e + 4, 4), 0xfec00000);
+		if (e[0] == 2 && e[3] == 0)
+			CHECK_EQ(get(e + 4, 4), 2);             /* IRQ 0 -> GSI 2 */
+	}
+	CHECK_EQ(e, madt + len);
+	CHECK_EQ(seen, 1u << 0 | 1u << 1 | 1u << 2 | 1u << 4);
 }
 
 /* Found by make fuzz-host: a 1-byte image read past its end before the

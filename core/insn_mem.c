@@ -1,0 +1,100 @@
+/* MMIO instruction decoding (core/insn_mem.h). Prefixes: operand size
+ * (66), address size (67), segment overrides (ignored: the fault gave the
+ * address), REX in 64-bit code when last. LOCK and REP make no sense on a
+ * device register and are refused. 16-bit addressing is refused too. */
+#include "core/insn_mem.h"
+
+enum { NONE, LOAD, STORE, STORE_IMM };
+
+/* One row per opcode: direction, whether the memory operand is a byte,
+ * and for MOVZX the source width. */
+struct mem_op {
+	u8 kind;
+	u8 byte;         /* 1: 8-bit operand */
+	u8 zext;         /* MOVZX: memory bytes, 0 otherwise */
+};
+
+static const struct mem_op one_byte[256] = {
+	[0x88] = { STORE, 1, 0 }, [0x89] = { STORE, 0, 0 },
+	[0x8a] = { LOAD, 1, 0 },  [0x8b] = { LOAD, 0, 0 },
+	[0xc6] = { STORE_IMM, 1, 0 }, [0xc7] = { STORE_IMM, 0, 0 },
+};
+
+static const struct mem_op two_byte[256] = {
+	[0xb6] = { LOAD, 0, 1 }, [0xb7] = { LOAD, 0, 2 },
+};
+
+/* Bytes of ModRM, SIB and displacement at m (32/64-bit addressing), or 0
+ * for a register operand. */
+static u32 modrm_len(const u8 *m, u32 left)
+{
+	u8 mod = m[0] >> 6, rm = m[0] & 7;
+	u32 len = 1;
+
+	if (mod == 3)
+		return 0;
+	if (rm == 4) {
+		if (left < 2)
+			return 0;
+		if (mod == 0 && (m[1] & 7) == 5)
+			len += 4;
+		len++;
+	} else if (mod == 0 && rm == 5) {
+		len += 4;
+	}
+	return len + (mod == 1 ? 1 : mod == 2 ? 4 : 0);
+}
+
+static u64 sext(u64 v, u32 bytes)
+{
+	u32 shift = 64 - 8 * bytes;
+
+	return (u64)((s64)(v << shift) >> shift);
+}
+
+int insn_decode_mem(const u8 *buf, u32 n, enum code_mode mode, struct insn_mem *out)
+{
+	bool opsize = false, addrsize = false;
+	u8 rex = 0, opsz;
+	u32 i = 0, ml, imm_len;
+	struct mem_op op;
+
+	for (; i < n && i < INSN_MAX; i++) {
+		u8 b = buf[i];
+
+		if (b == 0x66)
+			opsize = true;
+		else if (b == 0x67)
+			addrsize = true;
+		else if (b != 0x26 && b != 0x2e && b != 0x36 && b != 0x3e && b != 0x64 && b != 0x65)
+			break;
+	}
+	if (mode == CODE64 && i < n && (buf[i] & 0xf0) == 0x40)
+		rex = buf[i++];
+	if (i + 1 >= n || (mode == CODE16) != addrsize)
+		return -1;   /* nothing left, or 16-bit addressing */
+	op = buf[i] == 0x0f ? two_byte[buf[++i]] : one_byte[buf[i]];
+	if (op.kind == NONE)
+		return -1;
+	i++;
+	ml = i < n ? modrm_len(buf + i, n - i) : 0;
+	if (!ml || (op.kind == STORE_IMM && (buf[i] >> 3 & 7)))
+		return -1;   /* register operand, or C6/C7 with reg != 0 */
+	opsz = rex & 8 ? 8 : (mode == CODE16) != opsize ? 2 : 4;
+	*out = (struct insn_mem){
+		.size = op.byte ? 1 : op.zext ? op.zext : opsz,
+		.reg_size = op.byte ? 1 : opsz,
+		.write = op.kind != LOAD,
+		.has_imm = op.kind == STORE_IMM,
+		.high8 = op.byte && !rex && (buf[i] >> 3 & 4),
+		.reg = (u8)((buf[i] >> 3 & 7) | (rex & 4) << 1),
+	};
+	imm_len = op.kind == STORE_IMM ? MIN(out->size, 4u) : 0;
+	if (i + ml + imm_len > n || i + ml + imm_len > INSN_MAX)
+		return -1;
+	for (u32 k = 0; k < imm_len; k++)
+		out->imm |= (u64)buf[i + ml + k] << 8 * k;
+	out->imm = imm_len ? sext(out->imm, imm_len) : 0;
+	out->len = (u8)(i + ml + imm_len);
+	return 0;
+}
