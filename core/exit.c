@@ -35,13 +35,17 @@ static void exit_unknown(struct vcpu *v, struct exit_info *ei)
 
 /* HLT with interrupts on waits, in the scheduler, for the guest's next
  * timer interrupt; with interrupts off, or with nothing that could ever
- * interrupt it, the guest has halted for good and is stopped. */
+ * interrupt it, the guest has halted for good and is stopped. A HLT in
+ * STI's shadow (sti; hlt) has completed once skipped: the shadow ends, so
+ * the interrupt that wakes it comes before the next instruction, as on
+ * hardware. */
 static void exit_hlt(struct vcpu *v, struct exit_info *ei)
 {
 	struct guest *g = v->guest;
 	u64 next;
 
 	if (backend->get(v, VREG_RFLAGS) & RFLAGS_IF) {
+		backend->set(v, VREG_SHADOW, 0);
 		next = virq_poll(g, time_now_ns());
 		if (virq_pending(v) >= 0) {
 			vcpu_skip(v, ei->insn_len);

@@ -50,18 +50,15 @@ static void feed(void)
 
 bool gcons_input(int key)
 {
-	bool live = input && input->state != GUEST_STOPPED;
 	int c;
 
-	if (live)
-		feed();
 	while ((c = console_getc()) >= 0) {
 		if (c == key)
 			return true;
-		if (live && held_len < HELD)
+		if (input && held_len < HELD)
 			held[(held_head + held_len++) % HELD] = (u8)c;
 	}
-	if (live)
+	if (held_len && input->state != GUEST_STOPPED)
 		feed();
 	return false;
 }

@@ -7,21 +7,25 @@
 enum { NONE, LOAD, STORE, STORE_IMM };
 
 /* One row per opcode: direction, whether the memory operand is a byte,
- * and for MOVZX the source width. */
+ * for MOVZX the source width, and whether an absolute address (moffs)
+ * follows the opcode instead of a ModRM byte. */
 struct mem_op {
 	u8 kind;
 	u8 byte;         /* 1: 8-bit operand */
 	u8 zext;         /* MOVZX: memory bytes, 0 otherwise */
+	u8 moffs;        /* A0-A3: the accumulator and an address-size offset */
 };
 
 static const struct mem_op one_byte[256] = {
-	[0x88] = { STORE, 1, 0 }, [0x89] = { STORE, 0, 0 },
-	[0x8a] = { LOAD, 1, 0 },  [0x8b] = { LOAD, 0, 0 },
-	[0xc6] = { STORE_IMM, 1, 0 }, [0xc7] = { STORE_IMM, 0, 0 },
+	[0x88] = { STORE, 1, 0, 0 }, [0x89] = { STORE, 0, 0, 0 },
+	[0x8a] = { LOAD, 1, 0, 0 },  [0x8b] = { LOAD, 0, 0, 0 },
+	[0xc6] = { STORE_IMM, 1, 0, 0 }, [0xc7] = { STORE_IMM, 0, 0, 0 },
+	[0xa0] = { LOAD, 1, 0, 1 }, [0xa1] = { LOAD, 0, 0, 1 },
+	[0xa2] = { STORE, 1, 0, 1 }, [0xa3] = { STORE, 0, 0, 1 },
 };
 
 static const struct mem_op two_byte[256] = {
-	[0xb6] = { LOAD, 0, 1 }, [0xb7] = { LOAD, 0, 2 },
+	[0xb6] = { LOAD, 0, 1, 0 }, [0xb7] = { LOAD, 0, 2, 0 },
 };
 
 /* Bytes of ModRM, SIB and displacement at m (32/64-bit addressing), or 0
@@ -71,13 +75,16 @@ int insn_decode_mem(const u8 *buf, u32 n, enum code_mode mode, struct insn_mem *
 	}
 	if (mode == CODE64 && i < n && (buf[i] & 0xf0) == 0x40)
 		rex = buf[i++];
-	if (i + 1 >= n || (mode == CODE16) != addrsize)
-		return -1;   /* nothing left, or 16-bit addressing */
+	if (i + 1 >= n || (mode != CODE64 && (mode == CODE16) != addrsize))
+		return -1;   /* nothing left, or 16-bit addressing (67 in 64-bit code means 32-bit) */
 	op = buf[i] == 0x0f ? two_byte[buf[++i]] : one_byte[buf[i]];
 	if (op.kind == NONE)
 		return -1;
 	i++;
-	ml = i < n ? modrm_len(buf + i, n - i) : 0;
+	if (op.moffs)   /* the offset is as wide as an address: 8 bytes in 64-bit code */
+		ml = mode == CODE64 && !addrsize ? 8 : 4;
+	else
+		ml = i < n ? modrm_len(buf + i, n - i) : 0;
 	if (!ml || (op.kind == STORE_IMM && (buf[i] >> 3 & 7)))
 		return -1;   /* register operand, or C6/C7 with reg != 0 */
 	opsz = rex & 8 ? 8 : (mode == CODE16) != opsize ? 2 : 4;
@@ -86,8 +93,8 @@ int insn_decode_mem(const u8 *buf, u32 n, enum code_mode mode, struct insn_mem *
 		.reg_size = op.byte ? 1 : opsz,
 		.write = op.kind != LOAD,
 		.has_imm = op.kind == STORE_IMM,
-		.high8 = op.byte && !rex && (buf[i] >> 3 & 4),
-		.reg = (u8)((buf[i] >> 3 & 7) | (rex & 4) << 1),
+		.high8 = !op.moffs && op.byte && !rex && (buf[i] >> 3 & 4),
+		.reg = op.moffs ? 0 : (u8)((buf[i] >> 3 & 7) | (rex & 4) << 1),
 	};
 	imm_len = op.kind == STORE_IMM ? MIN(out->size, 4u) : 0;
 	if (i + ml + imm_len > n || i + ml + imm_len > INSN_MAX)

@@ -24,8 +24,9 @@ struct insn_mem {
 };
 
 /* Decodes buf[0..n): 0 and *out, or -1 when it is none of MOV r/m<->reg
- * (88, 89, 8A, 8B), MOV r/m, imm (C6 /0, C7 /0), MOVZX (0F B6, 0F B7)
- * with a memory operand and 32- or 64-bit addressing. */
+ * (88, 89, 8A, 8B), MOV r/m, imm (C6 /0, C7 /0), MOV accumulator<->moffs
+ * (A0-A3), MOVZX (0F B6, 0F B7) with a memory operand and 32- or 64-bit
+ * addressing. */
 int insn_decode_mem(const u8 *buf, u32 n, enum code_mode mode, struct insn_mem *out);
 
 #endif

@@ -66,9 +66,11 @@ static enum sched_why run_slice(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
 		backend->load(v);
 	backend->arm_timer(v, limit);
 	for (;;) {
-		due = virq_wanted(v) ? virq_deliver(v) : 0;
-		if (due || early)
-			early = arm_device_timer(v, due, start, limit);
+		if (virq_wanted(g)) {   /* true whenever early is */
+			due = virq_deliver(v);
+			if (due || early)
+				early = arm_device_timer(v, due, start, limit);
+		}
 		backend->run(v, &ei);
 		exit_dispatch(v, &ei);
 		if (g->state == GUEST_REBOOTING) {

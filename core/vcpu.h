@@ -46,8 +46,12 @@ enum vreg {
 	/* MSRs a kernel sets up for SYSCALL and SWAPGS (VREG_KGS_BASE ...
 	 * VREG_SFMASK stay together), for SYSENTER, and the PAT */
 	VREG_KGS_BASE, VREG_STAR, VREG_LSTAR, VREG_CSTAR, VREG_SFMASK,
-	VREG_SYSENTER_CS, VREG_SYSENTER_ESP, VREG_SYSENTER_EIP, VREG_PAT, VREG_COUNT
+	VREG_SYSENTER_CS, VREG_SYSENTER_ESP, VREG_SYSENTER_EIP, VREG_PAT,
+	VREG_SHADOW,   /* blocking by STI or MOV SS: 1 while it lasts; writing 0 ends it */
+	VREG_COUNT
 };
+
+_Static_assert(VREG_COUNT <= 32, "backends keep sets of vregs in a u32");
 
 enum guest_state { GUEST_NEW, GUEST_RUNNABLE, GUEST_REBOOTING, GUEST_STOPPED };
 
@@ -79,6 +83,7 @@ struct vcpu {
 	u64 xcr0;                  /* core/vfpu.c */
 	void *fpu_area;            /* its FPU/SSE/AVX registers while others run */
 	struct vlapic lapic;
+	bool irq_window;           /* an interrupt-window exit is asked for (core/virq.c) */
 	struct sched_entity se;    /* owner = this vCPU */
 };
 
@@ -145,6 +150,7 @@ struct guest {
 	struct vpit pit;
 	struct vpic_chip pic[2];   /* master, slave */
 	struct vioapic ioapic;
+	bool virq_check;           /* devices changed: virq_deliver looks again */
 	u32 pci_address;           /* port 0xcf8 (core/vpci.c) */
 	struct vacpi acpi;
 	u32 con_len;               /* guest console line being assembled */

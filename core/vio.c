@@ -1,6 +1,7 @@
 /* Port I/O exits: find the device, move the data in or out of RAX. */
 #include "core/vio.h"
 #include "core/vcpu_util.h"
+#include "core/virq.h"
 
 /* The first device whose range holds the port wins: the byte register
  * 0xcf9 (reset) lies inside the PCI window 0xcf8-0xcff and comes first. */
@@ -27,6 +28,8 @@ void exit_io(struct vcpu *v, struct exit_info *ei)
 		guest_stop(v->guest, "string port I/O (INS/OUTS) at port %x is not emulated", ei->io.port);
 		return;
 	}
+	if (d)
+		virq_kick(v->guest);
 	if (ei->io.in) {
 		u64 val = d ? d->read(v->guest, ei->io.port, size) & mask : mask;
 

@@ -6,6 +6,7 @@
 
 void virq_raise(struct guest *g, u32 irq)
 {
+	virq_kick(g);
 	vpic_raise(g, irq);
 	vioapic_raise(g, irq == 0 ? 2 : irq);   /* the MADT's override: IRQ 0 is pin 2 */
 }
@@ -16,6 +17,9 @@ void virq_reset(struct guest *g)
 	memset(g->pic, 0, sizeof(g->pic));
 	vioapic_reset(g);
 	vlapic_reset(g->vcpu, true);
+	g->vcpu->irq_window = false;
+	backend->irq_window(g->vcpu, false);
+	virq_kick(g);
 }
 
 u64 virq_poll(struct guest *g, u64 now_ns)
@@ -43,19 +47,33 @@ static void ack(struct vcpu *v, u8 vector)
 		vpic_ack(v->guest);
 }
 
+/* Asks for an interrupt-window exit, or stops asking; the backend is told
+ * only of changes. */
+static void window(struct vcpu *v, bool on)
+{
+	if (v->irq_window != on) {
+		v->irq_window = on;
+		backend->irq_window(v, on);
+	}
+}
+
 u64 virq_deliver(struct vcpu *v)
 {
 	u64 next = virq_poll(v->guest, time_now_ns());
 	int vector = virq_pending(v);
 
-	if (vector < 0)
+	if (vector < 0) {   /* it may have gone (masked) since a window was asked for */
+		window(v, false);
+		if (!next)
+			v->guest->virq_check = false;
 		return next;
+	}
 	if (backend->irq_ready(v)) {
 		backend->inject(v, (u8)vector, EVENT_EXTINT, false, 0);
 		ack(v, (u8)vector);
-		backend->irq_window(v, false);
+		window(v, false);
 	} else {
-		backend->irq_window(v, true);
+		window(v, true);
 	}
 	return next;
 }

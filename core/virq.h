@@ -25,16 +25,22 @@ int virq_pending(struct vcpu *v);
 
 /* Before entering v: polls the timers, injects the interrupt that is
  * pending if the guest can take it now, or asks the backend for an exit as
- * soon as it can. Returns virq_poll's next deadline. */
+ * soon as it can. Returns virq_poll's next deadline; clears virq_wanted
+ * when there is none and nothing is pending. */
 u64 virq_deliver(struct vcpu *v);
 
 /* Whether virq_deliver has anything to do: checked inline on every entry,
- * so guests without a timer or requests pay four loads. */
-static inline bool virq_wanted(const struct vcpu *v)
+ * so guests without a timer or requests pay one load. It stays true while
+ * a timer counts or an interrupt waits; virq_kick sets it again after any
+ * emulated device access, which may unmask, EOI or arm something. */
+static inline bool virq_wanted(const struct guest *g)
 {
-	const struct guest *g = v->guest;
+	return g->virq_check;
+}
 
-	return g->pit.next_irq_ns || g->pic[0].irr || v->lapic.timer_next_ns || v->lapic.nirr;
+static inline void virq_kick(struct guest *g)
+{
+	g->virq_check = true;
 }
 
 /* ---- the devices, for each other ---- */

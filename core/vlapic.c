@@ -231,6 +231,7 @@ int vlapic_set_base_msr(struct vcpu *v, u64 val)
 {
 	if ((val & ~(0x900ULL)) != APIC_BASE)
 		return -1;   /* moving the APIC, x2APIC mode, reserved bits */
+	virq_kick(v->guest);
 	if (!(val >> 11 & 1)) {
 		vlapic_reset(v, false);
 		v->lapic.enabled = false;
@@ -302,7 +303,7 @@ static void apic_write(struct vcpu *v, u32 off, u32 val)
 			for (int i = 0; i < LVT_COUNT; i++)
 				a->lvt[i] |= LVT_MASK;
 		break;
-	case ICR_LO: a->icr_lo = val & 0xcfff; send_ipi(v, val); break;
+	case ICR_LO: a->icr_lo = val & 0xccfff; send_ipi(v, val); break;   /* delivery status reads 0 */
 	case ICR_HI: a->icr_hi = val & 0xff000000; break;
 	case TMICT: timer_start(a, val); break;
 	case TDCR: a->tdcr = val & 0xb; break;

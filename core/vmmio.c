@@ -3,6 +3,7 @@
 #include "core/vmmio.h"
 #include "core/insn_mem.h"
 #include "core/vcpu_util.h"
+#include "core/virq.h"
 
 static const struct mmio_dev *const devices[] = { &vlapic_mmio, &vioapic_mmio };
 
@@ -97,6 +98,7 @@ bool vmmio_exit(struct vcpu *v, struct exit_info *ei)
 		guest_stop(v->guest, "%s register %x: a %u-byte access crosses a register", d->name, off, m.size);
 		return true;
 	}
+	virq_kick(v->guest);
 	if (m.write)
 		store(v, d, off, m.size, source(v, &m));
 	else

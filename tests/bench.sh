@@ -54,7 +54,7 @@ backend() {
 printf '%-58s %12s\n' "figure" "instructions"
 backend svm svm "AMD-V (QEMU -cpu max)" "@max" 128 1080 1330
 backend svm_epyc svm "AMD-V (QEMU -cpu EPYC)" "@EPYC" 128 1080 1330
-backend vmx vmx "VT-x (Bochs corei7_skylake_x)" "" 1 460 840
+backend vmx vmx "VT-x (Bochs corei7_skylake_x)" "" 1 430 830
 val[hv_efi_bytes]=$(stat -c %s "$ROOT/build/hv.efi")
 printf '%-58s %12s\n' "hv.efi (bytes)" "${val[hv_efi_bytes]}"
 for p in $("$ROOT/build/sched-sim" --list | cut -d' ' -f1); do

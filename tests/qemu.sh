@@ -14,7 +14,11 @@ run)
 	esp=$ROOT/build/run-esp
 	demo_esp "$esp" || exit 1
 	cp "$OVMF_VARS" "$ROOT/build/run-vars.fd"
-	$(qemu_cmd "$esp" "$ROOT/build/run-vars.fd" "${QEMU_CPU:-max}") -serial stdio </dev/null
+	# typing reaches the hypervisor's console (Ctrl-], a guest's COM1)
+	# when make run has a terminal; otherwise nothing is read
+	in=/dev/null
+	[ -t 0 ] && in=/dev/stdin
+	$(qemu_cmd "$esp" "$ROOT/build/run-vars.fd" "${QEMU_CPU:-max}") -serial stdio <"$in"
 	rc=$?
 	[ $rc = 124 ] && echo "make run: QEMU did not stop within ${QEMU_TIMEOUT}s"
 	exit $rc

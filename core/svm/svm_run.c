@@ -95,28 +95,41 @@ static u64 *vreg_slot(struct vmcb *vm, enum vreg r)
 	return (u64 *)((u8 *)vm + vreg_offsets[r]);
 }
 
-/* EFER.SVME is the hypervisor's: the guest never sees it set. */
+/* Registers read (GET_) or written (SET_) otherwise than as one VMCB slot:
+ * EFER.SVME is the hypervisor's, the guest never sees it set; writing a
+ * paging register flushes the guest's TLB. */
+#define SPECIAL_GET (1u << VREG_EFER | 1u << VREG_CS_AR | 1u << VREG_CPL | 1u << VREG_SHADOW)
+#define SPECIAL_SET (SPECIAL_GET | 1u << VREG_CR0 | 1u << VREG_CR3 | 1u << VREG_CR4)
+
 static u64 svm_get(struct vcpu *v, enum vreg r)
 {
 	struct vmcb *vm = vmcb_of(v);
 
+	if (!(SPECIAL_GET >> r & 1))
+		return *vreg_slot(vm, r);
 	if (r == VREG_EFER)
 		return vm->s.efer & ~EFER_SVME;
 	if (r == VREG_CS_AR)
 		return svm_ar(vm->s.cs.attrib);
 	if (r == VREG_CPL)
 		return vm->s.cpl;
-	return *vreg_slot(vm, r);
+	return vm->c.int_shadow & 1;   /* VREG_SHADOW */
 }
 
 static void svm_set(struct vcpu *v, enum vreg r, u64 val)
 {
 	struct vmcb *vm = vmcb_of(v);
 
+	if (!(SPECIAL_SET >> r & 1)) {
+		*vreg_slot(vm, r) = val;
+		return;
+	}
 	if (r == VREG_EFER)
 		vm->s.efer = val | EFER_SVME;
 	else if (r == VREG_CS_AR)
 		vm->s.cs.attrib = svm_attrib((u32)val);
+	else if (r == VREG_SHADOW)
+		vm->c.int_shadow = (vm->c.int_shadow & ~1ULL) | (val ? 1 : 0);
 	else if (r != VREG_CPL)
 		*vreg_slot(vm, r) = val;
 	if (r == VREG_EFER || r == VREG_CR0 || r == VREG_CR3 || r == VREG_CR4)

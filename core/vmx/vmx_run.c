@@ -149,20 +149,27 @@ static u64 read_cr(u64 field, u64 shadow, u64 mask)
 	return (vmread(field) & ~mask) | (vmread(shadow) & mask);
 }
 
+/* The registers that are not one VMCS field read and written as is. */
+#define COMPUTED (1u << VREG_CR0 | 1u << VREG_CR4 | 1u << VREG_CPL | 1u << VREG_SHADOW | \
+		  1u << VREG_KGS_BASE | 1u << VREG_STAR | 1u << VREG_LSTAR | 1u << VREG_CSTAR | \
+		  1u << VREG_SFMASK)
+
 static u64 vmx_get(struct vcpu *v, enum vreg r)
 {
 	struct vmx_vcpu *x = v->arch;
 
 	load_vmcs(x);
+	if (!(COMPUTED >> r & 1))
+		return vmread(vreg_fields[r]);
 	if (r == VREG_CR0)
 		return read_cr(GUEST_CR0, CR0_SHADOW, x->cr0_mask);
 	if (r == VREG_CR4)
 		return read_cr(GUEST_CR4, CR4_SHADOW, x->cr4_mask);
 	if (r == VREG_CPL)
 		return vmread(GUEST_ES_AR + 2 * SEG_SS) >> 5 & 3;
-	if (is_syscall_msr(r))
-		return x->syscall_msrs[r - VREG_KGS_BASE];
-	return vmread(vreg_fields[r]);
+	if (r == VREG_SHADOW)
+		return (vmread(GUEST_INTERRUPTIBILITY) & 3) != 0;
+	return x->syscall_msrs[r - VREG_KGS_BASE];
 }
 
 /* Writes a guest CR: the guest's value goes to the shadow, the CPU gets it
@@ -191,7 +198,9 @@ static void vmx_set(struct vcpu *v, enum vreg r, u64 val)
 	const struct vmx_caps *c = &vmx_caps;
 
 	load_vmcs(x);
-	if (r == VREG_CR0) {
+	if (!(COMPUTED >> r & 1)) {
+		vmwrite(vreg_fields[r], val);
+	} else if (r == VREG_CR0) {
 		u64 old = vmread(CR0_SHADOW);
 
 		write_cr(GUEST_CR0, CR0_SHADOW, x->cr0_mask, vmx_guest_cr0_fixed0(c->cr0_fixed0),
@@ -204,8 +213,9 @@ static void vmx_set(struct vcpu *v, enum vreg r, u64 val)
 		x->syscall_msrs[r - VREG_KGS_BASE] = val;
 		if (syscall_msr_owner == x)
 			wrmsr(syscall_msr_numbers[r - VREG_KGS_BASE], val);
-	} else if (r != VREG_CPL)
-		vmwrite(vreg_fields[r], val);
+	} else if (r == VREG_SHADOW) {
+		vmwrite(GUEST_INTERRUPTIBILITY, (vmread(GUEST_INTERRUPTIBILITY) & ~3ULL) | (val ? 1 : 0));
+	}   /* VREG_CPL: read-only */
 }
 
 static void vmx_inject(struct vcpu *v, u8 vector, enum event_type type, bool has_error, u32 error)

@@ -164,6 +164,10 @@ TEST(insn_mem_loads_and_stores)
 		{ { 0x0f, 0xb7, 0x46, 0x02 }, 4, CODE32, 4, 2, 4, 0, false, false, 0 },    /* movzx eax, word [esi+2] */
 		{ { 0x67, 0x8b, 0x03 }, 3, CODE16, 3, 2, 2, 0, false, false, 0 },          /* 32-bit addressing in 16-bit code */
 		{ { 0x26, 0x8b, 0x03 }, 3, CODE32, 3, 4, 4, 0, false, false, 0 },          /* es: override */
+		{ { 0xa1, 0x20, 0, 0xe0, 0xfe, 0, 0, 0, 0 }, 9, CODE64, 9, 4, 4, 0, false, false, 0 }, /* movabs eax, [moffs64] */
+		{ { 0x48, 0xa3, 0x20, 0, 0xe0, 0xfe, 0, 0, 0, 0 }, 10, CODE64, 10, 8, 8, 0, true, false, 0 },
+		{ { 0xa2, 0x20, 0, 0xe0, 0xfe }, 5, CODE32, 5, 1, 1, 0, true, false, 0 },  /* mov [moffs32], al */
+		{ { 0x67, 0xa1, 0x20, 0, 0xe0, 0xfe }, 6, CODE64, 6, 4, 4, 0, false, false, 0 },
 	};
 	struct insn_mem m;
 
@@ -212,6 +216,8 @@ TEST(insn_mem_refused)
 		{ { 0x8b, 0x80, 1, 2, 3 }, 5, CODE64 },      /* displacement cut short */
 		{ { 0x0f, 0xb8, 0x00 }, 3, CODE64 },         /* not MOVZX */
 		{ { 0x8b }, 1, CODE64 },
+		{ { 0xa1, 0x20, 0, 0xe0, 0xfe, 0, 0, 0 }, 8, CODE64 },   /* moffs64 cut short */
+		{ { 0xa1, 0x20, 0 }, 3, CODE16 },                        /* 16-bit addressing */
 	};
 	struct insn_mem m;
 
