@@ -162,9 +162,10 @@ FUZZ_CC := clang
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -I. -I$(B)/gen -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Wall -Wextra -Werror -Wno-unused-command-line-argument
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := config insn loader compat
+FUZZ_TARGETS := config insn loader compat apic
 FUZZ_config := core/config.c core/strlcpy.c core/fmt.c
 FUZZ_insn := core/insn.c core/insn_mem.c
+FUZZ_apic := core/vlapic.c core/vioapic.c core/virq.c core/vpic.c core/vpit.c
 FUZZ_loader := core/loader.c core/multiboot.c core/linux.c core/vacpi.c core/acpi.c mm/gmem.c core/fmt.c core/strlcpy.c
 FUZZ_compat := $(wildcard compat/*.c) $(ABI_GEN) hypercall/hypercall.c mm/gmem.c core/config.c \
 	core/fmt.c core/strlcpy.c $(SCHED_SRCS)

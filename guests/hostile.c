@@ -143,6 +143,35 @@ static void ports(void)
 	EXPECT(rt_inb(0x64) == 0xff && rt_inl(0xcfc) == 0xffffffff, "unowned ports read all-ones");
 }
 
+/* ---- the APIC pages: all-ones in every register, IPIs to everyone with
+ * an illegal vector and as INIT; read-only registers stay, nothing fires */
+
+static void apic_pages(void)
+{
+	volatile uint32_t *lapic = (volatile uint32_t *)0xfee00000UL;
+	volatile uint32_t *io = (volatile uint32_t *)0xfec00000UL;
+	uint32_t ioapic_version;
+
+	for (uint32_t off = 0; off < 0x1000; off += 16)
+		if (off != 0x300)
+			lapic[off / 4] = 0xffffffff;
+	lapic[0x310 / 4] = 0xff000000;
+	lapic[0x300 / 4] = 0x000c0002;   /* to all including self, vector 2 */
+	lapic[0x300 / 4] = 0x000c0500;   /* INIT to all */
+	for (uint32_t r = 0; r < 256; r++) {
+		io[0] = r;
+		io[4] = 0xffffffff;
+	}
+	io[0] = 1;
+	ioapic_version = io[4];
+	io[0] = 0x7ff;                   /* past the table */
+	EXPECT(lapic[0x30 / 4] == 0x50014 && lapic[0x20 / 4] == 0 && ioapic_version == 0x170011 && io[4] == 0,
+	       "APIC and IOAPIC registers took all-ones; version and ID read-only");
+	EXPECT(lapic[0x200 / 4] == 0 && lapic[0x100 / 4] == 0,
+	       "no interrupt from an illegal vector, nothing in service");
+	lapic[0xf0 / 4] = 0xff;          /* leave the APIC software-disabled */
+}
+
 /* ---- a storm of exits: #UD from UD2, reflected back every time */
 
 static void do_ud2(void *p)
@@ -172,6 +201,7 @@ int main(void)
 	privileged_state();
 	virt_insns();
 	ports();
+	apic_pages();
 	storm();
 	rt_printf("hostile: %d attacks not refused\n", rt_failures);
 	/* last: a hard reset stops this guest alone (the expect file wants
