@@ -144,7 +144,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -I. -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
 
-$(B)/unit-tests: $(HOST_SRCS) $(UNIT_SRCS) $(wildcard tests/unit/*.h core/*.h mm/*.h)
+$(B)/unit-tests: $(HOST_SRCS) $(UNIT_SRCS) $(wildcard tests/*.h tests/unit/*.h core/*.h mm/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(HOST_SRCS) $(UNIT_SRCS) -o $@
 
@@ -171,7 +171,7 @@ FUZZ_compat := $(wildcard compat/*.c) $(ABI_GEN) hypercall/hypercall.c mm/gmem.c
 	core/fmt.c core/strlcpy.c $(SCHED_SRCS)
 
 .SECONDEXPANSION:
-$(B)/fuzz/%: tests/fuzz/fuzz_%.c $(ABI_GEN) $$(FUZZ_$$*) $(wildcard core/*.h compat/*.h sched/*.h mm/*.h)
+$(B)/fuzz/%: tests/fuzz/fuzz_%.c $(ABI_GEN) $$(FUZZ_$$*) $(wildcard tests/*.h core/*.h compat/*.h sched/*.h mm/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_$*) -o $@
 

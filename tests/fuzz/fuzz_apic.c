@@ -4,22 +4,12 @@
  * write or read, a PIC or PIT port write, a raised ISA line, a taken
  * interrupt, or time passing. After each: the IRR count matches the IRR
  * bits, and a pending vector is one the APIC holds. */
-#include "core/virq.h"
+#include "tests/virq_rig.h"
 #include "core/vio.h"
-#include "core/vmmio.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
-
-const struct backend_ops *backend;
-static u64 now;
-
-u64 time_now_ns(void) { return now; }
-u64 time_tsc_hz(void) { return 2000000000ULL; }
-u64 time_ns_to_tsc(u64 ns) { return ns * 2; }
-u64 time_tsc_to_ns(u64 ticks) { return ticks / 2; }
 
 static void check(const struct vcpu *v)
 {
@@ -49,8 +39,8 @@ static void step(struct guest *g, struct vcpu *v, const u8 *r)
 	case 5: vpit.write(g, (u16)(0x40 + r[1] % 4), 1, r[2]); break;
 	case 6: virq_raise(g, r[1] % 16); break;
 	default:
-		now += val % 100000000;
-		virq_poll(g, now);
+		rig_now += val % 100000000;
+		virq_poll(g, rig_now);
 		if ((vec = vlapic_pending(v)) >= 0)
 			vlapic_ack(v, (u8)vec);
 		else if (vlapic_extint(v) && vpic_pending(g) >= 0)
@@ -62,17 +52,8 @@ static void step(struct guest *g, struct vcpu *v, const u8 *r)
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
-	static struct guest g;
-	static struct vcpu v;
-
-	memset(&g, 0, sizeof(g));
-	memset(&v, 0, sizeof(v));
-	g.vcpu = &v;
-	v.guest = &g;
-	now = 1;
-	vioapic_reset(&g);
-	vlapic_reset(&v, true);
+	rig_reset(1);
 	for (size_t i = 0; i + 6 <= size; i += 6)
-		step(&g, &v, data + i);
+		step(&rig_g, &rig_v, data + i);
 	return 0;
 }
