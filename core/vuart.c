@@ -1,13 +1,14 @@
 /* The emulated 16550A UART at COM1 (0x3f8, IRQ 4) of every guest, enough
  * for Linux's 8250 driver: the transmitter is always ready (each byte goes
  * to the guest's console line at once); received bytes (typed on the
- * hypervisor's console, core/gcons.c, which holds them back while it is
- * full) wait in a 16-byte FIFO; there are no receive errors. Two interrupt sources, in
- * IIR's priority: "received data available" while the FIFO holds a byte,
- * then "transmitter holding register empty", due after every byte and
- * whenever it is enabled (reading IIR there clears it). Either raises
- * IRQ 4 while MCR.OUT2 is set, as on a PC. Loopback (MCR.LOOP) reflects
- * the modem control bits in MSR; transmitted bytes are not looped back. */
+ * hypervisor's console; core/gcons.c holds them back while the FIFO is
+ * full) wait in a 16-byte FIFO, with no receive errors. Two interrupt
+ * sources, in IIR's priority: "received data available" while the FIFO
+ * holds a byte, then "transmitter holding register empty", due after
+ * every byte and whenever it is enabled (reading IIR there clears it).
+ * Either raises IRQ 4 while MCR.OUT2 is set, as on a PC. Loopback
+ * (MCR.LOOP) reflects the modem control bits in MSR; transmitted bytes
+ * are not looped back. */
 #include "core/vio.h"
 #include "core/gcons.h"
 #include "core/virq.h"
