@@ -32,6 +32,12 @@ typedef int64_t s64;
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 
+/* The low `bytes` bytes (1, 2, 4 or 8) of a value: an access's width. */
+static inline u64 width_mask(u32 bytes)
+{
+	return bytes >= 8 ? ~0ULL : (1ULL << 8 * bytes) - 1;
+}
+
 #define NORETURN __attribute__((noreturn))
 #define PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define UNUSED __attribute__((unused))

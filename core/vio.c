@@ -1,7 +1,6 @@
 /* Port I/O exits: find the device, move the data in or out of RAX. */
 #include "core/vio.h"
 #include "core/vcpu_util.h"
-#include "core/virq.h"
 
 /* The first device whose range holds the port wins: the byte register
  * 0xcf9 (reset) lies inside the PCI window 0xcf8-0xcff and comes first. */
@@ -22,14 +21,12 @@ void exit_io(struct vcpu *v, struct exit_info *ei)
 {
 	const struct pio_dev *d = find(ei->io.port);
 	u8 size = ei->io.size;
-	u64 mask = size == 4 ? 0xffffffffULL : (1ULL << (8 * size)) - 1;
+	u64 mask = width_mask(size);
 
 	if (ei->io.string) {
 		guest_stop(v->guest, "string port I/O (INS/OUTS) at port %x is not emulated", ei->io.port);
 		return;
 	}
-	if (d)
-		virq_kick(v->guest);
 	if (ei->io.in) {
 		u64 val = d ? d->read(v->guest, ei->io.port, size) & mask : mask;
 

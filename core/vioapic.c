@@ -113,6 +113,7 @@ static void ioapic_write(struct vcpu *v, u32 off, u32 val)
 {
 	struct vioapic *io = &v->guest->ioapic;
 
+	virq_kick(v->guest);
 	if (off == IOREGSEL)
 		io->sel = val & 0xff;
 	else if (off == IOWIN)

@@ -29,22 +29,23 @@ u64 virq_poll(struct guest *g, u64 now_ns)
 	return !pit ? apic : !apic ? pit : MIN(pit, apic);
 }
 
-/* The local APIC's own vectors first, then the 8259's through LINT0. */
-int virq_pending(struct vcpu *v)
+/* The local APIC's own vectors first, then the 8259's through LINT0;
+ * *apic says which. */
+static int pick(struct vcpu *v, bool *apic)
 {
 	int vector = vlapic_pending(v);
 
+	*apic = vector >= 0;
 	if (vector < 0 && vlapic_extint(v))
 		vector = vpic_pending(v->guest);
 	return vector;
 }
 
-static void ack(struct vcpu *v, u8 vector)
+int virq_pending(struct vcpu *v)
 {
-	if (vlapic_pending(v) >= 0)   /* virq_pending's first choice */
-		vlapic_ack(v, vector);
-	else
-		vpic_ack(v->guest);
+	bool apic;
+
+	return pick(v, &apic);
 }
 
 /* Asks for an interrupt-window exit, or stops asking; the backend is told
@@ -60,7 +61,8 @@ static void window(struct vcpu *v, bool on)
 u64 virq_deliver(struct vcpu *v)
 {
 	u64 next = virq_poll(v->guest, time_now_ns());
-	int vector = virq_pending(v);
+	bool apic;
+	int vector = pick(v, &apic);
 
 	if (vector < 0) {   /* it may have gone (masked) since a window was asked for */
 		window(v, false);
@@ -70,7 +72,10 @@ u64 virq_deliver(struct vcpu *v)
 	}
 	if (backend->irq_ready(v)) {
 		backend->inject(v, (u8)vector, EVENT_EXTINT, false, 0);
-		ack(v, (u8)vector);
+		if (apic)
+			vlapic_ack(v, (u8)vector);
+		else
+			vpic_ack(v->guest);
 		window(v, false);
 	} else {
 		window(v, true);

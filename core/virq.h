@@ -31,8 +31,8 @@ u64 virq_deliver(struct vcpu *v);
 
 /* Whether virq_deliver has anything to do: checked inline on every entry,
  * so guests without a timer or requests pay one load. It stays true while
- * a timer counts or an interrupt waits; virq_kick sets it again after any
- * emulated device access, which may unmask, EOI or arm something. */
+ * a timer counts or an interrupt waits; virq_kick sets it again, called by
+ * every device write that may unmask, EOI, arm or raise something. */
 static inline bool virq_wanted(const struct guest *g)
 {
 	return g->virq_check;
@@ -44,6 +44,13 @@ static inline void virq_kick(struct guest *g)
 }
 
 /* ---- the devices, for each other ---- */
+
+/* A periodic timer's next deadline after the one due at `due` fired at
+ * now: periods missed while the guest did not run collapse into one. */
+static inline u64 virq_next_period(u64 due, u64 now_ns, u64 period)
+{
+	return now_ns - due >= period ? now_ns + period : due + period;
+}
 
 /* i8259 pair: request line irq; the vector it would deliver, or -1; the
  * CPU took that vector. */

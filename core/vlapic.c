@@ -125,18 +125,13 @@ static void timer_start(struct vlapic *a, u32 init)
 u64 vlapic_poll(struct vcpu *v, u64 now_ns)
 {
 	struct vlapic *a = &v->lapic;
-	u64 period;
 
 	if (!a->timer_next_ns || now_ns < a->timer_next_ns)
 		return a->timer_next_ns;
 	if (!(a->lvt[LVT_TIMER] & LVT_MASK))
 		vlapic_accept(v, (u8)a->lvt[LVT_TIMER], false);
-	if (a->lvt[LVT_TIMER] & LVT_PERIODIC) {
-		period = period_ns(a);   /* periods missed while the guest did not run collapse into one */
-		a->timer_next_ns = now_ns - a->timer_next_ns >= period ? now_ns + period : a->timer_next_ns + period;
-	} else {
-		a->timer_next_ns = 0;
-	}
+	a->timer_next_ns = a->lvt[LVT_TIMER] & LVT_PERIODIC ?
+			   virq_next_period(a->timer_next_ns, now_ns, period_ns(a)) : 0;
 	return a->timer_next_ns;
 }
 
@@ -288,6 +283,7 @@ static void apic_write(struct vcpu *v, u32 off, u32 val)
 
 	if (!a->enabled)
 		return;
+	virq_kick(v->guest);   /* TPR, EOI, an LVT, the timer, an IPI: all can matter */
 	if (off >= LVT0 && off < LVT0 + 0x10 * LVT_COUNT) {
 		write_lvt(a, (off - LVT0) >> 4, val);
 		return;

@@ -3,7 +3,6 @@
 #include "core/vmmio.h"
 #include "core/insn_mem.h"
 #include "core/vcpu_util.h"
-#include "core/virq.h"
 
 static const struct mmio_dev *const devices[] = { &vlapic_mmio, &vioapic_mmio };
 
@@ -22,11 +21,6 @@ static enum code_mode mode_of(struct vcpu *v)
 	return ar >> 13 & 1 ? CODE64 : ar >> 14 & 1 ? CODE32 : CODE16;
 }
 
-static u64 mask_of(u32 bytes)
-{
-	return bytes == 8 ? ~0ULL : (1ULL << 8 * bytes) - 1;
-}
-
 /* The value a store writes: its immediate or its source register. */
 static u64 source(struct vcpu *v, const struct insn_mem *m)
 {
@@ -41,7 +35,7 @@ static u64 source(struct vcpu *v, const struct insn_mem *m)
  * half, 8- and 16-bit ones keep the rest, as the CPU does. */
 static void dest(struct vcpu *v, const struct insn_mem *m, u64 val)
 {
-	u64 mask = mask_of(m->reg_size);
+	u64 mask = width_mask(m->reg_size);
 
 	if (m->high8)
 		vcpu_set_gpr(v, m->reg - 4, (vcpu_gpr(v, m->reg - 4) & ~0xff00ULL) | (val & 0xff) << 8);
@@ -59,7 +53,7 @@ static u64 load(struct vcpu *v, const struct mmio_dev *d, u32 off, u32 size)
 
 	if (size == 8)
 		return d->read(v, off) | (u64)d->read(v, off + 4) << 32;
-	return (d->read(v, off & ~3u) >> shift) & mask_of(size);
+	return (d->read(v, off & ~3u) >> shift) & width_mask(size);
 }
 
 static void store(struct vcpu *v, const struct mmio_dev *d, u32 off, u32 size, u64 val)
@@ -72,8 +66,8 @@ static void store(struct vcpu *v, const struct mmio_dev *d, u32 off, u32 size, u
 	} else if (size == 4) {
 		d->write(v, off, (u32)val);
 	} else {
-		reg = d->read(v, off & ~3u) & ~(u32)(mask_of(size) << shift);
-		d->write(v, off & ~3u, reg | (u32)((val & mask_of(size)) << shift));
+		reg = d->read(v, off & ~3u) & ~(u32)(width_mask(size) << shift);
+		d->write(v, off & ~3u, reg | (u32)((val & width_mask(size)) << shift));
 	}
 }
 
@@ -98,7 +92,6 @@ bool vmmio_exit(struct vcpu *v, struct exit_info *ei)
 		guest_stop(v->guest, "%s register %x: a %u-byte access crosses a register", d->name, off, m.size);
 		return true;
 	}
-	virq_kick(v->guest);
 	if (m.write)
 		store(v, d, off, m.size, source(v, &m));
 	else

@@ -118,6 +118,7 @@ static void vpic_write(struct guest *g, u16 port, u8 size, u32 val)
 	struct vpic_chip *c = chip_of(g, port);
 
 	(void)size;
+	virq_kick(g);   /* a mask, EOI or new base changes what is deliverable */
 	if (port & 1)
 		data(c, (u8)val);
 	else

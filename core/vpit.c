@@ -86,18 +86,12 @@ static u64 period_ns(const struct vpit_channel *c)
 u64 vpit_poll(struct guest *g, u64 now_ns)
 {
 	struct vpit *p = &g->pit;
-	u64 period;
+	const struct vpit_channel *c0 = &p->ch[0];
 
-	if (!p->next_irq_ns)
-		return 0;
-	period = period_ns(&p->ch[0]);
-	if (now_ns >= p->next_irq_ns) {
-		virq_raise(g, 0);
-		if (one_shot(&p->ch[0]))
-			p->next_irq_ns = 0;
-		else   /* periods missed while the guest did not run collapse into one */
-			p->next_irq_ns = now_ns - p->next_irq_ns >= period ? now_ns + period : p->next_irq_ns + period;
-	}
+	if (!p->next_irq_ns || now_ns < p->next_irq_ns)
+		return p->next_irq_ns;
+	virq_raise(g, 0);
+	p->next_irq_ns = one_shot(c0) ? 0 : virq_next_period(p->next_irq_ns, now_ns, period_ns(c0));
 	return p->next_irq_ns;
 }
 
@@ -142,6 +136,7 @@ static void vpit_write(struct guest *g, u16 port, u8 size, u32 val)
 	u8 b = (u8)val;
 
 	(void)size;
+	virq_kick(g);   /* channel 0 may start or stop counting towards IRQ 0 */
 	if (port == 0x61) {
 		if ((b & 1) && !(p->port61 & 1)) {   /* gate 2 rises: counting (re)starts */
 			p->ch[2].counting = true;

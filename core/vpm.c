@@ -21,13 +21,13 @@ static u32 pm_read(struct guest *g, u16 port, u8 size)
 		v = g->acpi.pm1_cnt;
 	else
 		v = g->acpi.pm1_sts | (u32)g->acpi.pm1_en << 16;
-	return v >> 8 * (port & 3) & (size == 4 ? ~0u : (1u << 8 * size) - 1);
+	return v >> 8 * (port & 3) & (u32)width_mask(size);
 }
 
 /* val was written at port with size bytes: the block's bits it covers. */
 static u32 written_mask(u16 port, u8 size)
 {
-	return (size == 4 ? ~0u : (1u << 8 * size) - 1) << 8 * (port & 3);
+	return (u32)width_mask(size) << 8 * (port & 3);
 }
 
 static void pm_write(struct guest *g, u16 port, u8 size, u32 val)

@@ -116,16 +116,26 @@ bare() {
 	BARE_T1=$t1
 }
 
+# hv_esp NAME [SED]: $OUT/linux-NAME-esp with hv.efi, the kernel, the
+# initramfs and linux-alone's hv.cfg (edited by the sed script SED), and a
+# fresh variable store $OUT/linux-NAME-vars.fd; prints the ESP's path.
+hv_esp() {
+	. "$ROOT/tests/qemu_cmd.sh"
+	esp=$OUT/linux-$1-esp
+	rm -rf "$esp" && mkdir -p "$esp/EFI/BOOT"
+	cp "$ROOT/build/hv.efi" "$esp/EFI/BOOT/BOOTX64.EFI"
+	cp "$GUESTS/vmlinuz" "$GUESTS/initrd.gz" "$esp/EFI/BOOT/"
+	sed "${2:-}" "$ROOT/tests/linux/e2e/linux-alone/hv.cfg" >"$esp/EFI/BOOT/hv.cfg"
+	cp "$OVMF_VARS" "$OUT/linux-$1-vars.fd"
+	echo "$esp"
+}
+
 # Boots linux-alone under the hypervisor on QEMU (AMD-V), the same machine
 # as bare, and prints the seconds to the first marker from QEMU's start and
 # from the guest's creation, and their ratio to bare's.
 under_hv() {
 	. "$ROOT/tests/qemu_cmd.sh"
-	esp=$OUT/linux-time-esp serial=$OUT/linux-hv.serial stamps=$OUT/linux-hv.stamps
-	rm -rf "$esp" && mkdir -p "$esp/EFI/BOOT"
-	cp "$ROOT/build/hv.efi" "$esp/EFI/BOOT/BOOTX64.EFI"
-	cp "$ROOT/tests/linux/e2e/linux-alone/hv.cfg" "$GUESTS/vmlinuz" "$GUESTS/initrd.gz" "$esp/EFI/BOOT/"
-	cp "$OVMF_VARS" "$OUT/linux-time-vars.fd"
+	esp=$(hv_esp time) serial=$OUT/linux-hv.serial stamps=$OUT/linux-hv.stamps
 	# shellcheck disable=SC2046
 	$STAMP "$stamps" --until "$MARK2" --until "Kernel panic" -- \
 		$(QEMU_MEM=512M QEMU_ICOUNT='' qemu_cmd "$esp" "$OUT/linux-time-vars.fd" "$CPU_MODEL") \
@@ -143,12 +153,8 @@ under_hv() {
 input() {
 	prepare || exit 1
 	. "$ROOT/tests/qemu_cmd.sh"
-	esp=$OUT/linux-input-esp serial=$OUT/linux-input.serial line="typed on the hv console"
-	rm -rf "$esp" && mkdir -p "$esp/EFI/BOOT"
-	cp "$ROOT/build/hv.efi" "$esp/EFI/BOOT/BOOTX64.EFI"
-	cp "$GUESTS/vmlinuz" "$GUESTS/initrd.gz" "$esp/EFI/BOOT/"
-	sed 's/nokaslr"/nokaslr hv_input=1"/' "$ROOT/tests/linux/e2e/linux-alone/hv.cfg" >"$esp/EFI/BOOT/hv.cfg"
-	cp "$OVMF_VARS" "$OUT/linux-input-vars.fd"
+	esp=$(hv_esp input 's/nokaslr"/nokaslr hv_input=1"/') serial=$OUT/linux-input.serial
+	line="typed on the hv console"
 	: >"$serial"
 	# shellcheck disable=SC2046
 	{

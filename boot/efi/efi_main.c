@@ -163,16 +163,19 @@ static void load_files(struct volume *v)
 {
 	struct config *cfg;
 	struct boot_cfg_source *src = &bi.cfg[0];
+	const char *what = "read";
 	u64 base, size;
 	EFI_STATUS s = load_file(v, CFG_FILE, &base, &size);
 
 	if (s == EFI_NOT_FOUND)
 		return;
-	if (!EFI_ERROR(s))
+	if (!EFI_ERROR(s)) {
+		what = "allocate memory to parse";
 		s = bs->AllocatePool(EfiLoaderData, sizeof(*cfg), (void **)&cfg);
+	}
 	if (EFI_ERROR(s)) {
-		snformat(bi.error, sizeof(bi.error), "cannot read %s beside hv.efi (EFI status %lx)",
-			 CFG_FILE, (u64)s);
+		snformat(bi.error, sizeof(bi.error), "cannot %s %s beside hv.efi (EFI status %lx)",
+			 what, CFG_FILE, (u64)s);
 		return;
 	}
 	src->text = (const char *)(uintptr_t)base;
