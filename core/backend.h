@@ -22,6 +22,9 @@ enum exit_reason {
 	EXIT_ENTRY_FAILED,     /* the CPU refused the guest state */
 	EXIT_IRQ_WINDOW,       /* the guest can take an interrupt now */
 	EXIT_XSETBV,           /* the guest sets XCR0 */
+	EXIT_BACKEND,          /* finished inside the backend (a CR write, an exception reflected) */
+	EXIT_WBINVD,           /* WBINVD: nothing to write back (no device DMA), skipped */
+	EXIT_RDPMC,            /* no performance counters are offered: #GP */
 	EXIT_REASON_COUNT
 };
 
@@ -50,7 +53,9 @@ struct exit_info {
 /* Event types for inject(). */
 enum event_type { EVENT_EXTINT = 0, EVENT_NMI = 2, EVENT_EXCEPTION = 3 };
 
+#define EXC_DB 1
 #define EXC_UD 6
+#define EXC_AC 17
 #define RFLAGS_IF (1ULL << 9)
 #define EXC_GP 13
 #define EXC_PF 14
@@ -72,7 +77,9 @@ struct backend_ops {
 	 * (VT-x: the SYSCALL and SWAPGS MSRs), before v's slice; every entry
 	 * until the next call is v's. */
 	void (*load)(struct vcpu *v);
-	/* Runs v until the next exit and describes it in *ei. */
+	/* Enters v once and describes the exit in *ei; an exit the backend
+	 * finished itself comes back too, as EXIT_BACKEND, so the run loop
+	 * counts every exit and sees every chance to end the slice. */
 	void (*run)(struct vcpu *v, struct exit_info *ei);
 	u64 (*get)(struct vcpu *v, enum vreg r);
 	void (*set)(struct vcpu *v, enum vreg r, u64 val);

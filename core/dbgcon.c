@@ -84,6 +84,7 @@ static bool cmd_resume(struct scheduler *s, struct guest *g, char **argv, int ar
 static bool cmd_restart(struct scheduler *s, struct guest *g, char **argv, int argc)
 {
 	(void)argv, (void)argc;
+	guest_wipe(g);
 	if (guest_start(g, 0)) {
 		kprintf("  '%s' could not be restarted\n", g->name);
 		return true;

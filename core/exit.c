@@ -94,6 +94,20 @@ static void exit_virt_insn(struct vcpu *v, struct exit_info *ei)
 	vcpu_inject_ud(v);
 }
 
+/* Nothing for a cache flush to write back: guest RAM is write-back and no
+ * device reads it behind the CPU's back. Intercepted so that a guest
+ * cannot flush the caches every other guest depends on. */
+static void exit_wbinvd(struct vcpu *v, struct exit_info *ei)
+{
+	vcpu_skip(v, ei->insn_len);
+}
+
+static void exit_rdpmc(struct vcpu *v, struct exit_info *ei)
+{
+	(void)ei;
+	vcpu_inject_gp(v);
+}
+
 static void exit_entry_failed(struct vcpu *v, struct exit_info *ei)
 {
 	kprintf("hv: guest '%s': VM entry failed: %s\n", v->guest->name, ei->entry.what);
@@ -117,6 +131,9 @@ static const exit_handler handlers[EXIT_REASON_COUNT] = {
 	[EXIT_ENTRY_FAILED] = exit_entry_failed,
 	[EXIT_IRQ_WINDOW] = exit_nothing,       /* core/virq.c injects before the next entry */
 	[EXIT_XSETBV] = exit_xsetbv,
+	[EXIT_BACKEND] = exit_nothing,
+	[EXIT_WBINVD] = exit_wbinvd,
+	[EXIT_RDPMC] = exit_rdpmc,
 };
 
 void exit_dispatch(struct vcpu *v, struct exit_info *ei)

@@ -12,6 +12,7 @@
 #include "core/vcpu_util.h"
 #include "mm/mm.h"
 #include "core/vfpu.h"
+#include "core/vswitch.h"
 #include "core/virq.h"
 
 const struct backend_ops *backend;
@@ -26,6 +27,7 @@ int virt_init(void)
 		return -1;
 	wallclock_init();
 	fpu_init();
+	vswitch_init();
 	if (ci->vmx)
 		backend = &vmx_backend;
 	else if (ci->svm)
@@ -59,12 +61,17 @@ static int setup_memory(struct guest *g, u64 size)
 	return 0;
 }
 
+void guest_wipe(struct guest *g)
+{
+	memset((void *)(uintptr_t)g->mem_hpa, 0, g->mem_size);
+	g->wipe_next = 0;
+}
+
 int guest_start(struct guest *g, u8 selftest)
 {
 	struct vcpu_state s;
 	char err[160];
 
-	memset((void *)(uintptr_t)g->mem_hpa, 0, g->mem_size);
 	if (loader_load(g, g->image, g->image_size, g->cfg, &s, err, sizeof(err)))
 		return log_err("guest '%s': cannot load '%s': %s\n", g->name, g->cfg->image, err), -1;
 	if (selftest == SELFTEST_BAD_GUEST_STATE && g->id == 0)
@@ -79,6 +86,7 @@ int guest_start(struct guest *g, u8 selftest)
 	} else {
 		memset(&g->vcpu->gprs, 0, sizeof(g->vcpu->gprs));
 		fpu_vcpu_reset(g->vcpu);
+		vswitch_reset(g->vcpu);
 		backend->vcpu_reset(g->vcpu, &s);
 	}
 	virq_reset(g);
@@ -131,7 +139,8 @@ static const char *const reason_names[EXIT_REASON_COUNT] = {
 	[EXIT_TRIPLE_FAULT] = "triple-fault", [EXIT_TIMER] = "timer",
 	[EXIT_EXT_INTR] = "interrupt", [EXIT_VIRT_INSN] = "virt-insn",
 	[EXIT_ENTRY_FAILED] = "entry-failed", [EXIT_IRQ_WINDOW] = "irq-window",
-	[EXIT_XSETBV] = "xsetbv",
+	[EXIT_XSETBV] = "xsetbv", [EXIT_BACKEND] = "backend", [EXIT_WBINVD] = "wbinvd",
+	[EXIT_RDPMC] = "rdpmc",
 };
 
 void guest_print_exits(const struct vcpu *v)

@@ -18,9 +18,13 @@ extern u32 nguests;
 int guest_create(struct guest *g, u32 id, const struct guest_cfg *gc, const struct boot_info *bi,
 		 u8 selftest);
 
-/* Loads the image into zeroed RAM and puts the vCPU in its start state:
- * the first start and every reboot. 0, or -1 after saying why. */
+/* Loads the image into RAM the caller zeroed (setup at creation; the run
+ * loop's wipe for a reboot, guest_wipe for the debug console's restart)
+ * and puts the vCPU in its start state. 0, or -1 after saying why. */
 int guest_start(struct guest *g, u8 selftest);
+
+/* Zeroes all of g's RAM at once. */
+void guest_wipe(struct guest *g);
 
 /* "guest 'x': N exits (reason count, ...)". */
 void guest_print_exits(const struct vcpu *v);

@@ -14,7 +14,7 @@
 #include "core/run_trace.h"
 #include "core/string.h"
 #include "core/time.h"
-#include "core/vfpu.h"
+#include "core/vswitch.h"
 #include "core/virq.h"
 #include "core/vcpu_util.h"
 
@@ -37,62 +37,85 @@ static void stopped(struct guest *g)
 	guest_print_exits(g->vcpu);
 }
 
-/* Arms the backend's timer for a device timer of v due at due_ns if that
- * comes before the slice (limit TSC ticks from start) ends, else for the
- * slice's end; returns whether it chose the device. */
-static bool arm_device_timer(struct vcpu *v, u64 due_ns, u64 start, u64 limit)
+/* TSC ticks until the next exit must come: the slice's end (limit ticks
+ * from start), or a device timer due at due_ns (0 = none) if that comes
+ * first; at least 1. Computed before every entry, so the slice counts down
+ * across entries whatever the guest does between them. */
+static u64 ticks_left(u64 due_ns, u64 start, u64 limit)
 {
-	u64 ran = rdtsc() - start, left = limit > ran ? limit - ran : 1, now = time_now_ns();
-	u64 until = due_ns > now ? time_ns_to_tsc(due_ns - now) : 1;
+	u64 ran = rdtsc() - start, left = limit > ran ? limit - ran : 1, now;
 
-	if (due_ns && until < left) {
-		backend->arm_timer(v, MAX(until, 1));
-		return true;
+	if (due_ns) {
+		now = time_now_ns();
+		left = MIN(left, due_ns > now ? time_ns_to_tsc(due_ns - now) : 1);
 	}
-	backend->arm_timer(v, left);
-	return false;
+	return MAX(left, 1);
 }
 
-/* Runs v for up to slice_ns; says why it came back. */
+/* Wipes a rebooting guest's RAM in pieces, in its own slices, then starts
+ * it again: the work is the guest's, and no exit does more than one piece
+ * past the slice's end (WIPE_CHUNK, 64 KiB). True when it may run. */
+#define WIPE_CHUNK (64 * 1024)
+
+static bool reboot_step(struct guest *g, u64 start, u64 limit)
+{
+	u8 *ram = (u8 *)(uintptr_t)g->mem_hpa;
+
+	while (g->wipe_next < g->mem_size) {
+		u64 n = MIN((u64)WIPE_CHUNK, g->mem_size - g->wipe_next);
+
+		memset(ram + g->wipe_next, 0, n);
+		g->wipe_next += n;
+		if (rdtsc() - start >= limit)
+			return false;
+	}
+	g->wipe_next = 0;
+	gcons_flush(g);
+	log_info("guest '%s': reboot (start %u)\n", g->name, g->boot_count + 1);
+	if (guest_start(g, 0))
+		guest_stop(g, "cannot restart after a reboot");
+	return g->state == GUEST_RUNNABLE;
+}
+
+/* Whether an exit ended the slice (a stop, a sleep, a yield), and why. */
+static bool slice_ended(struct guest *g, u64 *wake_ns, enum sched_why *why)
+{
+	if (g->state == GUEST_STOPPED) {
+		stopped(g);
+		*why = SCHED_EXITS;
+	} else if (g->wake_ns) {
+		*wake_ns = g->wake_ns;
+		g->wake_ns = 0;
+		*why = SCHED_BLOCKS;
+	} else if (g->yielded) {
+		g->yielded = false;
+		*why = SCHED_YIELDED;
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* Runs v for up to slice_ns; says why it came back. Every exit, whichever
+ * layer handled it, comes back here: it is counted (exit_dispatch) and the
+ * slice checked, so a slice ends at most one exit's handling past its end. */
 static enum sched_why run_slice(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
 {
 	struct guest *g = v->guest;
 	u64 limit = time_ns_to_tsc(slice_ns), start = rdtsc(), due;
-	bool early = false;   /* the timer is armed for a device, not the slice */
+	enum sched_why why;
 	struct exit_info ei;
 
-	fpu_switch(v);
-	if (backend->load)
-		backend->load(v);
-	backend->arm_timer(v, limit);
+	vswitch_to(v);
 	for (;;) {
-		if (virq_wanted(g)) {   /* true whenever early is */
-			due = virq_deliver(v);
-			if (due || early)
-				early = arm_device_timer(v, due, start, limit);
-		}
+		if (g->state == GUEST_REBOOTING && !reboot_step(g, start, limit))
+			return g->state == GUEST_STOPPED ? stopped(g), SCHED_EXITS : SCHED_PREEMPTED;
+		due = virq_wanted(g) ? virq_deliver(v) : 0;
+		backend->arm_timer(v, ticks_left(due, start, limit));
 		backend->run(v, &ei);
 		exit_dispatch(v, &ei);
-		if (g->state == GUEST_REBOOTING) {
-			gcons_flush(g);
-			log_info("guest '%s': reboot (start %u)\n", g->name, g->boot_count + 1);
-			if (guest_start(g, 0))
-				guest_stop(g, "cannot restart after a reboot");
-			else
-				backend->arm_timer(v, limit);
-			early = false;
-		}
-		if (g->state == GUEST_STOPPED)
-			return stopped(g), SCHED_EXITS;
-		if (g->wake_ns) {
-			*wake_ns = g->wake_ns;
-			g->wake_ns = 0;
-			return SCHED_BLOCKS;
-		}
-		if (g->yielded) {
-			g->yielded = false;
-			return SCHED_YIELDED;
-		}
+		if (slice_ended(g, wake_ns, &why))
+			return why;
 		if (rdtsc() - start >= limit)
 			return SCHED_PREEMPTED;
 	}

@@ -82,6 +82,8 @@ struct vcpu {
 	u64 exit_counts[64];
 	u64 xcr0;                  /* core/vfpu.c */
 	void *fpu_area;            /* its FPU/SSE/AVX registers while others run */
+	u64 dr[4];                 /* DR0-DR3 while others run (core/vswitch.c) */
+	u64 tsc_aux;               /* IA32_TSC_AUX (core/vswitch.c) */
 	struct vlapic lapic;
 	bool irq_window;           /* an interrupt-window exit is asked for (core/virq.c) */
 	struct sched_entity se;    /* owner = this vCPU */
@@ -164,6 +166,7 @@ struct guest {
 	u64 mod_size[CFG_MAX_MODULES];
 	u64 free_base, free_end;   /* RAM the loaded image left free */
 	u32 boot_count;            /* starts so far */
+	u64 wipe_next;             /* rebooting: RAM below this offset is wiped (core/run.c) */
 	u64 wake_ns;               /* asleep until time_now_ns() reaches it; 0 = awake */
 	bool yielded;              /* gave up the rest of its slice */
 	bool paused;               /* by the debug console */

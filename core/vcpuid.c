@@ -33,12 +33,17 @@ static const struct cpuid_fix fixes[] = {
 	{ 1, ANY_SUB, 3, 1u << 7 | 1u << 12 | 1u << 14 | 1u << 22 | 1u << 29, 1u << 9 },
 			/* no MCE, MTRR, MCA, thermal control (ACPI, TM); an xAPIC */
 	{ 0x80000001, ANY_SUB, 2, 1u << 2 | 1u << 3, 0 },    /* no SVM, no extended APIC space */
-	{ 0x80000001, ANY_SUB, 3, 1u << 27, 0 },             /* no RDTSCP (its TSC_AUX MSR) */
 	{ 7, 0, 1, 1u << 1, 0 },                             /* no TSC_ADJUST MSR */
-	{ 7, 0, 2, 1u << 16 | 1u << 22, 0 },                 /* no LA57 (5-level paging), no RDPID */
+	{ 7, 0, 2, 1u << 16, 0 },                            /* no LA57 (5-level paging) */
 	{ 0xd, 1, 0, 1u << 3, 0 },                           /* no XSAVES (its IA32_XSS MSR) */
 	{ 6, ANY_SUB, 0, 1u << 0 | 1u << 4 | 1u << 6, 0 },  /* no digital or package thermal sensor */
 	{ 6, ANY_SUB, 2, 1u << 0 | 1u << 3, 0 },             /* no APERF/MPERF, no energy bias MSR */
+	{ 7, 0, 2, 1u << 7 | 1u << 31, 0 },                  /* no CET shadow stacks, no PKS (their MSRs) */
+	{ 7, 0, 3, 1u << 20, 0 },                            /* no CET indirect-branch tracking */
+	{ 0xa, ANY_SUB, 0, ~0u, 0 },                         /* no performance counters (RDPMC: #GP) */
+	{ 0xa, ANY_SUB, 1, ~0u, 0 },
+	{ 0xa, ANY_SUB, 2, ~0u, 0 },
+	{ 0xa, ANY_SUB, 3, ~0u, 0 },
 };
 
 static void hv_leaf(u32 leaf, u32 *r)
@@ -109,10 +114,9 @@ static const struct {
 	{ 1, leaf_1 }, { 0xd, xsave_leaf }, { 0x15, tsc_leaf }, { 0x16, tsc_leaf },
 };
 
-void exit_cpuid(struct vcpu *v, struct exit_info *ei)
+void vcpuid_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 r[4])
 {
-	u32 leaf = (u32)v->gprs.rax, sub = (u32)v->gprs.rcx, r[4] = { 0 };
-
+	r[0] = r[1] = r[2] = r[3] = 0;
 	if (leaf >= 0x40000000 && leaf <= 0x4fffffff) {
 		hv_leaf(leaf, r);
 	} else {
@@ -126,6 +130,13 @@ void exit_cpuid(struct vcpu *v, struct exit_info *ei)
 			if (computed[i].leaf == leaf)
 				computed[i].fill(v, leaf, sub, r);
 	}
+}
+
+void exit_cpuid(struct vcpu *v, struct exit_info *ei)
+{
+	u32 r[4];
+
+	vcpuid_leaf(v, (u32)v->gprs.rax, (u32)v->gprs.rcx, r);
 	v->gprs.rax = r[0];
 	v->gprs.rbx = r[1];
 	v->gprs.rcx = r[2];

@@ -13,6 +13,7 @@
 #define XCR0_AVX 4ULL
 #define XCR0_MPX (3ULL << 3)
 #define XCR0_AVX512 (7ULL << 5)
+#define XCR0_AMX (3ULL << 17)   /* TILECFG and TILEDATA */
 #define FXSAVE_BYTES 512
 
 static bool has_xsave;
@@ -75,19 +76,28 @@ void fpu_init(void)
 	log_debug("fpu: XSAVE, XCR0 bits %lx, %lu-byte areas\n", xcr0_supported, area_bytes);
 }
 
+/* Both directions run with XCR0 = every component the CPU has, whatever
+ * the guest's own XCR0: a guest that left XCR0 at x87 still uses SSE
+ * (CR4.OSFXSR is enough), and one that turned AVX off still holds its upper
+ * YMM halves. XRSTOR puts every component the area does not hold in its
+ * reset state, so nothing of the previous vCPU survives the switch. The
+ * caller restores the running vCPU's own XCR0 afterwards (load does). */
 static void save(struct vcpu *v)
 {
-	if (has_xsave)
+	if (has_xsave) {
+		xsetbv(xcr0_supported);
 		__asm__ volatile("xsave64 (%0)" : : "r"(v->fpu_area), "a"(~0u), "d"(~0u) : "memory");
-	else
+	} else {
 		__asm__ volatile("fxsave64 (%0)" : : "r"(v->fpu_area) : "memory");
+	}
 }
 
 static void load(struct vcpu *v)
 {
 	if (has_xsave) {
-		xsetbv(v->xcr0);
+		xsetbv(xcr0_supported);
 		__asm__ volatile("xrstor64 (%0)" : : "r"(v->fpu_area), "a"(~0u), "d"(~0u) : "memory");
+		xsetbv(v->xcr0);
 	} else {
 		__asm__ volatile("fxrstor64 (%0)" : : "r"(v->fpu_area) : "memory");
 	}
@@ -152,6 +162,8 @@ static bool xcr0_valid(u64 val)
 	if ((val & XCR0_AVX) && !(val & XCR0_SSE))
 		return false;
 	if ((val & XCR0_MPX) && (val & XCR0_MPX) != XCR0_MPX)
+		return false;
+	if ((val & XCR0_AMX) && (val & XCR0_AMX) != XCR0_AMX)
 		return false;
 	return !(val & XCR0_AVX512) || ((val & XCR0_AVX512) == XCR0_AVX512 && (val & XCR0_AVX));
 }

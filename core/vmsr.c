@@ -4,6 +4,7 @@
 #include "core/cpu.h"
 #include "core/vcpu_util.h"
 #include "core/virq.h"
+#include "core/vswitch.h"
 
 #define EFER_SCE 1ULL
 #define EFER_LME (1ULL << 8)
@@ -116,6 +117,19 @@ static int wr_pat(struct vcpu *v, const struct msr_rule *r, u64 val)
  * limited, XD not disabled; writes are taken and change nothing. */
 #define MISC_ENABLE (1ULL << 0 | 1ULL << 11 | 1ULL << 12)
 
+static int rd_tsc_aux(struct vcpu *v, const struct msr_rule *r, u64 *val)
+{
+	(void)r;
+	*val = v->tsc_aux;
+	return vswitch_tsc_aux() ? 0 : -1;
+}
+
+static int wr_tsc_aux(struct vcpu *v, const struct msr_rule *r, u64 val)
+{
+	(void)r;
+	return vswitch_set_tsc_aux(v, val);
+}
+
 static const struct msr_rule rules[] = {
 	{ 0x00000010, rd_tsc, NULL, 0, 0 },                        /* IA32_TIME_STAMP_COUNTER */
 	{ 0x0000001b, rd_apic_base, wr_apic_base, 0, 0 },          /* IA32_APIC_BASE: core/vlapic.c */
@@ -134,6 +148,7 @@ static const struct msr_rule rules[] = {
 	{ 0xc0000100, rd_vreg, wr_address, VREG_FS_BASE, 0 },      /* FS_BASE */
 	{ 0xc0000101, rd_vreg, wr_address, VREG_GS_BASE, 0 },      /* GS_BASE */
 	{ 0xc0000102, rd_vreg, wr_address, VREG_KGS_BASE, 0 },     /* KERNEL_GS_BASE */
+	{ 0xc0000103, rd_tsc_aux, wr_tsc_aux, 0, 0 },              /* IA32_TSC_AUX: core/vswitch.c */
 	{ 0xc0010055, rd_fixed, wr_ignored, 0, 0 },                /* AMD interrupt pending message: no C1E */
 };
 

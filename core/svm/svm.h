@@ -14,11 +14,12 @@
 /* Intercept words of the control area. */
 enum {
 	ICPT1_INTR = 1u << 0, ICPT1_CPUID = 1u << 18, ICPT1_INVD = 1u << 22, ICPT1_HLT = 1u << 24,
-	ICPT1_INVLPGA = 1u << 26, ICPT1_IOIO = 1u << 27, ICPT1_MSR = 1u << 28,
+	ICPT1_RDPMC = 1u << 15, ICPT1_INVLPGA = 1u << 26, ICPT1_IOIO = 1u << 27, ICPT1_MSR = 1u << 28,
 	ICPT1_SHUTDOWN = 1u << 31,
 	ICPT2_VMRUN = 1u << 0, ICPT2_VMMCALL = 1u << 1, ICPT2_VMLOAD = 1u << 2,
 	ICPT2_VMSAVE = 1u << 3, ICPT2_STGI = 1u << 4, ICPT2_CLGI = 1u << 5,
-	ICPT2_SKINIT = 1u << 6, ICPT2_MONITOR = 1u << 10, ICPT2_MWAIT = 1u << 11,
+	ICPT2_SKINIT = 1u << 6, ICPT2_ICEBP = 1u << 8,
+	ICPT2_WBINVD = 1u << 9, ICPT2_MONITOR = 1u << 10, ICPT2_MWAIT = 1u << 11,
 	ICPT2_XSETBV = 1u << 13,
 	ICPT_CR4_WRITE = 1u << (16 + 4),
 	ICPT1_VINTR = 1u << 4,
@@ -28,6 +29,7 @@ enum {
 enum {
 	SVM_EXIT_CR4_WRITE = 0x14,
 	SVM_EXIT_EXC_BASE = 0x40, SVM_EXIT_INTR = 0x60, SVM_EXIT_VINTR = 0x64,
+	SVM_EXIT_RDPMC = 0x6f, SVM_EXIT_ICEBP = 0x88, SVM_EXIT_WBINVD = 0x89,
 	SVM_EXIT_CPUID = 0x72, SVM_EXIT_HLT = 0x78, SVM_EXIT_INVLPGA = 0x7a,
 	SVM_EXIT_IOIO = 0x7b, SVM_EXIT_MSR = 0x7c, SVM_EXIT_SHUTDOWN = 0x7f,
 	SVM_EXIT_VMRUN = 0x80, SVM_EXIT_VMMCALL = 0x81, SVM_EXIT_VMLOAD = 0x82,
@@ -54,7 +56,7 @@ struct vmcb_control {
 	u64 iopm_pa, msrpm_pa, tsc_offset;
 	u32 asid;
 	u8 tlb_control, rsvd1[3];
-	u64 v_intr;                /* bit 24: V_INTR_MASKING */
+	u64 v_intr;                /* bits 3:0 V_TPR (the guest's CR8); bit 24: V_INTR_MASKING */
 	u64 int_shadow;
 	u64 exit_code, exit_info1, exit_info2, exit_int_info;
 	u64 np_enable;             /* bit 0 */

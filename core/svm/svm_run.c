@@ -10,6 +10,7 @@
 #include "core/lapic.h"
 #include "core/string.h"
 #include "core/vcpu_util.h"
+#include "core/vcr.h"
 #include "mm/mm.h"
 
 /* Exit code -> shared reason; 0 (EXIT_UNKNOWN) for the rest. */
@@ -26,6 +27,8 @@ static const u8 reasons[SVM_EXIT_CODE_MAX] = {
 	[SVM_EXIT_VMLOAD ... SVM_EXIT_SKINIT] = EXIT_VIRT_INSN,   /* VMLOAD, VMSAVE, STGI, CLGI */
 	[SVM_EXIT_VMMCALL] = EXIT_HYPERCALL,
 	[SVM_EXIT_XSETBV] = EXIT_XSETBV,
+	[SVM_EXIT_WBINVD] = EXIT_WBINVD,
+	[SVM_EXIT_RDPMC] = EXIT_RDPMC,
 	[SVM_EXIT_MONITOR ... SVM_EXIT_MWAIT] = EXIT_VIRT_INSN,   /* not offered (CPUID) */
 };
 
@@ -36,6 +39,7 @@ static const u8 skipped_insn[SVM_EXIT_CODE_MAX] = {
 	[SVM_EXIT_MSR] = INSN_RDMSR,             /* INSN_WRMSR for writes */
 	[SVM_EXIT_VMMCALL] = INSN_VMMCALL,
 	[SVM_EXIT_XSETBV] = INSN_XSETBV,
+	[SVM_EXIT_WBINVD] = INSN_WBINVD,
 };
 
 /* Guests get ASIDs 1..ASID_SLOTS round robin; two vCPUs sharing one stay
@@ -263,12 +267,11 @@ static bool undefined_opcode(struct vcpu *v, struct exit_info *ei)
 	return false;
 }
 
-#define CR4_VMXE (1ULL << 13)
-
-/* MOV to CR4: the guest may not set VMXE (AMD has no VMX; a nested CPU may
- * accept it and then refuse the next VMRUN). Without decode assists the
- * instruction is decoded from guest memory; bytes that are not a MOV to
- * CR4 leave the exit unknown, which stops the guest with the reason. */
+/* MOV to CR4: checked as the CPU would (core/vcr.c), which with the
+ * write intercepted it does not do itself (a bad value would make the next
+ * VMRUN fail). Without decode assists the instruction is decoded from guest
+ * memory; bytes that are not a MOV to CR4 leave the exit unknown, which
+ * stops the guest with the reason. */
 static bool cr4_write(struct vcpu *v)
 {
 	struct vmcb *vm = vmcb_of(v);
@@ -281,13 +284,32 @@ static bool cr4_write(struct vcpu *v)
 	    (in.modrm >> 3 & 7) != 4 || (in.rex & 4))
 		return false;
 	val = vcpu_gpr(v, (in.modrm & 7) | (in.rex & 1) << 3);
-	if (val & CR4_VMXE) {
+	if (!vcr_cr4_ok(v, val)) {
 		svm_inject(v, EXC_GP, EVENT_EXCEPTION, true, 0);
 		return true;
 	}
 	svm_set(v, VREG_CR4, val);
 	vcpu_skip(v, in.len);
 	return true;
+}
+
+/* #DB and #AC go back to the guest as they came: the CPU has already put
+ * the hit bits in the VMCB's DR6. ICEBP (INT1, one byte) is a #DB too,
+ * delivered after it. */
+static void reflect(struct vcpu *v, u64 code)
+{
+	if (code == SVM_EXIT_ICEBP)
+		vcpu_skip(v, 1);
+	if (code == SVM_EXIT_EXC_BASE + EXC_AC)
+		svm_inject(v, EXC_AC, EVENT_EXCEPTION, true, 0);
+	else
+		svm_inject(v, EXC_DB, EVENT_EXCEPTION, false, 0);
+}
+
+static bool reflected(u64 code)
+{
+	return code == SVM_EXIT_EXC_BASE + EXC_DB || code == SVM_EXIT_EXC_BASE + EXC_AC ||
+	       code == SVM_EXIT_ICEBP;
 }
 
 /* Fills *ei from the VMCB; true when the exit was handled here. */
@@ -305,6 +327,8 @@ static bool translate(struct vcpu *v, struct exit_info *ei)
 		return undefined_opcode(v, ei);
 	else if (code == SVM_EXIT_CR4_WRITE && cr4_write(v))
 		return true;
+	else if (reflected(code))
+		return reflect(v, code), true;
 	else if (code < SVM_EXIT_CODE_MAX)
 		ei->reason = reasons[code];
 	if (ei->reason == EXIT_EXT_INTR)
@@ -322,25 +346,41 @@ static bool translate(struct vcpu *v, struct exit_info *ei)
 	return false;
 }
 
+/* V_TPR (the guest's CR8, which it writes without an exit) and the
+ * guest APIC's TPR are one register: each entry takes the APIC's, each
+ * exit gives back what the guest wrote. */
+static void tpr_to_vmcb(struct vcpu *v, struct vmcb *vm)
+{
+	vm->c.v_intr = (vm->c.v_intr & ~0xfULL) | vcr_read_cr8(v);
+}
+
+static void tpr_from_vmcb(struct vcpu *v, const struct vmcb *vm)
+{
+	if ((vm->c.v_intr & 0xf) != vcr_read_cr8(v))
+		vcr_write_cr8(v, vm->c.v_intr & 0xf);
+}
+
 static void svm_run(struct vcpu *v, struct exit_info *ei)
 {
 	struct svm_vcpu *x = v->arch;
 	struct vmcb *vm = x->vmcb;
 
-	do {
-		vm->s.rax = v->gprs.rax;
-		if (asid_owner[vm->c.asid] != v) {
-			asid_owner[vm->c.asid] = v;
-			vm->c.tlb_control = TLB_FLUSH_ALL;
-		}
-		if (x->slice)
-			lapic_timer_start(x->slice);
-		svm_enter(&v->gprs, (u64)(uintptr_t)vm, svm_host_vmcb_pa);
-		v->gprs.rax = vm->s.rax;
-		vm->c.tlb_control = 0;
-		/* an event whose delivery the exit interrupted is delivered again */
-		vm->c.event_inj = vm->c.exit_int_info & EVENT_VALID ? vm->c.exit_int_info : 0;
-	} while (translate(v, ei));
+	vm->s.rax = v->gprs.rax;
+	tpr_to_vmcb(v, vm);
+	if (asid_owner[vm->c.asid] != v) {
+		asid_owner[vm->c.asid] = v;
+		vm->c.tlb_control = TLB_FLUSH_ALL;
+	}
+	if (x->slice)
+		lapic_timer_start(x->slice);
+	svm_enter(&v->gprs, (u64)(uintptr_t)vm, svm_host_vmcb_pa);
+	v->gprs.rax = vm->s.rax;
+	tpr_from_vmcb(v, vm);
+	vm->c.tlb_control = 0;
+	/* an event whose delivery the exit interrupted is delivered again */
+	vm->c.event_inj = vm->c.exit_int_info & EVENT_VALID ? vm->c.exit_int_info : 0;
+	if (translate(v, ei))
+		ei->reason = EXIT_BACKEND;
 }
 
 const struct backend_ops svm_backend = {

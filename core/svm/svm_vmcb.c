@@ -38,12 +38,16 @@ static void setup_control(struct vmcb_control *c, u32 asid)
 		iopm_pa = ones_pages(3);
 		msrpm_pa = ones_pages(2);
 	}
-	c->icpt_exc = 1u << EXC_UD;           /* VMCALL on AMD */
+	/* #UD: VMCALL on AMD. #DB and #AC: reflected by the run loop, so that
+	 * a guest whose delivery of one raises it again loops through exits
+	 * the slice check sees, not inside the CPU forever. */
+	c->icpt_exc = 1u << EXC_UD | 1u << EXC_DB | 1u << EXC_AC;
 	c->icpt_cr = ICPT_CR4_WRITE;          /* CR4.VMXE stays clear (svm_run.c) */
 	c->icpt1 = ICPT1_INTR | ICPT1_CPUID | ICPT1_INVD | ICPT1_HLT | ICPT1_INVLPGA | ICPT1_IOIO |
-		   ICPT1_MSR | ICPT1_SHUTDOWN;
-	c->icpt2 = ICPT2_VMRUN | ICPT2_VMMCALL | ICPT2_VMLOAD | ICPT2_VMSAVE |
-		   ICPT2_STGI | ICPT2_CLGI | ICPT2_SKINIT | ICPT2_MONITOR | ICPT2_MWAIT | ICPT2_XSETBV;
+		   ICPT1_MSR | ICPT1_SHUTDOWN | ICPT1_RDPMC;
+	c->icpt2 = ICPT2_VMRUN | ICPT2_VMMCALL | ICPT2_VMLOAD | ICPT2_VMSAVE | ICPT2_STGI |
+		   ICPT2_CLGI | ICPT2_SKINIT | ICPT2_MONITOR | ICPT2_MWAIT | ICPT2_XSETBV |
+		   ICPT2_ICEBP | ICPT2_WBINVD;
 	c->iopm_pa = iopm_pa;
 	c->msrpm_pa = msrpm_pa;
 	c->asid = asid;

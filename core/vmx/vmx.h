@@ -35,7 +35,7 @@ enum vmcs_field {
 	IO_BITMAP_A = 0x2000, IO_BITMAP_B = 0x2002, MSR_BITMAP = 0x2004,
 	EPT_POINTER = 0x201a,
 	GUEST_PHYS_ADDR = 0x2400,
-	VMCS_LINK_POINTER = 0x2800, GUEST_PAT = 0x2804, GUEST_EFER = 0x2806,
+	VMCS_LINK_POINTER = 0x2800, GUEST_DEBUGCTL = 0x2802, GUEST_PAT = 0x2804, GUEST_EFER = 0x2806,
 	HOST_PAT = 0x2c00, HOST_EFER = 0x2c02,
 	PIN_CONTROLS = 0x4000, PROC_CONTROLS = 0x4002, EXCEPTION_BITMAP = 0x4004,
 	EXIT_CONTROLS = 0x400c, ENTRY_CONTROLS = 0x4012,
@@ -72,6 +72,9 @@ enum vmcs_field {
 
 #define PROC_INTR_WINDOW (1u << 2)
 #define PROC_HLT_EXIT (1u << 7)
+#define PROC_RDPMC_EXIT (1u << 11)
+#define PROC_CR8_LOAD_EXIT (1u << 19)
+#define PROC_CR8_STORE_EXIT (1u << 20)
 #define PROC_MWAIT_EXIT (1u << 10)
 #define PROC_MONITOR_EXIT (1u << 29)
 #define PROC_IO_BITMAPS (1u << 25)
@@ -81,16 +84,19 @@ enum vmcs_field {
 #define PROC2_EPT (1u << 1)
 #define PROC2_RDTSCP (1u << 3)
 #define PROC2_VPID (1u << 5)
+#define PROC2_WBINVD_EXIT (1u << 6)
 #define PROC2_UNRESTRICTED (1u << 7)
 #define PROC2_INVPCID (1u << 12)
 #define PROC2_XSAVES (1u << 20)
 
+#define EXIT_SAVE_DEBUG (1u << 2)
 #define EXIT_HOST_64 (1u << 9)
 #define EXIT_SAVE_PAT (1u << 18)
 #define EXIT_LOAD_PAT (1u << 19)
 #define EXIT_SAVE_EFER (1u << 20)
 #define EXIT_LOAD_EFER (1u << 21)
 
+#define ENTRY_LOAD_DEBUG (1u << 2)
 #define ENTRY_IA32E (1u << 9)
 #define ENTRY_LOAD_PAT (1u << 14)
 #define ENTRY_LOAD_EFER (1u << 15)
@@ -124,7 +130,10 @@ struct vmx_vcpu {
 	bool launched;
 	u16 vpid;
 	u64 cr0_mask, cr4_mask;              /* host-owned guest CR bits */
+	/* No VMCS field: the CPU holds the running vCPU's (vmx_load), this
+	 * copy is current only while another vCPU's are in the CPU. */
 	u64 syscall_msrs[5];                 /* VREG_KGS_BASE ... VREG_SFMASK */
+	u64 cr2, dr6;
 };
 
 #define CR0_PE 1ULL

@@ -9,6 +9,7 @@
 #include "core/cpu.h"
 #include "core/string.h"
 #include "core/vcpu_util.h"
+#include "core/vcr.h"
 #include "mm/mm.h"
 
 enum {
@@ -38,10 +39,12 @@ static const u8 reasons[VMX_REASON_MAX] = {
 	[53] = EXIT_VIRT_INSN,              /* INVVPID */
 	[55] = EXIT_XSETBV,
 	[59] = EXIT_VIRT_INSN,              /* VMFUNC */
+	[54] = EXIT_WBINVD,
+	[15] = EXIT_RDPMC,
 };
 
 static u64 current_vmcs;
-static struct vmx_vcpu *syscall_msr_owner;   /* whose SYSCALL MSRs the CPU holds */
+static struct vmx_vcpu *cpu_owner;   /* whose syscall_msrs, CR2 and DR6 the CPU holds */
 static u16 next_vpid = 1;
 
 static void load_vmcs(struct vmx_vcpu *x)
@@ -88,11 +91,12 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_state *s)
 	*(u32 *)(uintptr_t)pa = vmx_caps.revision;
 	x->vmcs_pa = pa;
 	x->vpid = next_vpid++;
+	x->dr6 = 0xffff0ff0;
 	v->arch = x;
 	return vmcs_start(v, s);
 }
 
-static void load_syscall_msrs(struct vcpu *v);
+static void load_cpu_state(struct vmx_vcpu *x);
 
 /* A cleared VMCS, launched afresh; the VPID's translations are flushed. */
 static void vmx_vcpu_reset(struct vcpu *v, const struct vcpu_state *s)
@@ -102,8 +106,10 @@ static void vmx_vcpu_reset(struct vcpu *v, const struct vcpu_state *s)
 	if (vmcs_start(v, s))
 		panic("vmx: cannot reload the VMCS of guest '%s'", v->guest->name);
 	memset(x->syscall_msrs, 0, sizeof(x->syscall_msrs));
-	if (syscall_msr_owner == x)          /* rebooted in its own slice: the CPU's copy too */
-		load_syscall_msrs(v);
+	x->cr2 = 0;
+	x->dr6 = 0xffff0ff0;
+	if (cpu_owner == x)                  /* rebooted in its own slice: the CPU's copy too */
+		load_cpu_state(x);
 }
 
 /* ---- registers ---- */
@@ -117,9 +123,13 @@ static const u32 vreg_fields[VREG_COUNT] = {
 	[VREG_SYSENTER_EIP] = GUEST_SYSENTER_EIP, [VREG_PAT] = GUEST_PAT,
 };
 
-/* The SYSCALL and SWAPGS MSRs have no VMCS fields: the CPU holds those of
- * the vCPU whose slice it is (vmx_load; the hypervisor itself uses none of
- * them), and each vCPU keeps its copy in syscall_msrs. */
+/* The SYSCALL and SWAPGS MSRs, CR2 and DR6 have no VMCS fields: the CPU
+ * holds those of the vCPU whose slice it is (vmx_load; the hypervisor
+ * itself uses none of them), and each vCPU keeps its copy in struct
+ * vmx_vcpu while another's are loaded. A guest changes KERNEL_GS_BASE
+ * (SWAPGS), CR2 (a #PF, MOV) and DR6 (a #DB, MOV) without an exit, so
+ * those are read back from the CPU when its slice ends; the others change
+ * only through intercepted WRMSRs, which write both copies. */
 static const u32 syscall_msr_numbers[5] = { 0xc0000102, 0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084 };
 
 static bool is_syscall_msr(enum vreg r)
@@ -127,20 +137,38 @@ static bool is_syscall_msr(enum vreg r)
 	return r >= VREG_KGS_BASE && r <= VREG_SFMASK;
 }
 
-static void load_syscall_msrs(struct vcpu *v)
+static u64 read_dr6(void)
 {
-	struct vmx_vcpu *x = v->arch;
+	u64 v;
 
+	__asm__ volatile("mov %%dr6, %0" : "=r"(v));
+	return v;
+}
+
+static void save_cpu_state(struct vmx_vcpu *x)
+{
+	x->syscall_msrs[0] = rdmsr(syscall_msr_numbers[0]);   /* KERNEL_GS_BASE */
+	x->cr2 = read_cr2();
+	x->dr6 = read_dr6();
+}
+
+static void load_cpu_state(struct vmx_vcpu *x)
+{
 	for (int i = 0; i < 5; i++)
 		wrmsr(syscall_msr_numbers[i], x->syscall_msrs[i]);
-	syscall_msr_owner = x;
+	write_cr2(x->cr2);
+	__asm__ volatile("mov %0, %%dr6" : : "r"(x->dr6));
+	cpu_owner = x;
 }
 
 /* backend_ops.load: once per slice, and only when another vCPU ran. */
 static void vmx_load(struct vcpu *v)
 {
-	if (syscall_msr_owner != v->arch)
-		load_syscall_msrs(v);
+	if (cpu_owner == v->arch)
+		return;
+	if (cpu_owner)
+		save_cpu_state(cpu_owner);
+	load_cpu_state(v->arch);
 }
 
 /* What the guest sees of CR0/CR4: its shadow where the host owns bits. */
@@ -169,6 +197,8 @@ static u64 vmx_get(struct vcpu *v, enum vreg r)
 		return vmread(GUEST_ES_AR + 2 * SEG_SS) >> 5 & 3;
 	if (r == VREG_SHADOW)
 		return (vmread(GUEST_INTERRUPTIBILITY) & 3) != 0;
+	if (r == VREG_KGS_BASE && cpu_owner == x)
+		return rdmsr(syscall_msr_numbers[0]);   /* SWAPGS changes it without an exit */
 	return x->syscall_msrs[r - VREG_KGS_BASE];
 }
 
@@ -211,7 +241,7 @@ static void vmx_set(struct vcpu *v, enum vreg r, u64 val)
 		write_cr(GUEST_CR4, CR4_SHADOW, x->cr4_mask, c->cr4_fixed0, c->cr4_fixed1, val);
 	else if (is_syscall_msr(r)) {
 		x->syscall_msrs[r - VREG_KGS_BASE] = val;
-		if (syscall_msr_owner == x)
+		if (cpu_owner == x)
 			wrmsr(syscall_msr_numbers[r - VREG_KGS_BASE], val);
 	} else if (r == VREG_SHADOW) {
 		vmwrite(GUEST_INTERRUPTIBILITY, (vmread(GUEST_INTERRUPTIBILITY) & ~3ULL) | (val ? 1 : 0));
@@ -258,45 +288,61 @@ static void vmx_arm_timer(struct vcpu *v, u64 ticks)
 
 /* ---- exits handled inside the backend ---- */
 
-#define CR4_VMXE (1ULL << 13)
-
-/* CR0 values the CPU refuses with #GP, checked here since PG is
- * host-owned: PG without PE, or long mode (EFER.LME) without CR4.PAE. */
-static bool bad_paging(struct vcpu *v, u64 cr0)
-{
-	if (!(cr0 & CR0_PG))
-		return false;
-	return !(cr0 & CR0_PE) || ((vmread(GUEST_EFER) & EFER_LME) && !(vmx_get(v, VREG_CR4) & CR4_PAE));
-}
-
-/* MOV to CR0/CR4 touching host-owned bits, CLTS, LMSW. */
+/* MOV to or from CR8; MOV to CR0/CR4 touching host-owned bits, CLTS,
+ * LMSW. Every value is checked as the CPU would (core/vcr.c), since with
+ * the bit host-owned the CPU leaves that to us. False: not such an exit. */
 static bool cr_access(struct vcpu *v, u64 qual)
 {
-	u32 cr = qual & 15, type = qual >> 4 & 3;
-	u64 val = type == 0 ? vcpu_gpr(v, qual >> 8 & 15) : 0;
+	u32 cr = qual & 15, type = qual >> 4 & 3, gpr = qual >> 8 & 15;
+	u64 val = type == 0 ? vcpu_gpr(v, gpr) : 0;
+	bool ok;
 
-	if (type == 2)                                    /* CLTS */
-		val = vmx_get(v, VREG_CR0) & ~8ULL;
-	else if (type == 3)                               /* LMSW */
-		val = (vmx_get(v, VREG_CR0) & ~0xeULL) | (qual >> 16 & 0xf);
-	else if (type == 1 || (cr != 0 && cr != 4))
-		return false;
-	if ((cr == 4 && (val & CR4_VMXE)) || (cr == 0 && bad_paging(v, val))) {
-		vcpu_inject_gp(v);
-		return true;
+	if (cr == 8 && type <= 1) {
+		if (type == 1)
+			vcpu_set_gpr(v, gpr, vcr_read_cr8(v));
+		ok = type == 1 || vcr_write_cr8(v, val);
+	} else {
+		if (type == 2)                            /* CLTS */
+			val = vmx_get(v, VREG_CR0) & ~8ULL;
+		else if (type == 3)                       /* LMSW */
+			val = (vmx_get(v, VREG_CR0) & ~0xeULL) | (qual >> 16 & 0xf);
+		else if (type == 1 || (cr != 0 && cr != 4))
+			return false;
+		ok = cr == 4 ? vcr_cr4_ok(v, val) : vcr_cr0_ok(v, val);
+		if (ok)
+			vmx_set(v, cr == 4 ? VREG_CR4 : VREG_CR0, val);
 	}
-	vmx_set(v, cr == 4 ? VREG_CR4 : VREG_CR0, val);
-	vcpu_skip(v, vmread(EXIT_INSN_LEN));
+	if (!ok)
+		vcpu_inject_gp(v);
+	else
+		vcpu_skip(v, vmread(EXIT_INSN_LEN));
 	return true;
 }
 
 #define VMMCALL_BYTES 0xd9010f
+#define DR6_HIT (0xfULL | 1ULL << 13 | 1ULL << 14)   /* B0-B3, BD, BS */
+#define DR7_GD (1ULL << 13)
+
+/* A #DB exit leaves DR6 and DR7 as they were: what the CPU would have done
+ * to them before delivering it (DR6's hit bits from the qualification, GD
+ * cleared) is done here. This vCPU's DR6 is in the CPU (vmx_load). */
+static void debug_state(u64 qual)
+{
+	u64 dr6;
+
+	__asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
+	dr6 = (dr6 & ~0xfULL) | (qual & DR6_HIT);
+	__asm__ volatile("mov %0, %%dr6" : : "r"(dr6));
+	if (qual & 1ULL << 13)
+		vmwrite(GUEST_DR7, vmread(GUEST_DR7) & ~DR7_GD);
+}
 
 /* A guest exception we intercepted: VMMCALL (#UD on Intel) becomes a
- * hypercall; anything else goes back to the guest unchanged. */
+ * hypercall; anything else (#UD, #DB, #AC) goes back to the guest as the
+ * CPU would have delivered it, a software one (INT1) with its length. */
 static bool exception(struct vcpu *v, struct exit_info *ei)
 {
-	u32 info = (u32)vmread(EXIT_INTR_INFO);
+	u32 info = (u32)vmread(EXIT_INTR_INFO), type = info >> 8 & 7;
 	u8 vec = info & 0xff, insn[3];
 
 	if (vec == EXC_UD && !vcpu_read_insn(v, insn, 3) &&
@@ -305,7 +351,11 @@ static bool exception(struct vcpu *v, struct exit_info *ei)
 		ei->insn_len = 3;
 		return false;
 	}
-	vmx_inject(v, vec, info >> 8 & 7, info >> 11 & 1, (u32)vmread(EXIT_INTR_ERROR));
+	if (vec == EXC_DB)
+		debug_state(ei->qual);
+	vmx_inject(v, vec, type, info >> 11 & 1, (u32)vmread(EXIT_INTR_ERROR));
+	if (type >= 4)                                 /* software interrupt or exception */
+		vmwrite(ENTRY_INSN_LEN, ei->insn_len);
 	return true;
 }
 
@@ -363,36 +413,31 @@ static void reinject_vectoring(void)
 static void vmx_run(struct vcpu *v, struct exit_info *ei)
 {
 	struct vmx_vcpu *x = v->arch;
+	int fail;
+	u32 reason;
 
-	for (;;) {
-		int fail;
-		u32 reason;
-
-		load_vmcs(x);
-		fail = vmx_enter(&v->gprs, x->launched);
-		*ei = (struct exit_info){ 0 };
-		if (fail) {
-			entry_failed(v, ei, fail);
-			return;
-		}
-		x->launched = true;
-		reason = (u32)vmread(EXIT_REASON);
-		ei->raw = reason & 0xffff;
-		ei->qual = vmread(EXIT_QUALIFICATION);
-		ei->insn_len = vmread(EXIT_INSN_LEN);
-		if (reason & (1u << 31)) {
-			entry_failed(v, ei, 3);
-			return;
-		}
-		reinject_vectoring();
-		if (ei->raw == VMX_CR_ACCESS && cr_access(v, ei->qual))
-			continue;
-		if (ei->raw == VMX_EXCEPTION && exception(v, ei))
-			continue;
-		if (ei->raw != VMX_EXCEPTION)
-			describe(ei, ei->raw);
+	load_vmcs(x);
+	fail = vmx_enter(&v->gprs, x->launched);
+	*ei = (struct exit_info){ 0 };
+	if (fail) {
+		entry_failed(v, ei, fail);
 		return;
 	}
+	x->launched = true;
+	reason = (u32)vmread(EXIT_REASON);
+	ei->raw = reason & 0xffff;
+	ei->qual = vmread(EXIT_QUALIFICATION);
+	ei->insn_len = vmread(EXIT_INSN_LEN);
+	if (reason & (1u << 31)) {
+		entry_failed(v, ei, 3);
+		return;
+	}
+	reinject_vectoring();
+	if ((ei->raw == VMX_CR_ACCESS && cr_access(v, ei->qual)) ||
+	    (ei->raw == VMX_EXCEPTION && exception(v, ei)))
+		ei->reason = EXIT_BACKEND;
+	else if (ei->raw != VMX_EXCEPTION)
+		describe(ei, ei->raw);
 }
 
 int vmx_cpu_on(void);

@@ -39,7 +39,7 @@ static u64 desc_base(bool idt)
 static void setup_execution(struct vmx_vcpu *x)
 {
 	const struct vmx_caps *c = &vmx_caps;
-	u32 proc2 = PROC2_EPT | PROC2_UNRESTRICTED;
+	u32 proc2 = PROC2_EPT | PROC2_UNRESTRICTED | PROC2_WBINVD_EXIT;
 
 	if (!io_bitmaps_pa) {
 		io_bitmaps_pa = ones_pages(2);
@@ -47,13 +47,20 @@ static void setup_execution(struct vmx_vcpu *x)
 	}
 	if (c->vpid)
 		proc2 |= PROC2_VPID;
-	/* instructions the guest may see in CPUID must not #UD */
+	/* instructions the guest may see in CPUID must not #UD (RDTSCP and
+	 * RDPID read the guest's TSC_AUX, core/vswitch.c) */
 	proc2 |= (u32)(c->proc2 >> 32) & (PROC2_RDTSCP | PROC2_INVPCID | PROC2_XSAVES);
 	vmwrite(PIN_CONTROLS, vmx_adjust(c->pin, PIN_EXT_INTR_EXIT | PIN_NMI_EXIT | PIN_PREEMPT_TIMER));
+	/* CR8 is the guest's APIC TPR (core/vlapic.c), not the CPU's */
 	vmwrite(PROC_CONTROLS, vmx_adjust(c->proc, PROC_HLT_EXIT | PROC_MWAIT_EXIT | PROC_MONITOR_EXIT |
-					  PROC_IO_BITMAPS | PROC_MSR_BITMAPS | PROC_SECONDARY));
+					  PROC_IO_BITMAPS | PROC_MSR_BITMAPS | PROC_SECONDARY |
+					  PROC_RDPMC_EXIT | PROC_CR8_LOAD_EXIT | PROC_CR8_STORE_EXIT));
 	vmwrite(PROC_CONTROLS2, vmx_adjust(c->proc2, proc2));
-	vmwrite(EXCEPTION_BITMAP, 1u << EXC_UD);      /* VMMCALL on Intel */
+	/* #UD: VMMCALL on Intel. #DB and #AC: reflected by the run loop, so
+	 * that a guest whose delivery of one raises it again (a breakpoint on
+	 * its own #DB frame, an #AC handler that faults the same way) loops
+	 * through exits the slice check sees, not inside the CPU forever. */
+	vmwrite(EXCEPTION_BITMAP, 1u << EXC_UD | 1u << EXC_DB | 1u << EXC_AC);
 	vmwrite(IO_BITMAP_A, io_bitmaps_pa);
 	vmwrite(IO_BITMAP_B, io_bitmaps_pa + PAGE_SIZE);
 	vmwrite(MSR_BITMAP, msr_bitmap_pa);
@@ -77,9 +84,12 @@ static void setup_exit_entry(const struct vcpu_state *s)
 	u32 pat_entry = (u32)(c->entry >> 32) & ENTRY_LOAD_PAT;
 	u32 ia32e = (s->efer & (1ULL << 10)) ? ENTRY_IA32E : 0;
 
-	vmwrite(EXIT_CONTROLS, vmx_adjust(c->exit, EXIT_HOST_64 | EXIT_SAVE_EFER |
+	/* the debug controls switch DR7 and IA32_DEBUGCTL: with TRUE
+	 * controls they may be off by default, and then the guest's are lost */
+	vmwrite(EXIT_CONTROLS, vmx_adjust(c->exit, EXIT_HOST_64 | EXIT_SAVE_EFER | EXIT_SAVE_DEBUG |
 					  EXIT_LOAD_EFER | pat_exit));
-	vmwrite(ENTRY_CONTROLS, vmx_adjust(c->entry, ENTRY_LOAD_EFER | ia32e | pat_entry));
+	vmwrite(ENTRY_CONTROLS, vmx_adjust(c->entry, ENTRY_LOAD_EFER | ENTRY_LOAD_DEBUG | ia32e |
+					    pat_entry));
 	vmwrite(ENTRY_INTR_INFO, 0);
 }
 
@@ -129,6 +139,7 @@ static void setup_guest(const struct vmx_vcpu *x, const struct vcpu_state *s)
 	vmwrite(CR4_SHADOW, s->cr4);
 	vmwrite(GUEST_CR3, s->cr3);
 	vmwrite(GUEST_DR7, 0x400);
+	vmwrite(GUEST_DEBUGCTL, 0);
 	vmwrite(GUEST_RSP, s->rsp);
 	vmwrite(GUEST_RIP, s->rip);
 	vmwrite(GUEST_RFLAGS, s->rflags | 2);

@@ -1,0 +1,328 @@
+/* state: runs as a pair (guest ids 0 and 1). Each writes values of its own
+ * into every register of docs/state.md it can reach, yields to the other,
+ * and checks that it finds its own values again, ROUNDS times. Guest 0
+ * uses AVX (and AVX-512 where there is one) and turns AVX off before half
+ * of its yields; guest 1 never enables XSAVE and uses SSE through
+ * CR4.OSFXSR alone. A register the hypervisor does not switch shows the
+ * other guest's value. */
+#include "guests/rt/rt.h"
+
+#define ROUNDS 200
+
+enum reg {
+	R_GPRS, R_X87, R_MXCSR, R_XMM, R_YMM, R_ZMM, R_OPMASK, R_XCR0, R_PKRU, R_CR2, R_CR8,
+	R_DR03, R_DR6, R_DR7, R_KGS, R_FS, R_GS, R_SYSCALL, R_SYSENTER, R_PAT, R_EFER, R_TSC_AUX, R_COUNT
+};
+
+static const char *const names[R_COUNT] = {
+	"GPRs (RBP RSI RDI R8-R15)", "x87 control word", "MXCSR", "XMM0-15", "YMM0-15 upper halves",
+	"ZMM16/ZMM31", "opmask K1", "XCR0", "PKRU", "CR2", "CR8", "DR0-DR3", "DR6", "DR7",
+	"KERNEL_GS_BASE (by SWAPGS)", "FS_BASE", "GS_BASE", "STAR LSTAR CSTAR SFMASK",
+	"SYSENTER CS ESP EIP", "PAT", "EFER.SCE", "TSC_AUX (by RDTSCP)",
+};
+
+static unsigned bad[R_COUNT];
+static bool tried[R_COUNT];
+static bool avx, avx512, pku, rdtscp;
+static uint64_t xcr0_all;
+static uint32_t me;
+
+static void check(enum reg r, uint64_t got, uint64_t want)
+{
+	tried[r] = true;
+	if (got != want && !bad[r]++)
+		rt_printf("%s: found %lx, wrote %lx\n", names[r], got, want);
+}
+
+static uint64_t pattern(unsigned round, unsigned n)
+{
+	uint64_t x = (uint64_t)(me + 1) * 0x9e3779b97f4a7c15ULL ^ (uint64_t)round << 32 ^ n * 0x1000193ULL;
+
+	return x ^ x >> 29;
+}
+
+static void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+static uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static void xsetbv(uint64_t v)
+{
+	__asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+static uint64_t xgetbv(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* ---- the vector registers, written from and read into memory */
+
+#define X16(m) m(0) m(1) m(2) m(3) m(4) m(5) m(6) m(7) m(8) m(9) m(10) m(11) m(12) m(13) m(14) m(15)
+#define STR(x) #x
+#define XMM_LD(n) "movdqu " STR(n * 16) "(%0), %%xmm" #n "\n"
+#define XMM_ST(n) "movdqu %%xmm" #n ", " STR(n * 16) "(%0)\n"
+#define YMM_LD(n) "vmovdqu " STR(n * 32) "(%0), %%ymm" #n "\n"
+#define YMM_ST(n) "vmovdqu %%ymm" #n ", " STR(n * 32) "(%0)\n"
+
+static uint64_t vbuf[64] __attribute__((aligned(64))), vout[64] __attribute__((aligned(64)));
+
+static void vec_write(unsigned round)
+{
+	for (unsigned i = 0; i < 64; i++)
+		vbuf[i] = pattern(round, 100 + i);
+	if (avx)
+		__asm__ volatile(X16(YMM_LD) : : "r"(vbuf) : "memory");
+	else
+		__asm__ volatile(X16(XMM_LD) : : "r"(vbuf) : "memory");
+	if (avx512) {
+		__asm__ volatile("vmovdqu64 (%0), %%zmm16\n vmovdqu64 64(%0), %%zmm31" : : "r"(vbuf) : "memory");
+		__asm__ volatile("kmovw %0, %%k1" : : "r"((uint32_t)vbuf[0] & 0xffff));
+	}
+}
+
+static void vec_check(unsigned round)
+{
+	for (unsigned i = 0; i < 64; i++)
+		vbuf[i] = pattern(round, 100 + i);
+	if (avx) {
+		__asm__ volatile(X16(YMM_ST) : : "r"(vout) : "memory");
+		for (unsigned i = 0; i < 64; i++)
+			check(i % 4 < 2 ? R_XMM : R_YMM, vout[i], vbuf[i]);
+	} else {
+		__asm__ volatile(X16(XMM_ST) : : "r"(vout) : "memory");
+		for (unsigned i = 0; i < 32; i++)
+			check(R_XMM, vout[i], vbuf[i]);
+	}
+	if (avx512) {
+		uint32_t k;
+
+		__asm__ volatile("vmovdqu64 %%zmm16, (%0)\n vmovdqu64 %%zmm31, 64(%0)" : : "r"(vout) : "memory");
+		for (unsigned i = 0; i < 16; i++)
+			check(R_ZMM, vout[i], vbuf[i]);
+		__asm__ volatile("kmovw %%k1, %0" : "=r"(k));
+		check(R_OPMASK, k, vbuf[0] & 0xffff);
+	}
+}
+
+static void fpu_write(unsigned round)
+{
+	uint16_t fcw = (uint16_t)(0x037f ^ (pattern(round, 1) & 3) << 10);   /* rounding control */
+	uint32_t mxcsr = (uint32_t)(0x1f80 ^ (pattern(round, 2) & 3) << 13);
+
+	__asm__ volatile("fldcw %0" : : "m"(fcw));
+	__asm__ volatile("ldmxcsr %0" : : "m"(mxcsr));
+	if (pku) {
+		uint32_t pkru = (uint32_t)pattern(round, 3) & ~3u;   /* key 0 stays usable */
+
+		__asm__ volatile("wrpkru" : : "a"(pkru), "c"(0), "d"(0));
+	}
+}
+
+static void fpu_check(unsigned round)
+{
+	uint16_t fcw;
+	uint32_t mxcsr;
+
+	__asm__ volatile("fnstcw %0" : "=m"(fcw));
+	__asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+	check(R_X87, fcw, 0x037f ^ (pattern(round, 1) & 3) << 10);
+	check(R_MXCSR, mxcsr, 0x1f80 ^ (pattern(round, 2) & 3) << 13);
+	if (pku) {
+		uint32_t pkru;
+
+		__asm__ volatile("rdpkru" : "=a"(pkru) : "c"(0) : "rdx");
+		check(R_PKRU, pkru, (uint32_t)pattern(round, 3) & ~3u);
+	}
+}
+
+/* ---- control and debug registers, MSRs */
+
+static uint64_t canonical(uint64_t x)
+{
+	return (uint64_t)((int64_t)(x << 16) >> 16);
+}
+
+/* DR7 with every breakpoint's type and length set (R/W 01 or 11) but none
+ * enabled, so nothing ever fires. */
+static uint64_t dr7_of(unsigned round)
+{
+	uint64_t p = pattern(round, 7), v = 0x400;
+
+	for (int i = 0; i < 4; i++)
+		v |= ((p >> (4 * i) & 0xc) | 1 | (p >> (4 * i + 2) & 2)) << (16 + 4 * i);
+	return v;
+}
+
+#define DR_WRITE(n, v) __asm__ volatile("mov %0, %%dr" #n : : "r"(v))
+#define DR_READ(n, v) __asm__ volatile("mov %%dr" #n ", %0" : "=r"(v))
+
+static void regs_write(unsigned round)
+{
+	uint64_t cr8 = pattern(round, 8) & 15, cr2 = pattern(round, 9);
+
+	__asm__ volatile("mov %0, %%cr2" : : "r"(cr2));
+	__asm__ volatile("mov %0, %%cr8" : : "r"(cr8));
+	DR_WRITE(0, canonical(pattern(round, 10)));
+	DR_WRITE(1, canonical(pattern(round, 11)));
+	DR_WRITE(2, canonical(pattern(round, 12)));
+	DR_WRITE(3, canonical(pattern(round, 13)));
+	DR_WRITE(6, 0xffff0ff0 | (pattern(round, 14) & 0xf));
+	DR_WRITE(7, dr7_of(round));
+	wrmsr(0xc0000100, canonical(pattern(round, 15)));   /* FS_BASE */
+	wrmsr(0xc0000101, canonical(pattern(round, 16)));   /* GS_BASE, swapped into KERNEL_GS_BASE */
+	__asm__ volatile("swapgs");
+	wrmsr(0xc0000101, canonical(pattern(round, 17)));
+	wrmsr(0xc0000081, pattern(round, 18));              /* STAR */
+	wrmsr(0xc0000082, canonical(pattern(round, 19)));   /* LSTAR */
+	wrmsr(0xc0000083, canonical(pattern(round, 20)));   /* CSTAR */
+	wrmsr(0xc0000084, pattern(round, 21) & 0xffffffff); /* SFMASK */
+	wrmsr(0x174, pattern(round, 22) & 0xfffc);          /* SYSENTER_CS */
+	wrmsr(0x175, canonical(pattern(round, 23)));
+	wrmsr(0x176, canonical(pattern(round, 24)));
+	wrmsr(0x277, round & 1 ? 0x0007040600070406ULL : 0x0606060606060606ULL);   /* PAT */
+	wrmsr(0xc0000080, (rdmsr(0xc0000080) & ~1ULL) | (pattern(round, 25) & 1)); /* EFER.SCE */
+	if (rdtscp)
+		wrmsr(0xc0000103, pattern(round, 26) & 0xffffffff);       /* TSC_AUX */
+}
+
+static void regs_check(unsigned round)
+{
+	uint64_t v, w;
+
+	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
+	check(R_CR2, v, pattern(round, 9));
+	__asm__ volatile("mov %%cr8, %0" : "=r"(v));
+	check(R_CR8, v, pattern(round, 8) & 15);
+	DR_READ(0, v);
+	check(R_DR03, v, canonical(pattern(round, 10)));
+	DR_READ(1, v);
+	check(R_DR03, v, canonical(pattern(round, 11)));
+	DR_READ(2, v);
+	check(R_DR03, v, canonical(pattern(round, 12)));
+	DR_READ(3, v);
+	check(R_DR03, v, canonical(pattern(round, 13)));
+	DR_READ(6, v);
+	check(R_DR6, v & 0xf, pattern(round, 14) & 0xf);
+	DR_READ(7, v);
+	check(R_DR7, v, dr7_of(round));
+	check(R_FS, rdmsr(0xc0000100), canonical(pattern(round, 15)));
+	check(R_GS, rdmsr(0xc0000101), canonical(pattern(round, 17)));
+	__asm__ volatile("swapgs");
+	check(R_KGS, rdmsr(0xc0000101), canonical(pattern(round, 16)));
+	__asm__ volatile("swapgs");
+	check(R_SYSCALL, rdmsr(0xc0000081), pattern(round, 18));
+	check(R_SYSCALL, rdmsr(0xc0000082), canonical(pattern(round, 19)));
+	check(R_SYSCALL, rdmsr(0xc0000083), canonical(pattern(round, 20)));
+	check(R_SYSCALL, rdmsr(0xc0000084), pattern(round, 21) & 0xffffffff);
+	check(R_SYSENTER, rdmsr(0x174), pattern(round, 22) & 0xfffc);
+	check(R_SYSENTER, rdmsr(0x175), canonical(pattern(round, 23)));
+	check(R_SYSENTER, rdmsr(0x176), canonical(pattern(round, 24)));
+	w = round & 1 ? 0x0007040600070406ULL : 0x0606060606060606ULL;
+	check(R_PAT, rdmsr(0x277), w);
+	check(R_EFER, rdmsr(0xc0000080) & 1, pattern(round, 25) & 1);
+	if (rdtscp) {
+		uint32_t aux;
+
+		__asm__ volatile("rdtscp" : "=c"(aux) : : "rax", "rdx");
+		check(R_TSC_AUX, aux, pattern(round, 26) & 0xffffffff);
+	}
+}
+
+/* The GPRs a hypercall keeps (all but RAX-RDX), across the yield itself. */
+static void gprs_across_yield(unsigned round)
+{
+	uint64_t in[11], out[11], *p = in;
+
+	for (int i = 0; i < 11; i++)
+		in[i] = pattern(round, 30 + i);
+	__asm__ volatile(
+		"push %%rbp\n push %%rbx\n push %%r12\n push %%r13\n push %%r14\n push %%r15\n"
+		"push %1\n"
+		"mov 0(%%rax), %%rbp\n mov 8(%%rax), %%rsi\n mov 16(%%rax), %%rdi\n mov 24(%%rax), %%r8\n"
+		"mov 32(%%rax), %%r9\n mov 40(%%rax), %%r10\n mov 48(%%rax), %%r11\n mov 56(%%rax), %%r12\n"
+		"mov 64(%%rax), %%r13\n mov 72(%%rax), %%r14\n mov 80(%%rax), %%r15\n"
+		"mov %2, %%eax\n vmcall\n"
+		"pop %%rax\n"
+		"mov %%rbp, 0(%%rax)\n mov %%rsi, 8(%%rax)\n mov %%rdi, 16(%%rax)\n mov %%r8, 24(%%rax)\n"
+		"mov %%r9, 32(%%rax)\n mov %%r10, 40(%%rax)\n mov %%r11, 48(%%rax)\n mov %%r12, 56(%%rax)\n"
+		"mov %%r13, 64(%%rax)\n mov %%r14, 72(%%rax)\n mov %%r15, 80(%%rax)\n"
+		"pop %%r15\n pop %%r14\n pop %%r13\n pop %%r12\n pop %%rbx\n pop %%rbp\n"
+		: "+a"(p) : "r"(out), "i"(HC(1, HV1_YIELD)), "m"(in)
+		: "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory");
+	for (int i = 0; i < 11; i++)
+		check(R_GPRS, out[i], in[i]);
+}
+
+static void setup(void)
+{
+	struct hv1_guest_info gi;
+	struct cpuid c1 = rt_cpuid(1, 0), c7 = rt_cpuid(7, 0);
+	uint64_t cr4;
+
+	hv1_guest_info((uintptr_t)&gi);
+	rdtscp = rt_cpuid(0x80000001, 0).d >> 27 & 1;
+	me = gi.guest_id;
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	cr4 |= 1u << 9 | 1u << 10;                          /* OSFXSR, OSXMMEXCPT */
+	if (me == 0 && (c1.c >> 26 & 1)) {
+		cr4 |= 1u << 18;                            /* OSXSAVE */
+		pku = c7.c >> 3 & 1;
+		if (pku)
+			cr4 |= 1u << 22;                    /* PKE */
+	}
+	__asm__ volatile("mov %0, %%cr4" : : "r"(cr4));
+	if (cr4 >> 18 & 1) {
+		struct cpuid d = rt_cpuid(0xd, 0);
+
+		xcr0_all = (d.a | (uint64_t)d.d << 32) & (0xe7 | 1u << 9);   /* x87 SSE AVX AVX-512 PKRU */
+		avx = (c1.c >> 28 & 1) && (xcr0_all & 4);
+		avx512 = avx && (c7.b >> 16 & 1) && (xcr0_all & 0xe0) == 0xe0;
+		if (!avx512)
+			xcr0_all &= ~0xe0ULL;
+		xsetbv(xcr0_all);
+	}
+	rt_printf("guest %u: %s%s%s\n", me, avx ? "AVX" : "SSE only, XCR0 left at x87",
+		  avx512 ? ", AVX-512" : "", pku ? ", PKRU" : "");
+}
+
+int main(void)
+{
+	setup();
+	for (unsigned round = 0; round < ROUNDS; round++) {
+		bool avx_off = avx && (round & 1);
+
+		if (avx)
+			xsetbv(xcr0_all);
+		vec_write(round);
+		fpu_write(round);
+		regs_write(round);
+		if (avx_off)
+			xsetbv(3);                          /* AVX off: the upper halves stay */
+		gprs_across_yield(round);
+		if (avx) {
+			check(R_XCR0, xgetbv(), avx_off ? 3 : xcr0_all);
+			xsetbv(xcr0_all);
+		}
+		vec_check(round);
+		fpu_check(round);
+		regs_check(round);
+	}
+	__asm__ volatile("mov %0, %%cr8" : : "r"(0ULL));
+	for (int r = 0; r < R_COUNT; r++)
+		if (tried[r])
+			EXPECT(!bad[r], "%s kept across %d switches (%u wrong)", names[r], ROUNDS, bad[r]);
+	rt_printf("state: %d failures\n", rt_failures);
+	return rt_failures;
+}
