@@ -18,6 +18,18 @@ static hc_decoder lookup(u32 version, u32 fn, long *err)
 	return fn < abi->count ? abi->calls[fn] : NULL;
 }
 
+static u64 call_len;   /* the hypercall instruction being served */
+
+void compat_retry(struct vcpu *v)
+{
+	u64 rip = backend->get(v, VREG_RIP) - call_len;
+
+	if (!(backend->get(v, VREG_CS_AR) >> 13 & 1))
+		rip &= 0xffffffff;
+	backend->set(v, VREG_RIP, rip);
+	hc_yield(v);
+}
+
 void compat_dispatch(struct vcpu *v, u64 insn_len)
 {
 	u32 eax = (u32)v->gprs.rax;
@@ -25,6 +37,7 @@ void compat_dispatch(struct vcpu *v, u64 insn_len)
 	long err;
 
 	vcpu_skip(v, insn_len);
+	call_len = insn_len;
 	if (!(backend->get(v, VREG_CS_AR) >> 13 & 1)) {
 		/* 16- or 32-bit caller: only the low halves are its arguments */
 		v->gprs.rbx = (u32)v->gprs.rbx;

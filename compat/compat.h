@@ -44,6 +44,11 @@ extern const struct abi_version abi_versions[ABI_NEWEST - ABI_OLDEST + 1];
 /* Handles a hypercall exit: RIP moves past the call, then the call runs. */
 void compat_dispatch(struct vcpu *v, u64 insn_len);
 
+/* From inside a call: puts RIP back on the hypercall instruction and ends
+ * the caller's slice, so the same call, registers untouched, is made again
+ * in its next slice (a call that must wait for room). */
+void compat_retry(struct vcpu *v);
+
 /* get_version as every version defines it: RAX 0, RBX/RCX the versions
  * served, RDX the current features within mask (the bits it defines). */
 void compat_get_version(struct vcpu *v, u32 mask);

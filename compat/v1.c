@@ -18,11 +18,17 @@ void v1_get_version(struct vcpu *v)
 void v1_console_write(struct vcpu *v)
 {
 	u64 gpa = v->gprs.rbx, len = v->gprs.rcx;
+	int r;
 
-	if (len > HV1_CONSOLE_MAX)
+	if (len > HV1_CONSOLE_MAX) {
 		compat_status(v, HV1_EINVAL);
+		return;
+	}
+	r = hc_console_write(v->guest, gpa, len);
+	if (r > 0)
+		compat_retry(v);
 	else
-		compat_status(v, hc_console_write(v->guest, gpa, len) ? HV1_EFAULT : (long)len);
+		compat_status(v, r ? HV1_EFAULT : (long)len);
 }
 
 void v1_get_time(struct vcpu *v)

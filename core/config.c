@@ -133,6 +133,16 @@ static bool set_slice(struct cursor *cur, const char *v)
 	return true;
 }
 
+static bool set_run_for(struct cursor *cur, const char *v)
+{
+	u64 ns;
+
+	if (!config_parse_duration(v, &ns))
+		return fail(cur, "bad value '%s' for 'run_for' (a duration such as 2s)", v);
+	cur->c->run_for_ns = ns;
+	return true;
+}
+
 static const struct choice on_off[] = { { "off", 0 }, { "on", 1 } };
 
 static bool set_trace(struct cursor *cur, const char *v)
@@ -348,6 +358,28 @@ static bool guest_weight(struct cursor *cur, struct guest_cfg *g, const char *v)
 	return true;
 }
 
+static bool guest_max_weight(struct cursor *cur, struct guest_cfg *g, const char *v)
+{
+	u64 w;
+
+	if (!config_parse_size(v, &w) || w < 1 || w > CFG_WEIGHT_MAX)
+		return fail(cur, "guest '%s': bad value '%s' for 'max_weight' (a number from 1 to %d)", g->name,
+			    v, CFG_WEIGHT_MAX);
+	g->max_weight = (u32)w;
+	return true;
+}
+
+static bool guest_max_share(struct cursor *cur, struct guest_cfg *g, const char *v)
+{
+	u64 pc;
+
+	if (!config_parse_size(v, &pc) || pc > 100)
+		return fail(cur, "guest '%s': bad value '%s' for 'max_share' (a percentage from 0 to 100)",
+			    g->name, v);
+	g->max_share = (s32)pc;
+	return true;
+}
+
 static bool guest_duration(struct cursor *cur, struct guest_cfg *g, const char *key, const char *v, u64 *out)
 {
 	if (!config_parse_duration(v, out) || !*out)
@@ -396,6 +428,8 @@ static const struct guest_key guest_keys[] = {
 	{ "kind", guest_kind },
 	{ "load", guest_load },
 	{ "weight", guest_weight },
+	{ "max_weight", guest_max_weight },
+	{ "max_share", guest_max_share },
 	{ "budget", guest_budget },
 	{ "period", guest_period },
 	{ "cmdline", guest_cmdline },
@@ -413,7 +447,7 @@ static bool guest_field(struct cursor *cur, struct guest_cfg *g, char *field)
 	for (size_t i = 0; i < ARRAY_SIZE(guest_keys); i++)
 		if (!strcmp(guest_keys[i].name, field))
 			return guest_keys[i].set(cur, g, v);
-	return fail(cur, "guest '%s': unknown key '%s' (expected image, mem, kind, load, weight, budget, period, cmdline, module or initrd)",
+	return fail(cur, "guest '%s': unknown key '%s' (expected image, mem, kind, load, weight, max_weight, budget, period, max_share, cmdline, module or initrd)",
 		    g->name, field);
 }
 
@@ -430,7 +464,7 @@ static bool set_guest(struct cursor *cur, const char *value)
 {
 	struct config *c = cur->c;
 	struct guest_cfg g = { .mem = CFG_MEM_DEFAULT, .load = CFG_LOAD_DEFAULT, .weight = 1,
-			       .src = cur->src, .line = cur->line };
+			       .max_share = -1, .src = cur->src, .line = cur->line };
 	char buf[CFG_WORD_MAX];
 	char *name = buf, *rest;
 	bool ok = true;
@@ -453,6 +487,8 @@ static bool set_guest(struct cursor *cur, const char *value)
 		return fail(cur, "guest '%s': no image given (add image=FILE)", g.name);
 	if (!g.budget_ns != !g.period_ns || g.budget_ns > g.period_ns)
 		return fail(cur, "guest '%s': budget and period go together, budget at most period", g.name);
+	if (g.max_weight && g.max_weight < g.weight)
+		return fail(cur, "guest '%s': max_weight %u is below its weight %u", g.name, g.max_weight, g.weight);
 	if (find_guest(c, g.name))
 		return fail(cur, "guest '%s' is defined twice", g.name);
 	if (c->nguests == CFG_MAX_GUESTS)
@@ -469,6 +505,7 @@ static const struct key keys[] = {
 	{ "sched", set_sched, false },
 	{ "slice", set_slice, false },
 	{ "trace", set_trace, false },
+	{ "run_for", set_run_for, false },
 	{ "input", set_input, false },
 };
 

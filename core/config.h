@@ -15,10 +15,15 @@
  *                                           docs/scheduler.md
  *   slice=DURATION                          time slice, such as 2ms (1ms)
  *   trace=on|off                            print the schedule at power-off (off)
+ *   run_for=DURATION                        stop every guest still running after
+ *                                           this long, such as 2s (0: never)
  *   input=NAME|none                         the guest whose COM1 receives what is
  *                                           typed on the console (the first guest)
  *   guest=...[,weight=N][,budget=DURATION,period=DURATION]
  *                                           a guest's share (1) and reservation
+ *   guest=...[,max_weight=N][,max_share=PERCENT]
+ *                                           the most it may ask for itself through
+ *                                           sched_set (its weight; its reservation)
  *   guest=...,kind=multiboot[,cmdline="..."][,module=FILE]...
  *                                           a Multiboot 1 or 2 kernel, its
  *                                           command line and up to 4 modules
@@ -76,6 +81,10 @@ struct guest_cfg {
 	char modules[CFG_MAX_MODULES][CFG_IMAGE_MAX];  /* files handed to them */
 	u32 nmodules;
 	u64 budget_ns, period_ns; /* a reservation (0: none) */
+	/* what sched_set may ask for: the highest weight (0: weight) and the
+	 * largest reservation, in percent of a CPU (-1: budget/period) */
+	u32 max_weight;
+	s32 max_share;
 	const char *src;          /* where it was defined, for messages */
 	u32 line;
 };
@@ -88,6 +97,7 @@ struct config {
 	char sched[CFG_POLICY_MAX];   /* policy name, checked when guests start */
 	char input[CFG_NAME_MAX];     /* the guest typed input goes to; "" = the first */
 	u64 slice_ns;
+	u64 run_for_ns;           /* 0: run until every guest stopped */
 	u32 nguests;
 	struct guest_cfg guests[CFG_MAX_GUESTS];
 	u32 nerrors;              /* all errors; the first CFG_MAX_ERRORS kept */

@@ -6,6 +6,20 @@
 static const struct console_ops *con_ops;
 static void *con_dev;
 static u8 log_level = LOG_INFO;
+/* The output ring: a small static one until console_set_ring gives the
+ * full CONSOLE_RING bytes from the heap. */
+static char boot_ring[256];
+static char *ring = boot_ring;
+static u32 ring_size = sizeof(boot_ring);
+static u32 ring_head, ring_used;   /* the oldest byte waiting, bytes waiting */
+
+void console_set_ring(char *buf, u32 size)
+{
+	console_flush();
+	ring = buf;
+	ring_size = size;
+	ring_head = 0;
+}
 
 void console_set(const struct console_ops *ops, void *dev)
 {
@@ -18,19 +32,61 @@ int console_getc(void)
 	return con_ops && con_ops->getc ? con_ops->getc(con_dev) : -1;
 }
 
+/* Sends the oldest waiting byte: true when it went. */
+static bool send_one(bool wait)
+{
+	char c = ring[ring_head];
+
+	if (wait || !con_ops->try_putc)
+		con_ops->putc(con_dev, c);
+	else if (!con_ops->try_putc(con_dev, c))
+		return false;
+	ring_head = (ring_head + 1) % ring_size;
+	ring_used--;
+	return true;
+}
+
+void console_poll(void)
+{
+	for (u32 n = 0; con_ops && ring_used && n < CONSOLE_POLL_MAX; n++)
+		if (!send_one(false))
+			return;
+}
+
+void console_flush(void)
+{
+	while (con_ops && ring_used)
+		send_one(true);
+}
+
+bool console_room(u32 n)
+{
+	return ring_size - ring_used >= n;
+}
+
+static void ring_put(char c)
+{
+	if (ring_used == ring_size)
+		send_one(true);
+	ring[(ring_head + ring_used++) % ring_size] = c;
+}
+
 static void con_put(void *ctx, char c)
 {
 	(void)ctx;
 	if (!con_ops)
 		return;
 	if (c == '\n')
-		con_ops->putc(con_dev, '\r');
-	con_ops->putc(con_dev, c);
+		ring_put('\r');
+	ring_put(c);
 }
 
 int kvprintf(const char *fmt, va_list ap)
 {
-	return vformat(con_put, NULL, fmt, ap);
+	int n = vformat(con_put, NULL, fmt, ap);
+
+	console_poll();
+	return n;
 }
 
 int kprintf(const char *fmt, ...)

@@ -1,5 +1,9 @@
 /* The hypervisor console: one output device behind an ops struct, the
- * printf family on top, and log levels. */
+ * printf family on top, and log levels. Output goes through one ring of
+ * CONSOLE_RING bytes, in order: printing waits only while the ring is full
+ * (one byte's time of the device per byte), and console_poll sends what
+ * the device takes without waiting, so a slow serial line is not paid for
+ * inside a guest's exit. */
 #ifndef CORE_CONSOLE_H
 #define CORE_CONSOLE_H
 
@@ -8,12 +12,29 @@
 
 struct console_ops {
 	const char *name;
-	void (*putc)(void *dev, char c);
+	void (*putc)(void *dev, char c);       /* waits (a bounded time) for room */
+	bool (*try_putc)(void *dev, char c);   /* optional: false when it has no room now */
 	int (*getc)(void *dev);    /* optional: a received byte, or -1 (never waits) */
 };
 
 /* Makes ops/dev the console; NULL ops silences it. */
 void console_set(const struct console_ops *ops, void *dev);
+
+#define CONSOLE_RING 4096
+
+/* Sends waiting output while the device takes it without waiting, at most
+ * CONSOLE_POLL_MAX bytes. */
+#define CONSOLE_POLL_MAX 128
+void console_poll(void);
+
+/* Once the heap exists: the ring becomes buf (size bytes, CONSOLE_RING). */
+void console_set_ring(char *buf, u32 size);
+
+/* Sends all waiting output, waiting for the device (power-off, panic). */
+void console_flush(void);
+
+/* Whether n more bytes fit in the ring without waiting. */
+bool console_room(u32 n);
 
 /* A byte typed on the console, or -1 when none is waiting. */
 int console_getc(void);

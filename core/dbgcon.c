@@ -186,8 +186,10 @@ static void read_line(char *buf)
 	int c;
 
 	for (;;) {
-		while ((c = console_getc()) < 0)
+		while ((c = console_getc()) < 0) {
+			console_poll();
 			cpu_relax();
+		}
 		if (c == '\r' || c == '\n' || c == DBGCON_KEY)
 			break;
 		if ((c == 8 || c == 127) && n) {

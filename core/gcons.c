@@ -3,6 +3,7 @@
 #include "core/gcons.h"
 #include "core/console.h"
 #include "core/vio.h"
+#include "core/string.h"
 
 /* Typed bytes the input guest's FIFO had no room for yet. */
 #define HELD 256
@@ -11,18 +12,83 @@ static struct guest *input;
 static u8 held[HELD];
 static u32 held_head, held_len;
 
+/* Length of the oldest waiting line, its newline included. */
+static u32 line_len(const struct guest *g)
+{
+	u32 n = 0;
+
+	while (n < g->con_used && g->con_ring[(g->con_head + n) % GCONS_RING] != '\n')
+		n++;
+	return n + 1;
+}
+
+/* Hands the oldest waiting line to the console (which waits only if its
+ * own ring is full); its length with the newline. */
+static u32 print_line(struct guest *g)
+{
+	char line[GCONS_LINE + 1];
+	u32 n = line_len(g);
+
+	for (u32 i = 0; i + 1 < n; i++)
+		line[i] = g->con_ring[(g->con_head + i) % GCONS_RING];
+	kprintf("[%s] %.*s\n", g->name, (int)(n - 1), line);
+	g->con_head = (g->con_head + n) % GCONS_RING;
+	g->con_used -= n;
+	return n;
+}
+
+/* "[name] " and "\r\n" around a line on the console. */
+static u32 framing(const struct guest *g)
+{
+	return (u32)strlen(g->name) + 5;
+}
+
+void gcons_drain(struct guest *g)
+{
+	u32 moved = 0;
+
+	while (g->con_used && moved < GCONS_DRAIN && console_room(line_len(g) + framing(g)))
+		moved += print_line(g);
+}
+
+/* The line being assembled goes into the ring. When the ring is full and
+ * the console takes nothing now, one line waits for the console (at most
+ * one line's time of the device). */
+static void finish_line(struct guest *g)
+{
+	if (GCONS_RING - g->con_used < g->con_len + 1)
+		gcons_drain(g);
+	if (GCONS_RING - g->con_used < g->con_len + 1)
+		print_line(g);
+	for (u32 i = 0; i < g->con_len; i++)
+		g->con_ring[(g->con_head + g->con_used++) % GCONS_RING] = g->con_line[i];
+	g->con_ring[(g->con_head + g->con_used++) % GCONS_RING] = '\n';
+	g->con_len = 0;
+}
+
+bool gcons_room(struct guest *g, u64 len)
+{
+	/* len bytes make at most len / GCONS_LINE + 1 lines, each with a '\n' */
+	u64 need = len + len / GCONS_LINE + 1 + g->con_len;
+
+	if (GCONS_RING - g->con_used >= need)
+		return true;
+	gcons_drain(g);
+	return false;
+}
+
 void gcons_flush(struct guest *g)
 {
-	if (!g->con_len)
-		return;
-	kprintf("[%s] %.*s\n", g->name, (int)g->con_len, g->con_line);
-	g->con_len = 0;
+	if (g->con_len)
+		finish_line(g);
+	while (g->con_used)
+		print_line(g);
 }
 
 void gcons_putc(struct guest *g, char c)
 {
 	if (c == '\n') {
-		gcons_flush(g);
+		finish_line(g);
 		return;
 	}
 	if (c == '\r')
@@ -31,7 +97,7 @@ void gcons_putc(struct guest *g, char c)
 		c = '.';
 	g->con_line[g->con_len++] = c;
 	if (g->con_len == GCONS_LINE)
-		gcons_flush(g);
+		finish_line(g);
 }
 
 void gcons_set_input(struct guest *g)

@@ -1,12 +1,30 @@
 /* A guest's console output on the hypervisor console, one line at a time,
  * prefixed with the guest's name: "[hello] text". Both the emulated COM1
- * and the console-write hypercall end here. */
+ * and the console-write hypercall end here. Finished lines wait in the
+ * guest's own ring (GCONS_RING bytes); gcons_drain, at the end of that
+ * guest's slice and in its time, hands whole lines (never interleaved) to
+ * the console's ring while it has room, which the serial line empties at
+ * its own pace (core/console.h): no exit waits for the device, except one
+ * line when both rings are full. */
 #ifndef CORE_GCONS_H
 #define CORE_GCONS_H
 
 #include "core/vcpu.h"
 
+/* One byte of output. A finished line that finds the ring full first
+ * drains it (see above). */
 void gcons_putc(struct guest *g, char c);
+
+/* Whether len more bytes of output fit in g's ring; false after a drain
+ * when they do not (the caller retries in a later slice). */
+bool gcons_room(struct guest *g, u64 len);
+
+/* Hands up to GCONS_DRAIN bytes of g's finished lines to the console, as
+ * many whole lines as its ring has room for, without waiting. */
+void gcons_drain(struct guest *g);
+
+/* Ends the line being written and prints everything waiting: at a stop,
+ * a reboot, a power-off, before the hypervisor says anything of g. */
 void gcons_flush(struct guest *g);
 
 /* Console input: bytes typed on the hypervisor's console go to the COM1 of

@@ -120,6 +120,9 @@ int guest_create(struct guest *g, u32 id, const struct guest_cfg *gc, const stru
 		g->mod_base[i] = (const u8 *)(uintptr_t)mod->base;
 		g->mod_size[i] = mod->size;
 	}
+	g->con_ring = (char *)(uintptr_t)frames_alloc_filled(GCONS_RING / PAGE_SIZE, 0);
+	if (!g->con_ring)
+		return log_err("guest '%s': out of memory for its console\n", g->name), -1;
 	if (setup_memory(g, gc->mem))
 		return log_err("guest '%s': no room for %lu MiB of guest memory\n", g->name, gc->mem >> 20), -1;
 	if (guest_start(g, selftest))

@@ -69,6 +69,15 @@ static void banner(const struct boot_info *bi)
 	cpu_info_print(&boot_cpu_info);
 }
 
+/* The console's full output ring, from the heap; the boot one if none. */
+static void console_use_heap(void)
+{
+	char *buf = kzalloc(CONSOLE_RING);
+
+	if (buf)
+		console_set_ring(buf, CONSOLE_RING);
+}
+
 static void print_config(const struct boot_info *bi)
 {
 	if (bi->ncfg == 0)
@@ -178,6 +187,7 @@ void hv_main(struct boot_info *bi)
 	power_init(bi);
 	acpi_init(bi->rsdp);
 	mm_init(bi);
+	console_use_heap();
 	print_config(bi);
 	if (cfg.nerrors + check_guests(bi)) {
 		log_err("config: not starting: fix the errors above\n");

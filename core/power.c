@@ -65,6 +65,7 @@ static void bochs_shutdown(void)
 void power_off(int status)
 {
 	kprintf("hv: power off (status %d)\n", status);
+	console_flush();
 	if (under_qemu())
 		outb(QEMU_DEBUG_EXIT_PORT, (u8)status);
 	if (fw_power_off)
@@ -72,6 +73,7 @@ void power_off(int status)
 	acpi_power_off();
 	bochs_shutdown();
 	kprintf("hv: could not power off; halted\n");
+	console_flush();
 	cpu_halt_forever();
 }
 

@@ -54,8 +54,8 @@ static u64 ticks_left(u64 due_ns, u64 start, u64 limit)
 
 /* Wipes a rebooting guest's RAM in pieces, in its own slices, then starts
  * it again: the work is the guest's, and no exit does more than one piece
- * past the slice's end (WIPE_CHUNK, 64 KiB). True when it may run. */
-#define WIPE_CHUNK (64 * 1024)
+ * past the slice's end (WIPE_CHUNK, 4 KiB). True when it may run. */
+#define WIPE_CHUNK 4096
 
 static bool reboot_step(struct guest *g, u64 start, u64 limit)
 {
@@ -99,7 +99,7 @@ static bool slice_ended(struct guest *g, u64 *wake_ns, enum sched_why *why)
 /* Runs v for up to slice_ns; says why it came back. Every exit, whichever
  * layer handled it, comes back here: it is counted (exit_dispatch) and the
  * slice checked, so a slice ends at most one exit's handling past its end. */
-static enum sched_why run_slice(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
+static enum sched_why run_exits(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
 {
 	struct guest *g = v->guest;
 	u64 limit = time_ns_to_tsc(slice_ns), start = rdtsc(), due;
@@ -121,24 +121,63 @@ static enum sched_why run_slice(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
 	}
 }
 
+/* A slice, then the guest's waiting console lines (one) handed to the
+ * console's ring: both are its time. The serial line empties that ring
+ * between slices (schedule). */
+static enum sched_why run_slice(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
+{
+	enum sched_why why = run_exits(v, slice_ns, wake_ns);
+
+	gcons_drain(v->guest);
+	return why;
+}
+
 /* TSC ticks from the boot door's entry to the first VM entry, printed at
  * the end (printing now would be charged to the first guest's slice). */
 static u64 boot_ticks;
 
-static void schedule(u64 entry_tsc)
+/* Nothing to run until t: the console's waiting output goes meanwhile. */
+static void idle_until(u64 t)
 {
-	while (sched_alive(&sched)) {
+	while (time_now_ns() < t) {
+		console_poll();
+		cpu_relax();
+	}
+}
+
+/* run_for: every guest still running is stopped where it is. */
+static bool time_is_up(u64 t0, u64 run_for_ns)
+{
+	if (!run_for_ns || time_now_ns() - t0 < run_for_ns)
+		return false;
+	if (!first_stop_ns) {
+		first_stop_ns = time_now_ns();
+		for (u32 i = 0; i < sched.n; i++)
+			runtime_at_first_stop[i] = sched.all[i]->runtime_ns;
+	}
+	for (u32 i = 0; i < nguests; i++)
+		if (guests[i].state != GUEST_STOPPED) {
+			guest_stop(&guests[i], "run_for (%lu ms) is over", run_for_ns / 1000000);
+			stopped(&guests[i]);
+		}
+	return true;
+}
+
+static void schedule(u64 entry_tsc, u64 t0, u64 run_for_ns)
+{
+	while (sched_alive(&sched) && !time_is_up(t0, run_for_ns)) {
 		u64 now, slice, until, wake = 0, end;
 		struct sched_entity *e;
 		enum sched_why why;
 
 		dbgcon_poll(&sched);
+		console_poll();   /* between slices: the device's pace costs no guest */
 		now = time_now_ns();
 		e = sched_next(&sched, &boot_cpu, now, &slice, &until);
 		if (!e) {
 			if (until == SCHED_NEVER)
 				break;
-			time_wait_until(until);
+			idle_until(until);
 			continue;
 		}
 		if (!boot_ticks)
@@ -235,6 +274,7 @@ u32 guests_run(const struct config *cfg, const struct boot_info *bi)
 	n = entities(cfg, all);
 	if (!n)
 		return failed;
+	console_flush();  /* the boot's messages: before the guests' time starts */
 	t0 = time_now_ns();
 	if (sched_init(&sched, sched_policy_find(cfg->sched), &boot_cpu, 1, all, n, cfg->slice_ns, t0, err,
 		       sizeof(err))) {
@@ -246,7 +286,7 @@ u32 guests_run(const struct config *cfg, const struct boot_info *bi)
 	gcons_set_input(input_guest(cfg));
 	run_trace_init(cfg->trace);
 	log_info("sched: policy %s, slice %lu us, %u guest(s) on CPU 0\n", sched.ops->name, cfg->slice_ns / 1000, n);
-	schedule(bi->entry_tsc);
+	schedule(bi->entry_tsc, t0, cfg->run_for_ns);
 	report(t0, time_now_ns() - t0);
 	run_trace_dump(&sched);
 	return failed;

@@ -31,6 +31,16 @@ static void uart_putc(void *dev, char c)
 	outb(u->port + THR, (u8)c);
 }
 
+static bool uart_try_putc(void *dev, char c)
+{
+	struct uart16550 *u = dev;
+
+	if (!(inb(u->port + LSR) & LSR_THRE))
+		return false;
+	outb(u->port + THR, (u8)c);
+	return true;
+}
+
 static int uart_getc(void *dev)
 {
 	struct uart16550 *u = dev;
@@ -38,4 +48,4 @@ static int uart_getc(void *dev)
 	return inb(u->port + LSR) & LSR_DR ? inb(u->port + RBR) : -1;
 }
 
-const struct console_ops uart16550_console = { "16550", uart_putc, uart_getc };
+const struct console_ops uart16550_console = { "16550", uart_putc, uart_try_putc, uart_getc };

@@ -138,6 +138,8 @@ struct vioapic {
 };
 
 #define GCONS_LINE 120
+#define GCONS_RING 8192            /* finished lines waiting (core/gcons.c) */
+#define GCONS_DRAIN 1              /* bytes handed to the console at once: one line, however short */
 
 struct guest {
 	u32 id;
@@ -157,6 +159,8 @@ struct guest {
 	struct vacpi acpi;
 	u32 con_len;               /* guest console line being assembled */
 	char con_line[GCONS_LINE];
+	char *con_ring;            /* GCONS_RING bytes of finished lines, '\n'-terminated */
+	u32 con_head, con_used;    /* the oldest byte, bytes waiting */
 	u64 exit_code;             /* from the guest's shutdown call */
 	const char *stop_reason;
 	const struct guest_cfg *cfg;

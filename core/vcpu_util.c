@@ -3,6 +3,7 @@
 #include "core/vcpu_util.h"
 #include "core/console.h"
 #include "core/gwalk.h"
+#include "core/gcons.h"
 
 /* x86 register encoding -> struct gprs index; 4 (rsp) lives in the VMCS/VMCB. */
 static const u8 gpr_slot[16] = { 0, 2, 3, 1, 0xff, 6, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14 };
@@ -87,6 +88,7 @@ void guest_stop(struct guest *g, const char *fmt, ...)
 	if (g->state == GUEST_STOPPED)
 		return;
 	g->state = GUEST_STOPPED;
+	gcons_flush(g);                 /* its last lines come before the reason */
 	kprintf("hv: guest '%s' stopped: ", g->name);
 	va_start(ap, fmt);
 	kvprintf(fmt, ap);

@@ -24,6 +24,8 @@ int hc_console_write(struct guest *g, u64 gpa, u64 len)
 
 	if (!p)
 		return -1;
+	if (!gcons_room(g, len))
+		return 1;
 	for (u64 i = 0; i < len; i++)
 		gcons_putc(g, p[i]);
 	return 0;
@@ -76,6 +78,22 @@ void hc_sched_get(const struct guest *g, struct sched_params *p)
 	*p = g->vcpu->se.params;
 }
 
+/* Whether p stays within the ceiling g's configuration sets (max_weight,
+ * max_share; by default what it was configured with). */
+static bool within_ceiling(const struct guest_cfg *c, const struct sched_params *p)
+{
+	u32 max_weight = c->max_weight ? c->max_weight : c->weight;
+	u64 share = c->max_share >= 0 ? (u64)c->max_share : 0;
+
+	if (p->weight > max_weight)
+		return false;
+	if (!p->budget_ns)
+		return true;
+	if (c->max_share < 0)   /* the configured reservation's share */
+		return c->period_ns && p->budget_ns * c->period_ns <= c->budget_ns * p->period_ns;
+	return p->budget_ns * 100 <= share * p->period_ns;
+}
+
 int hc_sched_set(struct guest *g, const struct sched_params *p)
 {
 	struct scheduler *s = run_scheduler();
@@ -84,6 +102,10 @@ int hc_sched_set(struct guest *g, const struct sched_params *p)
 	if (!p->weight || p->weight > CFG_WEIGHT_MAX || !p->budget_ns != !p->period_ns ||
 	    p->budget_ns > p->period_ns)
 		return -1;
+	if (!within_ceiling(g->cfg, p)) {
+		log_debug("guest '%s': sched_set refused: above its configured ceiling\n", g->name);
+		return -2;
+	}
 	if (!s || sched_set_params(s, &g->vcpu->se, p, time_now_ns(), err, sizeof(err))) {
 		log_debug("guest '%s': sched_set refused: %s\n", g->name, s ? err : "no scheduler");
 		return -2;

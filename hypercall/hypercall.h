@@ -14,8 +14,10 @@
 
 u32 hc_features(void);
 
-/* Writes len bytes at guest-physical gpa to the guest's console. 0, or -1
- * when the buffer is not wholly inside the guest's memory. */
+/* Writes len bytes at guest-physical gpa to the guest's console. 0; -1
+ * when the buffer is not wholly inside the guest's memory; 1 when the
+ * guest's console ring has no room yet (the call is to be made again in
+ * its next slice: compat_retry). */
 int hc_console_write(struct guest *g, u64 gpa, u64 len);
 
 struct hc_time {

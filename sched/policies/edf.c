@@ -7,8 +7,10 @@
  * CPU (utilization above 100%), so an accepted set misses no deadline.
  *
  * Words: key = the deadline (end of the current period; SCHED_NEVER for
- * background entities), pol[0] = budget left in this period. A period that
- * ends while its entity still wanted CPU and had budget left is a miss. */
+ * background entities), pol[0] = budget left in this period, pol[1] = CPU
+ * time it ran past its budget (a slice ends at the first exit after its
+ * end), taken from its next budgets. A period that ends while its entity
+ * still wanted CPU and had budget left is a miss. */
 #include "sched/sched.h"
 #include "core/fmt.h"
 
@@ -70,7 +72,8 @@ static void replenish(struct sched_entity *e, u64 now, bool wanted)
 		e->misses++;
 	periods = (now - e->key) / e->params.period_ns + 1;
 	e->key += periods * e->params.period_ns;
-	e->pol[0] = e->params.budget_ns;
+	e->pol[0] = e->params.budget_ns - MIN(e->pol[1], e->params.budget_ns);
+	e->pol[1] -= MIN(e->pol[1], e->params.budget_ns);
 }
 
 /* At start, and when e's parameters change: a new reservation starts a
@@ -128,6 +131,8 @@ static void edf_charge(struct sched_cpu *c, struct sched_entity *e, u64 ran_ns, 
 	(void)c;
 	if (!reserved(e))
 		return;
+	if (ran_ns > e->pol[0])          /* a slice ends a little late: paid back */
+		e->pol[1] += ran_ns - e->pol[0];
 	e->pol[0] -= MIN(ran_ns, e->pol[0]);
 	replenish(e, now, why == SCHED_PREEMPTED);
 }

@@ -257,7 +257,7 @@ TEST(config_errors_guest_structure)
 	CHECK_STR(one_error(&c, "guest=image=a"),
 		  "t:1: guest: bad name 'image=a' (1 to 31 letters, digits, '-' or '_')");
 	CHECK_STR(one_error(&c, "guest=vm,image=a,cpus=2"),
-		  "t:1: guest 'vm': unknown key 'cpus' (expected image, mem, kind, load, weight, budget, period, cmdline, module or initrd)");
+		  "t:1: guest 'vm': unknown key 'cpus' (expected image, mem, kind, load, weight, max_weight, budget, period, max_share, cmdline, module or initrd)");
 	CHECK_STR(one_error(&c, "guest=vm,image=a,fast"),
 		  "t:1: guest 'vm': 'fast' is not key=value");
 	CHECK_STR(one_error(&c, "guest=vm,image="),
@@ -279,7 +279,7 @@ TEST(config_errors_guest_structure)
 	config_init(&c);
 	CHECK_EQ(parse(&c, "guest=vm,image=,mem=3,x=1"), 3);
 	CHECK_EQ(c.nguests, 0);
-	CHECK_STR(c.errors[2], "t:1: guest 'vm': unknown key 'x' (expected image, mem, kind, load, weight, budget, period, cmdline, module or initrd)");
+	CHECK_STR(c.errors[2], "t:1: guest 'vm': unknown key 'x' (expected image, mem, kind, load, weight, max_weight, budget, period, max_share, cmdline, module or initrd)");
 }
 
 TEST(config_duplicate_and_too_many_guests)
