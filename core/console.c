@@ -8,7 +8,7 @@ static void *con_dev;
 static u8 log_level = LOG_INFO;
 /* The output ring: a small static one until console_set_ring gives the
  * full CONSOLE_RING bytes from the heap. */
-static char boot_ring[256];
+static char boot_ring[128];
 static char *ring = boot_ring;
 static u32 ring_size = sizeof(boot_ring);
 static u32 ring_head, ring_used;   /* the oldest byte waiting, bytes waiting */

@@ -72,6 +72,24 @@ DEFINE_CR(3)
 DEFINE_CR(4)
 #undef DEFINE_CR
 
+#define DEFINE_DR(n)                                                          \
+	static inline u64 read_dr##n(void)                                    \
+	{                                                                     \
+		u64 v;                                                        \
+		__asm__ volatile("mov %%dr" #n ", %0" : "=r"(v));             \
+		return v;                                                     \
+	}                                                                     \
+	static inline void write_dr##n(u64 v)                                 \
+	{                                                                     \
+		__asm__ volatile("mov %0, %%dr" #n : : "r"(v));               \
+	}
+DEFINE_DR(0)
+DEFINE_DR(1)
+DEFINE_DR(2)
+DEFINE_DR(3)
+DEFINE_DR(6)
+#undef DEFINE_DR
+
 static inline u64 rdtsc(void)
 {
 	u32 lo, hi;

@@ -76,28 +76,44 @@ void fpu_init(void)
 	log_debug("fpu: XSAVE, XCR0 bits %lx, %lu-byte areas\n", xcr0_supported, area_bytes);
 }
 
+static u64 xgetbv(void)
+{
+	u32 lo, hi;
+
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return lo | (u64)hi << 32;
+}
+
+/* Sets XCR0 to val unless the CPU's, cur, already is. */
+static void xcr0_to(u64 cur, u64 val)
+{
+	if (cur != val)
+		xsetbv(val);
+}
+
 /* Both directions run with XCR0 = every component the CPU has, whatever
  * the guest's own XCR0: a guest that left XCR0 at x87 still uses SSE
  * (CR4.OSFXSR is enough), and one that turned AVX off still holds its upper
  * YMM halves. XRSTOR puts every component the area does not hold in its
- * reset state, so nothing of the previous vCPU survives the switch. The
- * caller restores the running vCPU's own XCR0 afterwards (load does). */
+ * reset state, so nothing of the previous vCPU survives the switch. save
+ * leaves XCR0 at every component; load ends with v's own. cur: the CPU's
+ * XCR0 now; v->xcr0 is current for save. */
 static void save(struct vcpu *v)
 {
 	if (has_xsave) {
-		xsetbv(xcr0_supported);
+		xcr0_to(v->xcr0, xcr0_supported);
 		__asm__ volatile("xsave64 (%0)" : : "r"(v->fpu_area), "a"(~0u), "d"(~0u) : "memory");
 	} else {
 		__asm__ volatile("fxsave64 (%0)" : : "r"(v->fpu_area) : "memory");
 	}
 }
 
-static void load(struct vcpu *v)
+static void load(struct vcpu *v, u64 cur)
 {
 	if (has_xsave) {
-		xsetbv(xcr0_supported);
+		xcr0_to(cur, xcr0_supported);
 		__asm__ volatile("xrstor64 (%0)" : : "r"(v->fpu_area), "a"(~0u), "d"(~0u) : "memory");
-		xsetbv(v->xcr0);
+		xcr0_to(xcr0_supported, v->xcr0);
 	} else {
 		__asm__ volatile("fxrstor64 (%0)" : : "r"(v->fpu_area) : "memory");
 	}
@@ -114,7 +130,7 @@ void fpu_vcpu_reset(struct vcpu *v)
 	memcpy(a + 24, &mxcsr, 4);
 	v->xcr0 = XCR0_X87;
 	if (owner == v)
-		load(v);                               /* reset in its own slice: the CPU too */
+		load(v, has_xsave ? xgetbv() : 0);     /* reset in its own slice: the CPU too */
 }
 
 int fpu_vcpu_init(struct vcpu *v)
@@ -129,14 +145,6 @@ int fpu_vcpu_init(struct vcpu *v)
 }
 
 
-static u64 xgetbv(void)
-{
-	u32 lo, hi;
-
-	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-	return lo | (u64)hi << 32;
-}
-
 u64 fpu_xcr0(struct vcpu *v)
 {
 	return has_xsave && owner == v ? xgetbv() : v->xcr0;
@@ -150,7 +158,7 @@ void fpu_switch(struct vcpu *next)
 		owner->xcr0 = fpu_xcr0(owner);
 		save(owner);
 	}
-	load(next);
+	load(next, owner ? xcr0_supported : XCR0_X87);   /* fpu_init left x87 */
 	owner = next;
 }
 

@@ -8,22 +8,6 @@
 static struct vcpu *dr_owner;   /* whose DR0-DR3 and TSC_AUX the CPU holds */
 static bool has_tsc_aux;        /* RDTSCP or RDPID: the CPU has IA32_TSC_AUX */
 
-#define DEFINE_DR(n)                                                          \
-	static u64 read_dr##n(void)                                           \
-	{                                                                     \
-		u64 v;                                                        \
-		__asm__ volatile("mov %%dr" #n ", %0" : "=r"(v));             \
-		return v;                                                     \
-	}                                                                     \
-	static void write_dr##n(u64 v)                                        \
-	{                                                                     \
-		__asm__ volatile("mov %0, %%dr" #n : : "r"(v));               \
-	}
-DEFINE_DR(0)
-DEFINE_DR(1)
-DEFINE_DR(2)
-DEFINE_DR(3)
-#undef DEFINE_DR
 
 void vswitch_init(void)
 {

@@ -16,7 +16,7 @@ enum reg {
 
 static const char *const names[R_COUNT] = {
 	"GPRs (RBP RSI RDI R8-R15)", "x87 control word", "MXCSR", "XMM0-15", "YMM0-15 upper halves",
-	"ZMM16/ZMM31", "opmask K1", "XCR0", "PKRU", "CR2", "CR8", "DR0-DR3", "DR6", "DR7",
+	"ZMM16/ZMM31", "opmask K1", "XCR0", "PKRU", "CR2", "CR8 (and the APIC TPR)", "DR0-DR3", "DR6", "DR7",
 	"KERNEL_GS_BASE (by SWAPGS)", "FS_BASE", "GS_BASE", "STAR LSTAR CSTAR SFMASK",
 	"SYSENTER CS ESP EIP", "PAT", "EFER.SCE", "TSC_AUX (by RDTSCP)",
 };
@@ -205,6 +205,7 @@ static void regs_check(unsigned round)
 	check(R_CR2, v, pattern(round, 9));
 	__asm__ volatile("mov %%cr8, %0" : "=r"(v));
 	check(R_CR8, v, pattern(round, 8) & 15);
+	check(R_CR8, *(volatile uint32_t *)0xfee00080 >> 4, pattern(round, 8) & 15);   /* APIC TPR */
 	DR_READ(0, v);
 	check(R_DR03, v, canonical(pattern(round, 10)));
 	DR_READ(1, v);

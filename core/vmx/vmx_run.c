@@ -137,14 +137,6 @@ static bool is_syscall_msr(enum vreg r)
 	return r >= VREG_KGS_BASE && r <= VREG_SFMASK;
 }
 
-static u64 read_dr6(void)
-{
-	u64 v;
-
-	__asm__ volatile("mov %%dr6, %0" : "=r"(v));
-	return v;
-}
-
 static void save_cpu_state(struct vmx_vcpu *x)
 {
 	x->syscall_msrs[0] = rdmsr(syscall_msr_numbers[0]);   /* KERNEL_GS_BASE */
@@ -157,7 +149,7 @@ static void load_cpu_state(struct vmx_vcpu *x)
 	for (int i = 0; i < 5; i++)
 		wrmsr(syscall_msr_numbers[i], x->syscall_msrs[i]);
 	write_cr2(x->cr2);
-	__asm__ volatile("mov %0, %%dr6" : : "r"(x->dr6));
+	write_dr6(x->dr6);
 	cpu_owner = x;
 }
 
@@ -328,11 +320,7 @@ static bool cr_access(struct vcpu *v, u64 qual)
  * cleared) is done here. This vCPU's DR6 is in the CPU (vmx_load). */
 static void debug_state(u64 qual)
 {
-	u64 dr6;
-
-	__asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
-	dr6 = (dr6 & ~0xfULL) | (qual & DR6_HIT);
-	__asm__ volatile("mov %0, %%dr6" : : "r"(dr6));
+	write_dr6((read_dr6() & ~0xfULL) | (qual & DR6_HIT));
 	if (qual & 1ULL << 13)
 		vmwrite(GUEST_DR7, vmread(GUEST_DR7) & ~DR7_GD);
 }
