@@ -43,6 +43,8 @@ struct exit_info {
 		struct {
 			u64 gpa;
 			bool read, write, exec;
+			bool walk;         /* the access was the guest's own page walk */
+			bool delivery;     /* it arose while delivering an event */
 		} slat;
 		struct {
 			const char *what;  /* entry failure, decoded */

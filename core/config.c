@@ -155,6 +155,16 @@ static bool set_trace(struct cursor *cur, const char *v)
 	return true;
 }
 
+static bool set_run_until(struct cursor *cur, const char *v)
+{
+	size_t n = strlen(v);
+
+	if (!n || n >= CFG_NAME_MAX)
+		return fail(cur, "bad value '%s' for 'run_until' (a guest's name)", v);
+	strlcpy(cur->c->run_until, v, sizeof(cur->c->run_until));
+	return true;
+}
+
 static bool set_input(struct cursor *cur, const char *v)
 {
 	size_t n = strlen(v);
@@ -507,6 +517,7 @@ static const struct key keys[] = {
 	{ "trace", set_trace, false },
 	{ "run_for", set_run_for, false },
 	{ "input", set_input, false },
+	{ "run_until", set_run_until, false },
 };
 
 static void apply_word(struct cursor *cur, char *word)
@@ -525,7 +536,7 @@ static void apply_word(struct cursor *cur, char *word)
 			return;
 		}
 	}
-	fail(cur, "unknown key '%s' (expected console, log, guest, selftest, sched, slice, trace or input)", word);
+	fail(cur, "unknown key '%s' (expected console, log, guest, selftest, sched, slice, trace, run_for, run_until or input)", word);
 }
 
 /* Reads one word starting at text[i] into word; returns the index after it,

@@ -17,6 +17,8 @@
  *   trace=on|off                            print the schedule at power-off (off)
  *   run_for=DURATION                        stop every guest still running after
  *                                           this long, such as 2s (0: never)
+ *   run_until=NAME                          stop every guest still running when
+ *                                           guest NAME stops (none)
  *   input=NAME|none                         the guest whose COM1 receives what is
  *                                           typed on the console (the first guest)
  *   guest=...[,weight=N][,budget=DURATION,period=DURATION]
@@ -98,6 +100,7 @@ struct config {
 	char input[CFG_NAME_MAX];     /* the guest typed input goes to; "" = the first */
 	u64 slice_ns;
 	u64 run_for_ns;           /* 0: run until every guest stopped */
+	char run_until[CFG_NAME_MAX]; /* the guest whose stop ends the run; "" = none */
 	u32 nguests;
 	struct guest_cfg guests[CFG_MAX_GUESTS];
 	u32 nerrors;              /* all errors; the first CFG_MAX_ERRORS kept */

@@ -2,6 +2,7 @@
  * active device. A "\n" is sent as "\r\n" for terminals. */
 #include "core/console.h"
 #include "core/fmt.h"
+#include "core/string.h"
 
 static const struct console_ops *con_ops;
 static void *con_dev;
@@ -46,11 +47,15 @@ static bool send_one(bool wait)
 	return true;
 }
 
+void console_send(u32 n)
+{
+	while (con_ops && ring_used && n-- && send_one(false))
+		;
+}
+
 void console_poll(void)
 {
-	for (u32 n = 0; con_ops && ring_used && n < CONSOLE_POLL_MAX; n++)
-		if (!send_one(false))
-			return;
+	console_send(CONSOLE_POLL_MAX);
 }
 
 void console_flush(void)
@@ -62,6 +67,22 @@ void console_flush(void)
 bool console_room(u32 n)
 {
 	return ring_size - ring_used >= n;
+}
+
+void console_put(const char *s, u32 n)
+{
+	while (con_ops && n) {
+		u32 tail, k;
+
+		if (ring_used == ring_size)
+			send_one(true);
+		tail = (ring_head + ring_used) % ring_size;
+		k = MIN(n, MIN(ring_size - ring_used, ring_size - tail));
+		memcpy(ring + tail, s, k);
+		ring_used += k;
+		s += k;
+		n -= k;
+	}
 }
 
 static void ring_put(char c)

@@ -22,16 +22,33 @@ static u32 line_len(const struct guest *g)
 	return n + 1;
 }
 
-/* Hands the oldest waiting line to the console (which waits only if its
- * own ring is full); its length with the newline. */
+/* n bytes of g's ring from offset `at` to dst, in at most two copies. */
+static void ring_copy(const struct guest *g, u32 at, char *dst, u32 n)
+{
+	u32 first = MIN(n, GCONS_RING - at);
+
+	memcpy(dst, g->con_ring + at, first);
+	memcpy(dst + first, g->con_ring, n - first);
+}
+
+/* Hands the oldest waiting line to the console as "[name] text\r\n"
+ * (which waits only if its own ring is full); its length with the
+ * newline. Block copies: cheap whatever the line. */
 static u32 print_line(struct guest *g)
 {
-	char line[GCONS_LINE + 1];
-	u32 n = line_len(g);
+	char out[CFG_NAME_MAX + 3 + GCONS_LINE + 2];
+	u32 n = line_len(g), name = (u32)strlen(g->name), k = 0;
 
-	for (u32 i = 0; i + 1 < n; i++)
-		line[i] = g->con_ring[(g->con_head + i) % GCONS_RING];
-	kprintf("[%s] %.*s\n", g->name, (int)(n - 1), line);
+	out[k++] = '[';
+	memcpy(out + k, g->name, name);
+	k += name;
+	out[k++] = ']';
+	out[k++] = ' ';
+	ring_copy(g, g->con_head, out + k, n - 1);
+	k += n - 1;
+	out[k++] = '\r';
+	out[k++] = '\n';
+	console_put(out, k);
 	g->con_head = (g->con_head + n) % GCONS_RING;
 	g->con_used -= n;
 	return n;
@@ -43,12 +60,15 @@ static u32 framing(const struct guest *g)
 	return (u32)strlen(g->name) + 5;
 }
 
-void gcons_drain(struct guest *g)
+u32 gcons_drain(struct guest *g)
 {
-	u32 moved = 0;
+	u32 moved = 0, sent = 0;
 
-	while (g->con_used && moved < GCONS_DRAIN && console_room(line_len(g) + framing(g)))
+	while (g->con_used && moved < GCONS_DRAIN && console_room(line_len(g) + framing(g))) {
+		sent += framing(g) - 1;   /* the line's own newline is in both */
 		moved += print_line(g);
+	}
+	return moved + sent;
 }
 
 /* The line being assembled goes into the ring. When the ring is full and
@@ -60,9 +80,13 @@ static void finish_line(struct guest *g)
 		gcons_drain(g);
 	if (GCONS_RING - g->con_used < g->con_len + 1)
 		print_line(g);
-	for (u32 i = 0; i < g->con_len; i++)
-		g->con_ring[(g->con_head + g->con_used++) % GCONS_RING] = g->con_line[i];
-	g->con_ring[(g->con_head + g->con_used++) % GCONS_RING] = '\n';
+	g->con_line[g->con_len++] = '\n';
+	for (u32 done = 0, at, k; done < g->con_len; done += k) {
+		at = (g->con_head + g->con_used) % GCONS_RING;
+		k = MIN(g->con_len - done, GCONS_RING - at);
+		memcpy(g->con_ring + at, g->con_line + done, k);
+		g->con_used += k;
+	}
 	g->con_len = 0;
 }
 
@@ -77,8 +101,29 @@ bool gcons_room(struct guest *g, u64 len)
 	return false;
 }
 
+void gcons_write(struct guest *g, const char *src, u32 len)
+{
+	g->con_src = src;
+	g->con_todo = len;
+}
+
+static void take(struct guest *g, u32 n)
+{
+	for (u32 i = 0; i < n; i++)
+		gcons_putc(g, g->con_src[i]);
+	g->con_src += n;
+	g->con_todo -= n;
+}
+
+bool gcons_write_step(struct guest *g)
+{
+	take(g, MIN(g->con_todo, (u32)GCONS_STEP));
+	return !g->con_todo;
+}
+
 void gcons_flush(struct guest *g)
 {
+	take(g, g->con_todo);
 	if (g->con_len)
 		finish_line(g);
 	while (g->con_used)

@@ -19,9 +19,18 @@ void gcons_putc(struct guest *g, char c);
  * when they do not (the caller retries in a later slice). */
 bool gcons_room(struct guest *g, u64 len);
 
+/* An accepted write of len bytes at src (host address of guest memory,
+ * room already checked): taken GCONS_STEP bytes per gcons_write_step, in
+ * the writer's slices, before it runs again, so no exit copies more than
+ * GCONS_STEP bytes. gcons_flush takes the rest at once. */
+#define GCONS_STEP 128
+void gcons_write(struct guest *g, const char *src, u32 len);
+bool gcons_write_step(struct guest *g);   /* true when all is taken */
+
 /* Hands up to GCONS_DRAIN bytes of g's finished lines to the console, as
- * many whole lines as its ring has room for, without waiting. */
-void gcons_drain(struct guest *g);
+ * many whole lines as its ring has room for, without waiting; the bytes
+ * handed over, framing included. */
+u32 gcons_drain(struct guest *g);
 
 /* Ends the line being written and prints everything waiting: at a stop,
  * a reboot, a power-off, before the hypervisor says anything of g. */

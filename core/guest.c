@@ -16,7 +16,7 @@
 #include "core/virq.h"
 
 const struct backend_ops *backend;
-struct guest guests[CFG_MAX_GUESTS];
+struct guest *guests;
 u32 nguests;
 
 int virt_init(void)
@@ -65,6 +65,7 @@ void guest_wipe(struct guest *g)
 {
 	memset((void *)(uintptr_t)g->mem_hpa, 0, g->mem_size);
 	g->wipe_next = 0;
+	g->con_todo = 0;
 }
 
 int guest_start(struct guest *g, u8 selftest)

@@ -10,7 +10,7 @@
  * no guest can run here. */
 int virt_init(void);
 
-extern struct guest guests[CFG_MAX_GUESTS];
+extern struct guest *guests;   /* nguests of them, from the heap (guests_run) */
 extern u32 nguests;
 
 /* Builds guest number id from its configuration: memory, tables, image,

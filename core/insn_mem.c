@@ -1,6 +1,6 @@
 /* MMIO instruction decoding (core/insn_mem.h). Prefixes: operand size
- * (66), address size (67), segment overrides (ignored: the fault gave the
- * address), REX in 64-bit code when last. LOCK and REP make no sense on a
+ * (66), address size (67), segment overrides (the address's segment),
+ * REX in 64-bit code when last. LOCK and REP make no sense on a
  * device register and are refused. 16-bit addressing is refused too. */
 #include "core/insn_mem.h"
 
@@ -49,6 +49,18 @@ static u32 modrm_len(const u8 *m, u32 left)
 	return len + (mod == 1 ? 1 : mod == 2 ? 4 : 0);
 }
 
+/* The segment (enum seg_id) an override prefix names, or -1. */
+static int seg_prefix(u8 b)
+{
+	static const u8 prefix[] = { [INSN_ES] = 0x26, [INSN_CS] = 0x2e, [INSN_SS] = 0x36,
+				     [INSN_DS] = 0x3e, [INSN_FS] = 0x64, [INSN_GS] = 0x65 };
+
+	for (int s = 0; s < (int)sizeof(prefix); s++)
+		if (prefix[s] == b)
+			return s;
+	return -1;
+}
+
 static u64 sext(u64 v, u32 bytes)
 {
 	u32 shift = 64 - 8 * bytes;
@@ -56,10 +68,49 @@ static u64 sext(u64 v, u32 bytes)
 	return (u64)((s64)(v << shift) >> shift);
 }
 
+static u64 le(const u8 *p, u32 bytes)
+{
+	u64 v = 0;
+
+	for (u32 k = 0; k < bytes; k++)
+		v |= (u64)p[k] << 8 * k;
+	return v;
+}
+
+/* The address parts of ModRM (and SIB) at m, whose length modrm_len gave. */
+static void address(const u8 *m, u8 rex, enum code_mode mode, struct insn_mem *out)
+{
+	u8 mod = m[0] >> 6, rm = m[0] & 7, base = rm;
+	u32 at = 1;
+
+	out->base = (s8)(rm | (rex & 1) << 3);
+	out->index = -1;
+	out->scale = 1;
+	if (rm == 4) {
+		u8 sib = m[at++], idx = (u8)((sib >> 3 & 7) | (rex & 2) << 2);
+
+		base = sib & 7;
+		out->base = (s8)(base | (rex & 1) << 3);
+		out->index = idx == 4 ? -1 : (s8)idx;
+		out->scale = (u8)(1u << (sib >> 6));
+		if (mod == 0 && base == 5)
+			out->base = -1;
+	} else if (mod == 0 && rm == 5) {
+		out->base = -1;
+		out->rip_rel = mode == CODE64;
+	}
+	if (mod == 1)
+		out->disp = sext(m[at], 1);
+	else if (mod == 2 || (mod == 0 && base == 5))
+		out->disp = sext(le(m + at, 4), 4);
+	if (out->base == 4 || (out->base == 5 && mod != 0))
+		out->seg = out->seg == INSN_NOSEG ? INSN_SS : out->seg;
+}
+
 int insn_decode_mem(const u8 *buf, u32 n, enum code_mode mode, struct insn_mem *out)
 {
 	bool opsize = false, addrsize = false;
-	u8 rex = 0, opsz;
+	u8 rex = 0, opsz, seg = INSN_NOSEG;
 	u32 i = 0, ml, imm_len;
 	struct mem_op op;
 
@@ -70,8 +121,10 @@ int insn_decode_mem(const u8 *buf, u32 n, enum code_mode mode, struct insn_mem *
 			opsize = true;
 		else if (b == 0x67)
 			addrsize = true;
-		else if (b != 0x26 && b != 0x2e && b != 0x36 && b != 0x3e && b != 0x64 && b != 0x65)
+		else if (seg_prefix(b) < 0)
 			break;
+		else
+			seg = (u8)seg_prefix(b);
 	}
 	if (mode == CODE64 && i < n && (buf[i] & 0xf0) == 0x40)
 		rex = buf[i++];
@@ -99,9 +152,18 @@ int insn_decode_mem(const u8 *buf, u32 n, enum code_mode mode, struct insn_mem *
 	imm_len = op.kind == STORE_IMM ? MIN(out->size, 4u) : 0;
 	if (i + ml + imm_len > n || i + ml + imm_len > INSN_MAX)
 		return -1;
-	for (u32 k = 0; k < imm_len; k++)
-		out->imm |= (u64)buf[i + ml + k] << 8 * k;
-	out->imm = imm_len ? sext(out->imm, imm_len) : 0;
+	out->imm = imm_len ? sext(le(buf + i + ml, imm_len), imm_len) : 0;
 	out->len = (u8)(i + ml + imm_len);
+	out->seg = seg;
+	out->addr32 = mode != CODE64 || addrsize;
+	if (op.moffs) {
+		out->base = out->index = -1;
+		out->scale = 1;
+		out->disp = le(buf + i, ml);
+	} else {
+		address(buf + i, rex, mode, out);
+	}
+	if (out->seg == INSN_NOSEG)
+		out->seg = INSN_DS;
 	return 0;
 }

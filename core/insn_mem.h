@@ -1,13 +1,17 @@
 /* Decoding the instruction that touched an emulated device's MMIO page:
  * the MOV forms compilers emit for volatile loads and stores (Linux's
  * readl/writel and friends). The device learns the address from the fault;
- * this says how wide the access is, which register or immediate it moves
- * and how long the instruction is. Pure, so the host unit tests and the
- * fuzzer run it. */
+ * this says how wide the access is, which register or immediate it moves,
+ * how long the instruction is, and how it forms its address, so the
+ * caller can check that this instruction is what touched the page. Pure,
+ * so the host unit tests and the fuzzer run it. */
 #ifndef CORE_INSN_MEM_H
 #define CORE_INSN_MEM_H
 
 #include "core/insn.h"
+
+/* Segments in enum seg_id's order (asserted in core/vmmio.c). */
+enum insn_seg { INSN_ES, INSN_CS, INSN_SS, INSN_DS, INSN_FS, INSN_GS, INSN_NOSEG };
 
 /* The code the guest runs: its default operand and address size. */
 enum code_mode { CODE16, CODE32, CODE64 };
@@ -21,6 +25,14 @@ struct insn_mem {
 	bool high8;      /* reg 4-7 name AH, CH, DH, BH (byte access, no REX) */
 	u8 reg;          /* the GPR by encoding, REX.R applied */
 	u64 imm;         /* sign-extended to the access size */
+	/* The effective address: disp + base + index * scale (+ the next
+	 * instruction's RIP if rip_rel), cut to 32 bits if addr32, in segment
+	 * seg (enum insn_seg: the override, else SS for a RSP/RBP base, else DS). */
+	s8 base, index;  /* GPR by encoding, -1 for none */
+	u8 scale;        /* 1, 2, 4 or 8 */
+	bool rip_rel, addr32;
+	u8 seg;
+	u64 disp;        /* sign-extended; a moffs is taken as it is */
 };
 
 /* Decodes buf[0..n): 0 and *out, or -1 when it is none of MOV r/m<->reg

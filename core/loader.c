@@ -183,9 +183,16 @@ int loader_load(struct guest *g, const u8 *img, u64 size, const struct guest_cfg
 		struct vcpu_state *s, char *err, size_t errlen)
 {
 	struct load_ctx c = { g, img, size, g->mem_size, err, errlen };
-	int mb = multiboot_version(img, size);
+	int mb;
 	u8 kind = gc->kind;
 
+	/* The header scan, once: a reboot loads the same image (and under an
+	 * emulator the scan costs milliseconds of the guest's slice). */
+	if (!g->image_scanned) {
+		g->image_mb = (u8)multiboot_version(img, size);
+		g->image_scanned = true;
+	}
+	mb = g->image_mb;
 	g->free_base = g->free_end = 0;
 	if (kind == IMAGE_AUTO)
 		kind = mb ? IMAGE_MULTIBOOT : is_elf(img, size) ? IMAGE_ELF :

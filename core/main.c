@@ -113,21 +113,23 @@ static u32 check_sched(void)
 	return 1;
 }
 
-/* input= must name a guest (or none). 0, or 1 after saying so. */
-static u32 check_input(void)
+/* key=name must name a guest (input= may also be none). 0, or 1 after
+ * saying so. */
+static u32 check_names_guest(const char *key, const char *name)
 {
-	if (!cfg.input[0] || !strcmp(cfg.input, "none"))
+	if (!name[0] || (!strcmp(key, "input") && !strcmp(name, "none")))
 		return 0;
 	for (u32 i = 0; i < cfg.nguests; i++)
-		if (!strcmp(cfg.guests[i].name, cfg.input))
+		if (!strcmp(cfg.guests[i].name, name))
 			return 0;
-	log_err("config: input=%s names no guest\n", cfg.input);
+	log_err("config: %s=%s names no guest\n", key, name);
 	return 1;
 }
 
 static u32 check_guests(const struct boot_info *bi)
 {
-	u32 errors = check_sched() + check_input();
+	u32 errors = check_sched() + check_names_guest("input", cfg.input) +
+		     check_names_guest("run_until", cfg.run_until);
 
 	for (u32 i = 0; i < cfg.nguests; i++) {
 		const struct guest_cfg *g = &cfg.guests[i];

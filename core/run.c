@@ -9,6 +9,7 @@
 #include "core/dbgcon.h"
 #include "core/cpu.h"
 #include "core/exit.h"
+#include "core/fmt.h"
 #include "core/gcons.h"
 #include "core/power.h"
 #include "core/run_trace.h"
@@ -16,6 +17,7 @@
 #include "core/time.h"
 #include "core/vswitch.h"
 #include "core/virq.h"
+#include "mm/mm.h"
 #include "core/vcpu_util.h"
 
 static struct scheduler sched;
@@ -39,17 +41,43 @@ static void stopped(struct guest *g)
 
 /* TSC ticks until the next exit must come: the slice's end (limit ticks
  * from start), or a device timer due at due_ns (0 = none) if that comes
- * first; at least 1. Computed before every entry, so the slice counts down
- * across entries whatever the guest does between them. */
+ * first, but no sooner than ENTRY_MIN_NS: a guest whose timer is always
+ * due (an APIC timer of one count) still runs the handler of what was just
+ * injected, instead of exiting before its first instruction, forever. At
+ * least 1. Computed before every entry, so the slice counts down across
+ * entries whatever the guest does between them. */
+#define ENTRY_MIN_NS 20000
+
 static u64 ticks_left(u64 due_ns, u64 start, u64 limit)
 {
 	u64 ran = rdtsc() - start, left = limit > ran ? limit - ran : 1, now;
 
 	if (due_ns) {
 		now = time_now_ns();
-		left = MIN(left, due_ns > now ? time_ns_to_tsc(due_ns - now) : 1);
+		left = MIN(left, time_ns_to_tsc(MAX(due_ns > now ? due_ns - now : 0, ENTRY_MIN_NS)));
 	}
 	return MAX(left, 1);
+}
+
+/* "reboot (start N)": always for the first REBOOTS_SHOWN starts, then
+ * only when the console's ring has room for it, so a reboot loop does not
+ * wait for the serial line in its slices. Lines left out are counted on
+ * the next one shown. */
+#define REBOOT_LINE 96
+#define REBOOTS_SHOWN 8
+
+static void log_reboot(struct guest *g)
+{
+	if (g->boot_count >= REBOOTS_SHOWN && !console_room(REBOOT_LINE)) {
+		g->reboots_unlogged++;
+		return;
+	}
+	if (g->reboots_unlogged)
+		log_info("guest '%s': reboot (start %u; %u reboots before it not shown)\n", g->name,
+			 g->boot_count + 1, g->reboots_unlogged);
+	else
+		log_info("guest '%s': reboot (start %u)\n", g->name, g->boot_count + 1);
+	g->reboots_unlogged = 0;
 }
 
 /* Wipes a rebooting guest's RAM in pieces, in its own slices, then starts
@@ -71,10 +99,20 @@ static bool reboot_step(struct guest *g, u64 start, u64 limit)
 	}
 	g->wipe_next = 0;
 	gcons_flush(g);
-	log_info("guest '%s': reboot (start %u)\n", g->name, g->boot_count + 1);
+	log_reboot(g);
 	if (guest_start(g, 0))
 		guest_stop(g, "cannot restart after a reboot");
 	return g->state == GUEST_RUNNABLE;
+}
+
+/* Takes an accepted console_write's bytes, GCONS_STEP at a time, in the
+ * writer's slice, before it runs again. True when it may run. */
+static bool write_step(struct guest *g, u64 start, u64 limit)
+{
+	while (!gcons_write_step(g))
+		if (rdtsc() - start >= limit)
+			return false;
+	return true;
 }
 
 /* Whether an exit ended the slice (a stop, a sleep, a yield), and why. */
@@ -110,6 +148,8 @@ static enum sched_why run_exits(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
 	for (;;) {
 		if (g->state == GUEST_REBOOTING && !reboot_step(g, start, limit))
 			return g->state == GUEST_STOPPED ? stopped(g), SCHED_EXITS : SCHED_PREEMPTED;
+		if (g->con_todo && !write_step(g, start, limit))
+			return SCHED_PREEMPTED;
 		due = virq_wanted(g) ? virq_deliver(v) : 0;
 		backend->arm_timer(v, ticks_left(due, start, limit));
 		backend->run(v, &ei);
@@ -122,13 +162,14 @@ static enum sched_why run_exits(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
 }
 
 /* A slice, then the guest's waiting console lines (one) handed to the
- * console's ring: both are its time. The serial line empties that ring
- * between slices (schedule). */
+ * console's ring, and as many bytes sent to the device as it takes without
+ * waiting, up to that line's: all in the guest's time. What the device
+ * did not take goes between slices, CONSOLE_POLL_MAX at a time (schedule). */
 static enum sched_why run_slice(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
 {
 	enum sched_why why = run_exits(v, slice_ns, wake_ns);
 
-	gcons_drain(v->guest);
+	console_send(gcons_drain(v->guest));
 	return why;
 }
 
@@ -145,11 +186,12 @@ static void idle_until(u64 t)
 	}
 }
 
-/* run_for: every guest still running is stopped where it is. */
-static bool time_is_up(u64 t0, u64 run_for_ns)
+/* The guest whose stop ends the run (run_until=), or NULL. */
+static const struct guest *run_until;
+
+/* Every guest still running is stopped where it is, for why. */
+static void stop_the_rest(const char *why)
 {
-	if (!run_for_ns || time_now_ns() - t0 < run_for_ns)
-		return false;
 	if (!first_stop_ns) {
 		first_stop_ns = time_now_ns();
 		for (u32 i = 0; i < sched.n; i++)
@@ -157,9 +199,24 @@ static bool time_is_up(u64 t0, u64 run_for_ns)
 	}
 	for (u32 i = 0; i < nguests; i++)
 		if (guests[i].state != GUEST_STOPPED) {
-			guest_stop(&guests[i], "run_for (%lu ms) is over", run_for_ns / 1000000);
+			guest_stop(&guests[i], "%s", why);
 			stopped(&guests[i]);
 		}
+}
+
+/* Whether the run is over: run_for's time is up, or run_until's guest
+ * stopped. Then the rest are stopped. */
+static bool time_is_up(u64 t0, u64 run_for_ns)
+{
+	char why[64];
+
+	if (run_until && run_until->state == GUEST_STOPPED)
+		snformat(why, sizeof(why), "run_until: guest '%s' stopped", run_until->name);
+	else if (run_for_ns && time_now_ns() - t0 >= run_for_ns)
+		snformat(why, sizeof(why), "run_for (%lu ms) is over", run_for_ns / 1000000);
+	else
+		return false;
+	stop_the_rest(why);
 	return true;
 }
 
@@ -264,6 +321,9 @@ u32 guests_run(const struct config *cfg, const struct boot_info *bi)
 	char err[160];
 	u64 t0;
 
+	guests = kzalloc(cfg->nguests * sizeof(*guests));
+	if (!guests)
+		panic("guests: no memory for %u guests", cfg->nguests);
 	nguests = cfg->nguests;
 	for (u32 i = 0; i < nguests; i++) {
 		if (guest_create(&guests[i], i, &cfg->guests[i], bi, cfg->selftest)) {
@@ -284,6 +344,9 @@ u32 guests_run(const struct config *cfg, const struct boot_info *bi)
 	}
 	sched_ready = true;
 	gcons_set_input(input_guest(cfg));
+	for (u32 i = 0; i < nguests; i++)
+		if (!strcmp(guests[i].name, cfg->run_until))
+			run_until = &guests[i];
 	run_trace_init(cfg->trace);
 	log_info("sched: policy %s, slice %lu us, %u guest(s) on CPU 0\n", sched.ops->name, cfg->slice_ns / 1000, n);
 	schedule(bi->entry_tsc, t0, cfg->run_for_ns);

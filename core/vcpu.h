@@ -43,6 +43,7 @@ struct vcpu_state {
 enum vreg {
 	VREG_RIP, VREG_RSP, VREG_RFLAGS, VREG_CR0, VREG_CR3, VREG_CR4, VREG_EFER,
 	VREG_CS_AR, VREG_CS_BASE, VREG_CPL, VREG_FS_BASE, VREG_GS_BASE,
+	VREG_ES_BASE, VREG_SS_BASE, VREG_DS_BASE,
 	/* MSRs a kernel sets up for SYSCALL and SWAPGS (VREG_KGS_BASE ...
 	 * VREG_SFMASK stay together), for SYSENTER, and the PAT */
 	VREG_KGS_BASE, VREG_STAR, VREG_LSTAR, VREG_CSTAR, VREG_SFMASK,
@@ -158,19 +159,24 @@ struct guest {
 	u32 pci_address;           /* port 0xcf8 (core/vpci.c) */
 	struct vacpi acpi;
 	u32 con_len;               /* guest console line being assembled */
-	char con_line[GCONS_LINE];
+	char con_line[GCONS_LINE + 1];   /* and room for its '\n' */
 	char *con_ring;            /* GCONS_RING bytes of finished lines, '\n'-terminated */
 	u32 con_head, con_used;    /* the oldest byte, bytes waiting */
+	const char *con_src;       /* an accepted console_write's bytes not yet taken, */
+	u32 con_todo;              /* ... and how many: taken in the guest's slices (core/run.c) */
 	u64 exit_code;             /* from the guest's shutdown call */
 	const char *stop_reason;
 	const struct guest_cfg *cfg;
 	const u8 *image;           /* as the boot loader gave it, for reboots */
 	u64 image_size;
+	bool image_scanned;        /* image_mb holds its Multiboot version (core/loader.c) */
+	u8 image_mb;
 	const u8 *mod_base[CFG_MAX_MODULES];   /* cfg->modules, as loaded */
 	u64 mod_size[CFG_MAX_MODULES];
 	u64 free_base, free_end;   /* RAM the loaded image left free */
 	u32 boot_count;            /* starts so far */
 	u64 wipe_next;             /* rebooting: RAM below this offset is wiped (core/run.c) */
+	u32 reboots_unlogged;      /* reboots the console had no room to report (core/run.c) */
 	u64 wake_ns;               /* asleep until time_now_ns() reaches it; 0 = awake */
 	bool yielded;              /* gave up the rest of its slice */
 	bool paused;               /* by the debug console */

@@ -60,6 +60,14 @@ static u64 insn_address(struct vcpu *v, struct guest_paging *p)
 	return code64 ? rip : (backend->get(v, VREG_CS_BASE) + rip) & 0xffffffff;
 }
 
+int vcpu_translate(struct vcpu *v, u64 gva, u64 *gpa)
+{
+	struct guest_paging p;
+
+	(void)insn_address(v, &p);
+	return gwalk(v->guest, &p, gva, gpa);
+}
+
 int vcpu_read_insn(struct vcpu *v, u8 *buf, u64 len)
 {
 	struct guest_paging p;

@@ -22,6 +22,9 @@ int vcpu_read_insn(struct vcpu *v, u8 *buf, u64 len);
  * has not mapped. Returns how many bytes were read, or -1 for none. */
 int vcpu_fetch_insn(struct vcpu *v, u8 buf[INSN_MAX]);
 
+/* The guest-physical address linear address gva maps to now; 0 or -1. */
+int vcpu_translate(struct vcpu *v, u64 gva, u64 *gpa);
+
 /* The guest is stopped for good, alone; the reason is printed. */
 void guest_stop(struct guest *g, const char *fmt, ...) PRINTF(2, 3);
 

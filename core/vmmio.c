@@ -1,5 +1,6 @@
-/* MMIO exits (core/vmmio.h): find the device, decode the MOV, move the
- * data between the device and the guest's register or immediate. */
+/* MMIO exits (core/vmmio.h): find the device, make sure the instruction
+ * at RIP is what touched it, decode the MOV, move the data between the
+ * device and the guest's register or immediate. */
 #include "core/vmmio.h"
 #include "core/insn_mem.h"
 #include "core/vcpu_util.h"
@@ -11,6 +12,55 @@ static const struct mmio_dev *find(u64 gpa)
 	for (size_t i = 0; i < ARRAY_SIZE(devices); i++)
 		if (gpa >= devices[i]->base && gpa - devices[i]->base < devices[i]->size)
 			return devices[i];
+	return NULL;
+}
+
+_Static_assert((int)INSN_ES == (int)SEG_ES && (int)INSN_CS == (int)SEG_CS && (int)INSN_SS == (int)SEG_SS &&
+	       (int)INSN_DS == (int)SEG_DS && (int)INSN_FS == (int)SEG_FS && (int)INSN_GS == (int)SEG_GS,
+	       "enum insn_seg follows enum seg_id");
+
+static const u8 seg_base[] = { [SEG_ES] = VREG_ES_BASE, [SEG_CS] = VREG_CS_BASE, [SEG_SS] = VREG_SS_BASE,
+			       [SEG_DS] = VREG_DS_BASE, [SEG_FS] = VREG_FS_BASE, [SEG_GS] = VREG_GS_BASE };
+
+/* The linear address the decoded instruction accesses. In 64-bit code only
+ * FS and GS have bases; elsewhere every segment's base counts. */
+static u64 linear(struct vcpu *v, const struct insn_mem *m, enum code_mode mode)
+{
+	u64 a = m->disp;
+
+	if (m->base >= 0)
+		a += vcpu_gpr(v, (unsigned)m->base);
+	if (m->index >= 0)
+		a += vcpu_gpr(v, (unsigned)m->index) * m->scale;
+	if (m->rip_rel)
+		a += backend->get(v, VREG_RIP) + m->len;
+	if (m->addr32)
+		a &= 0xffffffff;
+	if (mode != CODE64 || m->seg == SEG_FS || m->seg == SEG_GS)
+		a += backend->get(v, seg_base[m->seg]);
+	return mode == CODE64 ? a : a & 0xffffffff;
+}
+
+/* Why this fault is not the instruction at RIP touching the device, or
+ * NULL. A fault while delivering an event (the frame pushed onto a stack,
+ * a descriptor read from a table on the page) or from the guest's own page
+ * walk (a table on the page) is no MOV of the guest's; nor is one whose
+ * decoded access goes the other way or elsewhere. Each stops the guest. */
+static const char *mismatch(struct vcpu *v, const struct exit_info *ei, const struct insn_mem *m,
+			    enum code_mode mode)
+{
+	u64 gpa;
+
+	if (ei->slat.delivery)
+		return "touched while delivering an event (a stack or descriptor table on the page)";
+	if (ei->slat.walk)
+		return "touched by the guest's page walk (a page table on the page)";
+	if (ei->slat.exec)
+		return "executed";
+	if (m->write != ei->slat.write)
+		return m->write ? "read, but the instruction at rip stores" : "written, but the instruction at rip loads";
+	if (vcpu_translate(v, linear(v, m, mode), &gpa) || gpa != ei->slat.gpa)
+		return "touched, but not at the address the instruction at rip accesses";
 	return NULL;
 }
 
@@ -75,6 +125,8 @@ bool vmmio_exit(struct vcpu *v, struct exit_info *ei)
 {
 	const struct mmio_dev *d = find(ei->slat.gpa);
 	u8 buf[INSN_MAX] = { 0 };
+	enum code_mode mode = mode_of(v);
+	const char *why;
 	struct insn_mem m;
 	u32 off;
 	int n;
@@ -82,10 +134,19 @@ bool vmmio_exit(struct vcpu *v, struct exit_info *ei)
 	if (!d)
 		return false;
 	off = (u32)(ei->slat.gpa - d->base);
+	if (ei->slat.delivery || ei->slat.walk || ei->slat.exec) {
+		guest_stop(v->guest, "%s register %x %s", d->name, off, mismatch(v, ei, NULL, mode));
+		return true;
+	}
 	n = vcpu_fetch_insn(v, buf);
-	if (n <= 0 || insn_decode_mem(buf, (u32)n, mode_of(v), &m)) {
+	if (n <= 0 || insn_decode_mem(buf, (u32)n, mode, &m)) {
 		guest_stop(v->guest, "%s register %x: the instruction at rip %lx (%02x %02x %02x %02x) is not an emulated MOV",
 			   d->name, off, backend->get(v, VREG_RIP), buf[0], buf[1], buf[2], buf[3]);
+		return true;
+	}
+	why = mismatch(v, ei, &m, mode);
+	if (why) {
+		guest_stop(v->guest, "%s register %x %s (rip %lx)", d->name, off, why, backend->get(v, VREG_RIP));
 		return true;
 	}
 	if (m.size == 8 ? (off & 7) : (off & 3) + m.size > 4) {

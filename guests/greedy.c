@@ -1,7 +1,9 @@
-/* greedy: one way of keeping the CPU, chosen by guest id (1 to 8; id 0 is
- * the victim beside it, guests/gapvictim.c). Each runs until the
- * configuration's run_for ends the run. The hypervisor must end every
- * slice on time and charge the work it does to this guest alone. */
+/* greedy: one way of keeping the CPU, chosen by the guest's RAM size: a
+ * guest of N+1 MiB runs pattern N (mem=2M the #DB loop, ... mem=12M the
+ * interrupt storm), so a configuration picks patterns without rebuilding.
+ * Beside it, guests/gapvictim.c measures its time off the CPU. Each runs
+ * until the configuration's run_for ends the run. The hypervisor must end
+ * every slice on time and charge the work it does to this guest alone. */
 #include "compat/abi/hv_v4.h"
 #include "guests/rt/rt.h"
 
@@ -105,18 +107,88 @@ static void sched_greed(void)
 		;
 }
 
+/* ---- 9: control-register accesses that exit on each backend: MOV to
+ * CR4 of its own value (intercepted on AMD-V), MOV from CR8 (on VT-x). */
+static void cr_loop(void)
+{
+	uint64_t cr4, cr8;
+
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	for (;;)
+		__asm__ volatile("mov %1, %%cr4; mov %%cr8, %0" : "=r"(cr8) : "r"(cr4));
+}
+
+/* ---- 10: alignment checks at CPL 3 (CR0.AM, RFLAGS.AC): a misaligned
+ * load, the #AC handler skipping it. rt_user_hypercall's first call builds
+ * the user segments, TSS and user-accessible map this runs on. */
+extern const char ac_handler[], ac_user[];
+__asm__(".globl ac_handler\nac_handler: addq $8, %rsp\n addq $3, (%rsp)\n iretq\n"
+	".globl ac_user\nac_user: mov (%rdi), %rax\n jmp ac_user\n");
+
+static void ac_loop(void)
+{
+	static uint8_t data[16], stack[4096] __attribute__((aligned(16)));
+	uint64_t cr0;
+
+	(void)rt_user_hypercall(HV1_NR(HV1_GET_VERSION), 0, 0, 0);   /* builds the CPL-3 world */
+	rt_idt_set(17, ac_handler, 0);
+	__asm__ volatile("mov %%cr0, %0; or $0x40000, %0; mov %0, %%cr0" : "=r"(cr0));
+	__asm__ volatile("push $0x1b; push %0; push $0x40002; push $0x23; push %1; iretq"
+			 : : "r"((uintptr_t)(stack + sizeof(stack))), "r"((uintptr_t)ac_user),
+			   "D"((uintptr_t)(data + 1)));
+}
+
+/* ---- 11: an interrupt storm: the APIC timer periodic at one count of
+ * the fastest divider, every interrupt acknowledged by an EOI write. The
+ * handler says when it has run 250 times: a timer that is always due
+ * must still let the guest run what was injected. */
+extern const char storm_handler[];
+void storm_count(void);
+__asm__(".globl storm_handler\nstorm_handler:\n"
+	" push %rax; push %rcx; push %rdx; push %rsi; push %rdi\n"
+	" push %r8; push %r9; push %r10; push %r11\n"
+	" push %rbp; mov %rsp, %rbp; and $-16, %rsp; call storm_count; mov %rbp, %rsp; pop %rbp\n"
+	" mov $0xfee000b0, %eax; movl $0, (%rax)\n"
+	" pop %r11; pop %r10; pop %r9; pop %r8\n"
+	" pop %rdi; pop %rsi; pop %rdx; pop %rcx; pop %rax\n iretq\n");
+
+void storm_count(void)
+{
+	static uint32_t n;
+
+	if (++n == 250)
+		rt_printf("greedy: 250 interrupts taken\n");
+}
+
+static void irq_storm(void)
+{
+	volatile uint32_t *apic = (volatile uint32_t *)0xfee00000UL;
+
+	rt_idt_set(0x40, storm_handler, 0);
+	apic[0xf0 / 4] = 0x1ff;              /* software enable */
+	apic[0x3e0 / 4] = 0xb;               /* divide by 1 */
+	apic[0x320 / 4] = 1u << 17 | 0x40;   /* periodic, vector 0x40 */
+	apic[0x380 / 4] = 1;
+	__asm__ volatile("sti");
+	for (;;)
+		__asm__ volatile("pause");
+}
+
 static void (*const patterns[])(void) = {
 	[1] = db_loop, [2] = msr_loop, [3] = ud2_loop, [4] = cpuid_loop,
 	[5] = port_loop, [6] = console_flood, [7] = reboot_loop, [8] = sched_greed,
+	[9] = cr_loop, [10] = ac_loop, [11] = irq_storm,
 };
 
 int main(void)
 {
 	struct hv1_guest_info gi;
+	uint64_t n;
 
 	hv1_guest_info((uintptr_t)&gi);
-	if (gi.guest_id >= 1 && gi.guest_id < sizeof(patterns) / sizeof(patterns[0]))
-		patterns[gi.guest_id]();
-	for (;;)
-		;
+	n = gi.ram_size / (1 << 20) - 1;
+	if (n >= 1 && n < sizeof(patterns) / sizeof(patterns[0]))
+		patterns[n]();
+	rt_printf("greedy: no pattern for %lu MiB of RAM\n", gi.ram_size >> 20);
+	return 1;
 }

@@ -26,8 +26,7 @@ int hc_console_write(struct guest *g, u64 gpa, u64 len)
 		return -1;
 	if (!gcons_room(g, len))
 		return 1;
-	for (u64 i = 0; i < len; i++)
-		gcons_putc(g, p[i]);
+	gcons_write(g, p, (u32)len);
 	return 0;
 }
 

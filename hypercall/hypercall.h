@@ -14,7 +14,9 @@
 
 u32 hc_features(void);
 
-/* Writes len bytes at guest-physical gpa to the guest's console. 0; -1
+/* Writes len bytes (at most 4096) at guest-physical gpa to the guest's
+ * console. 0: accepted, the bytes taken in the guest's own slices before
+ * it runs again (gcons_write); -1
  * when the buffer is not wholly inside the guest's memory; 1 when the
  * guest's console ring has no room yet (the call is to be made again in
  * its next slice: compat_retry). */

@@ -86,7 +86,8 @@ static const u16 vreg_offsets[VREG_COUNT] = {
 	[VREG_RFLAGS] = VMCB_FIELD(s.rflags), [VREG_CR0] = VMCB_FIELD(s.cr0),
 	[VREG_CR3] = VMCB_FIELD(s.cr3), [VREG_CR4] = VMCB_FIELD(s.cr4),
 	[VREG_CS_BASE] = VMCB_FIELD(s.cs.base), [VREG_FS_BASE] = VMCB_FIELD(s.fs.base),
-	[VREG_GS_BASE] = VMCB_FIELD(s.gs.base),
+	[VREG_GS_BASE] = VMCB_FIELD(s.gs.base), [VREG_ES_BASE] = VMCB_FIELD(s.es.base),
+	[VREG_SS_BASE] = VMCB_FIELD(s.ss.base), [VREG_DS_BASE] = VMCB_FIELD(s.ds.base),
 	[VREG_KGS_BASE] = VMCB_FIELD(s.kernel_gs_base), [VREG_STAR] = VMCB_FIELD(s.star),
 	[VREG_LSTAR] = VMCB_FIELD(s.lstar), [VREG_CSTAR] = VMCB_FIELD(s.cstar),
 	[VREG_SFMASK] = VMCB_FIELD(s.sfmask), [VREG_SYSENTER_CS] = VMCB_FIELD(s.sysenter_cs),
@@ -239,6 +240,8 @@ static void describe_npf(struct exit_info *ei, const struct vmcb *vm)
 	ei->slat.write = err >> 1 & 1;
 	ei->slat.exec = err >> 4 & 1;
 	ei->slat.read = !ei->slat.write && !ei->slat.exec;
+	ei->slat.walk = err >> 33 & 1;              /* during the guest's page-table walk */
+	ei->slat.delivery = vm->c.exit_int_info & EVENT_VALID;
 }
 
 static void entry_failed(struct exit_info *ei, const struct vmcb *vm)

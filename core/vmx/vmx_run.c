@@ -119,6 +119,8 @@ static const u32 vreg_fields[VREG_COUNT] = {
 	[VREG_CR3] = GUEST_CR3, [VREG_EFER] = GUEST_EFER,
 	[VREG_CS_AR] = GUEST_ES_AR + 2 * SEG_CS, [VREG_CS_BASE] = GUEST_ES_BASE + 2 * SEG_CS,
 	[VREG_FS_BASE] = GUEST_FS_BASE, [VREG_GS_BASE] = GUEST_GS_BASE,
+	[VREG_ES_BASE] = GUEST_ES_BASE + 2 * SEG_ES, [VREG_SS_BASE] = GUEST_ES_BASE + 2 * SEG_SS,
+	[VREG_DS_BASE] = GUEST_ES_BASE + 2 * SEG_DS,
 	[VREG_SYSENTER_CS] = GUEST_SYSENTER_CS, [VREG_SYSENTER_ESP] = GUEST_SYSENTER_ESP,
 	[VREG_SYSENTER_EIP] = GUEST_SYSENTER_EIP, [VREG_PAT] = GUEST_PAT,
 };
@@ -363,6 +365,8 @@ static void describe(struct exit_info *ei, u32 basic)
 		ei->slat.read = q & 1;
 		ei->slat.write = q >> 1 & 1;
 		ei->slat.exec = q >> 2 & 1;
+		ei->slat.walk = (q >> 7 & 1) && !(q >> 8 & 1);   /* a linear address, not its final access */
+		ei->slat.delivery = vmread(IDT_VECTORING_INFO) >> 31 & 1;
 	}
 }
 

@@ -202,11 +202,11 @@ TEST(config_errors_keys_and_values)
 
 	CHECK_STR(one_error(&c, "verbose"), "t:1: 'verbose' is not key=value");
 	CHECK_STR(one_error(&c, "foo=1"),
-		  "t:1: unknown key 'foo' (expected console, log, guest, selftest, sched, slice, trace or input)");
+		  "t:1: unknown key 'foo' (expected console, log, guest, selftest, sched, slice, trace, run_for, run_until or input)");
 	CHECK_STR(one_error(&c, "=com1"),
-		  "t:1: unknown key '' (expected console, log, guest, selftest, sched, slice, trace or input)");
+		  "t:1: unknown key '' (expected console, log, guest, selftest, sched, slice, trace, run_for, run_until or input)");
 	CHECK_STR(one_error(&c, "\"console\"=com1"),
-		  "t:1: unknown key '\"console\"' (expected console, log, guest, selftest, sched, slice, trace or input)");
+		  "t:1: unknown key '\"console\"' (expected console, log, guest, selftest, sched, slice, trace, run_for, run_until or input)");
 	CHECK_STR(one_error(&c, "console=com5"),
 		  "t:1: bad value 'com5' for 'console' (expected com1, com2, com3, com4 or none)");
 	CHECK_STR(one_error(&c, "console="),

@@ -183,6 +183,50 @@ TEST(insn_mem_loads_and_stores)
 	}
 }
 
+/* How each form builds its address: base, index, scale, displacement,
+ * RIP-relative, 32-bit addressing and the segment. */
+TEST(insn_mem_addresses)
+{
+	static const struct {
+		u8 bytes[12];
+		u32 n;
+		enum code_mode mode;
+		s8 base, index;
+		u8 scale, seg;
+		bool rip_rel, addr32;
+		u64 disp;
+	} cases[] = {
+		{ { 0x8b, 0x07 }, 2, CODE64, 7, -1, 1, INSN_DS, false, false, 0 },                  /* [rdi] */
+		{ { 0x89, 0x90, 0xb0, 0, 0, 0 }, 6, CODE64, 0, -1, 1, INSN_DS, false, false, 0xb0 }, /* [rax+0xb0] */
+		{ { 0x44, 0x89, 0x04, 0x24 }, 4, CODE64, 4, -1, 1, INSN_SS, false, false, 0 },       /* [rsp] */
+		{ { 0x48, 0x8b, 0x4d, 0xf0 }, 4, CODE64, 5, -1, 1, INSN_SS, false, false, ~0xfULL }, /* [rbp-0x10] */
+		{ { 0x8b, 0x05, 1, 2, 3, 4 }, 6, CODE64, -1, -1, 1, INSN_DS, true, false, 0x04030201 },
+		{ { 0x8b, 0x05, 1, 2, 3, 4 }, 6, CODE32, -1, -1, 1, INSN_DS, false, true, 0x04030201 },
+		{ { 0x8b, 0x04, 0x25, 0, 0, 0xe0, 0xfe }, 7, CODE64, -1, -1, 1, INSN_DS, false, false,
+		  0xfffffffffee00000ULL },                                                           /* [disp32] via SIB */
+		{ { 0x43, 0x8b, 0x44, 0x8d, 0x08 }, 5, CODE64, 13, 9, 4, INSN_DS, false, false, 8 }, /* [r13+r9*4+8] */
+		{ { 0x8b, 0x04, 0x63 }, 3, CODE64, 3, -1, 2, INSN_DS, false, false, 0 },             /* index 4: none */
+		{ { 0x41, 0x8b, 0x45, 0 }, 4, CODE64, 13, -1, 1, INSN_DS, false, false, 0 },         /* [r13+0]: DS */
+		{ { 0x65, 0x8b, 0x03 }, 3, CODE64, 3, -1, 1, INSN_GS, false, false, 0 },             /* gs:[rbx] */
+		{ { 0x67, 0x8b, 0x03 }, 3, CODE64, 3, -1, 1, INSN_DS, false, true, 0 },              /* [ebx] */
+		{ { 0x26, 0x8b, 0x03 }, 3, CODE32, 3, -1, 1, INSN_ES, false, true, 0 },              /* es:[ebx] */
+		{ { 0xa1, 0x20, 0, 0xe0, 0xfe, 0, 0, 0, 0 }, 9, CODE64, -1, -1, 1, INSN_DS, false, false,
+		  0xfee00020 },
+	};
+	struct insn_mem m;
+
+	for (size_t k = 0; k < ARRAY_SIZE(cases); k++) {
+		CHECK_EQ(insn_decode_mem(cases[k].bytes, cases[k].n, cases[k].mode, &m), 0);
+		CHECK_EQ(m.base, cases[k].base);
+		CHECK_EQ(m.index, cases[k].index);
+		CHECK_EQ(m.scale, cases[k].scale);
+		CHECK_EQ(m.seg, cases[k].seg);
+		CHECK_EQ(m.rip_rel, cases[k].rip_rel);
+		CHECK_EQ(m.addr32, cases[k].addr32);
+		CHECK_EQ(m.disp, cases[k].disp);
+	}
+}
+
 TEST(insn_mem_byte_registers)
 {
 	const u8 ah[] = { 0x8a, 0x20 };           /* mov ah, [rax] */
