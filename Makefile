@@ -211,12 +211,14 @@ test-sched: deps all
 # Hostile guests (tests/e2e/hostile-*) on both backends; make test runs
 # them in the svm and vmx suites.
 test-hostile: deps all
-	@tests/svm.sh hostile-attacks hostile-fuzz && tests/vmx.sh hostile-attacks hostile-fuzz
+	@tests/svm.sh hostile-attacks hostile-fuzz hostile-statefuzz && tests/vmx.sh hostile-attacks hostile-fuzz hostile-statefuzz
 
-# The hypercall fuzzer guest, longer and with a fresh seed (SEED= replays).
+# The hypercall and state fuzzer guests, longer and with a fresh seed
+# (SEED= replays).
 FUZZ_CALLS ?= 20000000
+FUZZ_OPS ?= 10000000
 fuzz: deps all
-	@tests/fuzz/guest.sh $(FUZZ_CALLS) $(SEED)
+	@tests/fuzz/guest.sh $(FUZZ_CALLS) $(FUZZ_OPS) $(SEED)
 
 # gdb on hv.efi in QEMU, stopped at its first instruction (GUEST=name also
 # loads that guest's symbols). docs/debugging.md.

@@ -4,10 +4,18 @@
  * uses AVX (and AVX-512 where there is one) and turns AVX off before half
  * of its yields; guest 1 never enables XSAVE and uses SSE through
  * CR4.OSFXSR alone. A register the hypervisor does not switch shows the
- * other guest's value. */
+ * other guest's value.
+ *
+ * With 3 MiB of RAM or more it watches instead, for good: each round
+ * sleeps WATCH_NS between writing and checking (whatever runs meanwhile,
+ * such as guests/statefuzz.c, gets several slices), says so at once when
+ * a register changed, and counts its rounds every WATCH_REPORT; the
+ * configuration ends the run (run_until=). */
 #include "guests/rt/rt.h"
 
 #define ROUNDS 200
+#define WATCH_NS 20000000ULL
+#define WATCH_REPORT 100
 
 enum reg {
 	R_GPRS, R_X87, R_MXCSR, R_XMM, R_YMM, R_ZMM, R_OPMASK, R_XCR0, R_PKRU, R_CR2, R_CR8,
@@ -26,12 +34,13 @@ static bool tried[R_COUNT];
 static bool avx, avx512, pku, rdtscp;
 static uint64_t xcr0_all;
 static uint32_t me;
+static bool watch;
 
 static void check(enum reg r, uint64_t got, uint64_t want)
 {
 	tried[r] = true;
 	if (got != want && !bad[r]++)
-		rt_printf("%s: found %lx, wrote %lx\n", names[r], got, want);
+		rt_printf("FAILED: %s: found %lx, wrote %lx\n", names[r], got, want);
 }
 
 static uint64_t pattern(unsigned round, unsigned n)
@@ -241,11 +250,20 @@ static void regs_check(unsigned round)
 	}
 }
 
-/* The GPRs a hypercall keeps (all but RAX-RDX), across the yield itself. */
+/* The GPRs a hypercall keeps (all but RAX-RDX), across the yield (or,
+ * watching, the sleep) itself. */
 static void gprs_across_yield(unsigned round)
 {
-	uint64_t in[11], out[11], *p = in;
+	/* static: RIP-relative operands, still right after the pushes below */
+	static uint64_t call, deadline;
+	uint64_t in[11], out[11], *p = in, hz, now;
 
+	call = HC(1, HV1_YIELD);
+	if (watch) {
+		hv1_get_time(&hz, &now);
+		call = HC(1, HV1_SLEEP_UNTIL);
+		deadline = now + WATCH_NS;
+	}
 	for (int i = 0; i < 11; i++)
 		in[i] = pattern(round, 30 + i);
 	__asm__ volatile(
@@ -254,13 +272,13 @@ static void gprs_across_yield(unsigned round)
 		"mov 0(%%rax), %%rbp\n mov 8(%%rax), %%rsi\n mov 16(%%rax), %%rdi\n mov 24(%%rax), %%r8\n"
 		"mov 32(%%rax), %%r9\n mov 40(%%rax), %%r10\n mov 48(%%rax), %%r11\n mov 56(%%rax), %%r12\n"
 		"mov 64(%%rax), %%r13\n mov 72(%%rax), %%r14\n mov 80(%%rax), %%r15\n"
-		"mov %2, %%eax\n vmcall\n"
+		"mov %3, %%rbx\n mov %2, %%rax\n vmcall\n"
 		"pop %%rax\n"
 		"mov %%rbp, 0(%%rax)\n mov %%rsi, 8(%%rax)\n mov %%rdi, 16(%%rax)\n mov %%r8, 24(%%rax)\n"
 		"mov %%r9, 32(%%rax)\n mov %%r10, 40(%%rax)\n mov %%r11, 48(%%rax)\n mov %%r12, 56(%%rax)\n"
 		"mov %%r13, 64(%%rax)\n mov %%r14, 72(%%rax)\n mov %%r15, 80(%%rax)\n"
 		"pop %%r15\n pop %%r14\n pop %%r13\n pop %%r12\n pop %%rbx\n pop %%rbp\n"
-		: "+a"(p) : "r"(out), "i"(HC(1, HV1_YIELD)), "m"(in)
+		: "+a"(p) : "r"(out), "m"(call), "m"(deadline), "m"(in)
 		: "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory");
 	for (int i = 0; i < 11; i++)
 		check(R_GPRS, out[i], in[i]);
@@ -275,6 +293,7 @@ static void setup(void)
 	hv1_guest_info((uintptr_t)&gi);
 	rdtscp = rt_cpuid(0x80000001, 0).d >> 27 & 1;
 	me = gi.guest_id;
+	watch = gi.ram_size >= 3 << 20;
 	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
 	cr4 |= 1u << 9 | 1u << 10;                          /* OSFXSR, OSXMMEXCPT */
 	if (me == 0 && (c1.c >> 26 & 1)) {
@@ -301,7 +320,7 @@ static void setup(void)
 int main(void)
 {
 	setup();
-	for (unsigned round = 0; round < ROUNDS; round++) {
+	for (unsigned round = 0; watch || round < ROUNDS; round++) {
 		bool avx_off = avx && (round & 1);
 
 		if (avx)
@@ -319,6 +338,8 @@ int main(void)
 		vec_check(round);
 		fpu_check(round);
 		regs_check(round);
+		if (watch && (round + 1) % WATCH_REPORT == 0)
+			rt_printf("state: %u rounds watched\n", round + 1);
 	}
 	__asm__ volatile("mov %0, %%cr8" : : "r"(0ULL));
 	for (int r = 0; r < R_COUNT; r++)

@@ -21,12 +21,14 @@ enum {
 	ICPT2_SKINIT = 1u << 6, ICPT2_ICEBP = 1u << 8,
 	ICPT2_WBINVD = 1u << 9, ICPT2_MONITOR = 1u << 10, ICPT2_MWAIT = 1u << 11,
 	ICPT2_XSETBV = 1u << 13,
+	ICPT_CR0_WRITE = 1u << 16,
 	ICPT_CR4_WRITE = 1u << (16 + 4),
 	ICPT1_VINTR = 1u << 4,
 };
 
 /* Exit codes (EXITCODE); 0x40 + vector for exceptions. */
 enum {
+	SVM_EXIT_CR0_WRITE = 0x10,
 	SVM_EXIT_CR4_WRITE = 0x14,
 	SVM_EXIT_EXC_BASE = 0x40, SVM_EXIT_INTR = 0x60, SVM_EXIT_VINTR = 0x64,
 	SVM_EXIT_RDPMC = 0x6f, SVM_EXIT_ICEBP = 0x88, SVM_EXIT_WBINVD = 0x89,

@@ -270,12 +270,27 @@ static bool undefined_opcode(struct vcpu *v, struct exit_info *ei)
 	return false;
 }
 
-/* MOV to CR4: checked as the CPU would (core/vcr.c), which with the
- * write intercepted it does not do itself (a bad value would make the next
- * VMRUN fail). Without decode assists the instruction is decoded from guest
- * memory; bytes that are not a MOV to CR4 leave the exit unknown, which
- * stops the guest with the reason. */
-static bool cr4_write(struct vcpu *v)
+#define CR0_TS (1ULL << 3)
+#define CR0_PG (1ULL << 31)
+#define EFER_LME (1ULL << 8)
+#define EFER_LMA (1ULL << 10)
+
+/* CR0 as the CPU sets it, long mode's activation (EFER.LMA) with it. */
+static void set_cr0(struct vcpu *v, u64 val)
+{
+	u64 efer = svm_get(v, VREG_EFER);
+	bool lma = (efer & EFER_LME) && (val & CR0_PG);
+
+	svm_set(v, VREG_CR0, val);
+	svm_set(v, VREG_EFER, lma ? efer | EFER_LMA : efer & ~EFER_LMA);
+}
+
+/* MOV to CR0 or CR4 (and CLTS, which writes CR0): checked as the CPU
+ * would (core/vcr.c), which with the write intercepted it does not do
+ * itself (a bad value would make the next VMRUN fail). Without decode
+ * assists the instruction is decoded from guest memory; anything else
+ * (LMSW) leaves the exit unknown, which stops the guest with the reason. */
+static bool cr_write(struct vcpu *v, u32 cr)
 {
 	struct vmcb *vm = vmcb_of(v);
 	u8 buf[INSN_MAX];
@@ -283,15 +298,23 @@ static bool cr4_write(struct vcpu *v)
 	u64 val;
 	int n = vcpu_fetch_insn(v, buf);
 
+	if (cr == 0 && n >= 2 && buf[0] == 0x0f && buf[1] == 0x06) {   /* CLTS */
+		set_cr0(v, vm->s.cr0 & ~CR0_TS);
+		vcpu_skip(v, 2);
+		return true;
+	}
 	if (n <= 0 || insn_decode(buf, (u32)n, code64(vm), &in) || in.op != INSN_MOV_TO_CR ||
-	    (in.modrm >> 3 & 7) != 4 || (in.rex & 4))
+	    (in.modrm >> 3 & 7) != cr || (in.rex & 4))
 		return false;
 	val = vcpu_gpr(v, (in.modrm & 7) | (in.rex & 1) << 3);
-	if (!vcr_cr4_ok(v, val)) {
+	if (!(cr == 0 ? vcr_cr0_ok(v, val) : vcr_cr4_ok(v, val))) {
 		svm_inject(v, EXC_GP, EVENT_EXCEPTION, true, 0);
 		return true;
 	}
-	svm_set(v, VREG_CR4, val);
+	if (cr == 0)
+		set_cr0(v, val);
+	else
+		svm_set(v, VREG_CR4, val);
 	vcpu_skip(v, in.len);
 	return true;
 }
@@ -328,7 +351,8 @@ static bool translate(struct vcpu *v, struct exit_info *ei)
 		describe_npf(ei, vm);
 	else if (code == SVM_EXIT_EXC_BASE + EXC_UD)
 		return undefined_opcode(v, ei);
-	else if (code == SVM_EXIT_CR4_WRITE && cr4_write(v))
+	else if ((code == SVM_EXIT_CR0_WRITE || code == SVM_EXIT_CR4_WRITE) &&
+		 cr_write(v, (u32)(code - SVM_EXIT_CR0_WRITE)))
 		return true;
 	else if (reflected(code))
 		return reflect(v, code), true;

@@ -42,7 +42,7 @@ static void setup_control(struct vmcb_control *c, u32 asid)
 	 * a guest whose delivery of one raises it again loops through exits
 	 * the slice check sees, not inside the CPU forever. */
 	c->icpt_exc = 1u << EXC_UD | 1u << EXC_DB | 1u << EXC_AC;
-	c->icpt_cr = ICPT_CR4_WRITE;          /* CR4.VMXE stays clear (svm_run.c) */
+	c->icpt_cr = ICPT_CR0_WRITE | ICPT_CR4_WRITE;   /* checked as the CPU would (svm_run.c) */
 	c->icpt1 = ICPT1_INTR | ICPT1_CPUID | ICPT1_INVD | ICPT1_HLT | ICPT1_INVLPGA | ICPT1_IOIO |
 		   ICPT1_MSR | ICPT1_SHUTDOWN | ICPT1_RDPMC;
 	c->icpt2 = ICPT2_VMRUN | ICPT2_VMMCALL | ICPT2_VMLOAD | ICPT2_VMSAVE | ICPT2_STGI |
