@@ -46,9 +46,7 @@ static void refused(int cr, uint64_t set, uint64_t clear, const char *what)
 
 static void do_xsetbv(void *p)
 {
-	uint64_t x = *(uint64_t *)p;
-
-	__asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)x), "d"((uint32_t)(x >> 32)));
+	rt_xsetbv(*(uint64_t *)p);
 }
 
 static void do_rdpmc(void *p)

@@ -63,19 +63,6 @@ static uint64_t rdmsr(uint32_t msr)
 	return (uint64_t)hi << 32 | lo;
 }
 
-static void xsetbv(uint64_t v)
-{
-	__asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
-}
-
-static uint64_t xgetbv(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-	return (uint64_t)hi << 32 | lo;
-}
-
 /* ---- the vector registers, written from and read into memory */
 
 #define X16(m) m(0) m(1) m(2) m(3) m(4) m(5) m(6) m(7) m(8) m(9) m(10) m(11) m(12) m(13) m(14) m(15)
@@ -311,7 +298,7 @@ static void setup(void)
 		avx512 = avx && (c7.b >> 16 & 1) && (xcr0_all & 0xe0) == 0xe0;
 		if (!avx512)
 			xcr0_all &= ~0xe0ULL;
-		xsetbv(xcr0_all);
+		rt_xsetbv(xcr0_all);
 	}
 	rt_printf("guest %u: %s%s%s\n", me, avx ? "AVX" : "SSE only, XCR0 left at x87",
 		  avx512 ? ", AVX-512" : "", pku ? ", PKRU" : "");
@@ -324,16 +311,16 @@ int main(void)
 		bool avx_off = avx && (round & 1);
 
 		if (avx)
-			xsetbv(xcr0_all);
+			rt_xsetbv(xcr0_all);
 		vec_write(round);
 		fpu_write(round);
 		regs_write(round);
 		if (avx_off)
-			xsetbv(3);                          /* AVX off: the upper halves stay */
+			rt_xsetbv(3);                          /* AVX off: the upper halves stay */
 		gprs_across_yield(round);
 		if (avx) {
-			check(R_XCR0, xgetbv(), avx_off ? 3 : xcr0_all);
-			xsetbv(xcr0_all);
+			check(R_XCR0, rt_xgetbv(), avx_off ? 3 : xcr0_all);
+			rt_xsetbv(xcr0_all);
 		}
 		vec_check(round);
 		fpu_check(round);

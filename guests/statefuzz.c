@@ -135,26 +135,13 @@ static void restore_msr(void *p)
 	__asm__ volatile("wrmsr" : : "c"((uint32_t)o->a), "a"((uint32_t)o->c), "d"((uint32_t)(o->c >> 32)));
 }
 
-static void xsetbv(uint64_t v)
-{
-	__asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
-}
-
-static uint64_t xgetbv(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-	return (uint64_t)hi << 32 | lo;
-}
-
 /* a = XCR0 to try, then XCR0 as it was (b). */
 static void op_xsetbv(void *p)
 {
 	struct op *o = p;
 
-	xsetbv(o->a);
-	xsetbv(o->b);
+	rt_xsetbv(o->a);
+	rt_xsetbv(o->b);
 }
 
 static void op_invlpg(void *p)
@@ -286,7 +273,7 @@ static void one(const struct saved *s, uint64_t *counts)
 			o.a = value() & 0xffffffffffULL;
 			o.b = s->xcr0;
 			if (rt_try(op_xsetbv, &o) != -1)
-				xsetbv(s->xcr0);
+				rt_xsetbv(s->xcr0);
 		}
 		break;
 	case 4:
@@ -340,7 +327,7 @@ int main(void)
 	if (s.xsave) {
 		set_cr(4, s.cr4 | 1u << 18);   /* OSXSAVE, kept: XSETBV is fuzzed */
 		s.cr4 = cr(4);
-		s.xcr0 = xgetbv();
+		s.xcr0 = rt_xgetbv();
 	}
 	for (uint64_t i = 0; i < FUZZ_OPS; i++)
 		one(&s, counts);

@@ -58,6 +58,20 @@ static inline struct cpuid rt_cpuid(uint32_t leaf, uint32_t sub)
 	return r;
 }
 
+/* XCR0. */
+static inline void rt_xsetbv(uint64_t v)
+{
+	__asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+static inline uint64_t rt_xgetbv(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return (uint64_t)hi << 32 | lo;
+}
+
 static inline uint64_t rt_rdtsc(void)
 {
 	uint32_t lo, hi;

@@ -168,3 +168,178 @@ TEST(apic_timer_one_shot_and_periodic)
 	vlapic_poll(&rig_v, rig_now);
 	CHECK_EQ(vlapic_pending(&rig_v), -1);
 }
+
+/* ---- core/vpic.c, core/vpit.c and core/virq.c on the same rig */
+#include "core/vio.h"
+
+static void pic_out(u16 port, u8 v) { (port >= 0xa0 ? vpic_slave : vpic_master).write(&rig_g, port, 1, v); }
+static u8 pic_in(u16 port) { return (u8)(port >= 0xa0 ? vpic_slave : vpic_master).read(&rig_g, port, 1); }
+
+/* The usual PC programming: master at base, slave at base + 8 on line 2. */
+static void pic_init(u8 base, bool aeoi)
+{
+	pic_out(0x20, 0x11);
+	pic_out(0x21, base);
+	pic_out(0x21, 0x04);
+	pic_out(0x21, aeoi ? 0x03 : 0x01);
+	pic_out(0xa0, 0x11);
+	pic_out(0xa1, (u8)(base + 8));
+	pic_out(0xa1, 0x02);
+	pic_out(0xa1, aeoi ? 0x03 : 0x01);
+}
+
+TEST(pic_nesting_mask_and_eoi)
+{
+	fresh();
+	vpic_raise(&rig_g, 1);
+	CHECK_EQ(vpic_pending(&rig_g), -1);             /* not initialized yet */
+	pic_init(0x20, false);                          /* ICW1 starts over: the request is gone */
+	CHECK_EQ(vpic_pending(&rig_g), -1);
+	vpic_raise(&rig_g, 1);
+	CHECK_EQ(vpic_pending(&rig_g), 0x21);
+	vpic_ack(&rig_g);
+	vpic_raise(&rig_g, 3);
+	CHECK_EQ(vpic_pending(&rig_g), -1);             /* line 1 in service holds off 3 */
+	pic_out(0x20, 0x0b);                            /* OCW3: read ISR */
+	CHECK_EQ(pic_in(0x20), 0x02);
+	pic_out(0x20, 0x0a);                            /* OCW3: read IRR */
+	CHECK_EQ(pic_in(0x20), 0x08);
+	pic_out(0x20, 0x20);                            /* non-specific EOI */
+	CHECK_EQ(vpic_pending(&rig_g), 0x23);
+	pic_out(0x21, 0x08);                            /* OCW1: mask line 3 */
+	CHECK_EQ(pic_in(0x21), 0x08);
+	CHECK_EQ(vpic_pending(&rig_g), -1);
+	pic_out(0x21, 0x00);
+	vpic_ack(&rig_g);
+	pic_out(0x20, 0x63);                            /* specific EOI, line 3 */
+	pic_out(0x20, 0x0b);
+	CHECK_EQ(pic_in(0x20), 0);
+	vpic_ack(&rig_g);                               /* nothing requested: no change */
+	CHECK_EQ(pic_in(0x20), 0);
+}
+
+TEST(pic_cascade_and_auto_eoi)
+{
+	fresh();
+	pic_init(0x30, true);
+	vpic_raise(&rig_g, 10);
+	CHECK_EQ(vpic_pending(&rig_g), 0x3a);           /* through the master's line 2 */
+	vpic_ack(&rig_g);
+	CHECK_EQ(vpic_pending(&rig_g), -1);
+	pic_out(0xa0, 0x0b);
+	CHECK_EQ(pic_in(0xa0), 0);                      /* automatic EOI: nothing in service */
+	pic_out(0xa1, 0x04);                            /* slave masks line 10 */
+	vpic_raise(&rig_g, 10);
+	CHECK_EQ(vpic_pending(&rig_g), -1);
+	velcr.write(&rig_g, 0x4d0, 1, 0xff);
+	velcr.write(&rig_g, 0x4d1, 1, 0xff);
+	CHECK_EQ(velcr.read(&rig_g, 0x4d0, 1), 0xf8);   /* lines 0-2 stay edge */
+	CHECK_EQ(velcr.read(&rig_g, 0x4d1, 1), 0xde);   /* lines 8 and 13 too */
+}
+
+static void pit_out(u16 port, u8 v) { (port == 0x61 ? vport61 : vpit).write(&rig_g, port, 1, v); }
+static u8 pit_in(u16 port) { return (u8)(port == 0x61 ? vport61 : vpit).read(&rig_g, port, 1); }
+
+TEST(pit_periodic_irq0_and_latch)
+{
+	u32 lo, hi;
+
+	fresh();
+	pic_init(0x20, false);
+	pit_out(0x43, 0x34);                            /* channel 0, lo/hi, mode 2 */
+	pit_out(0x40, 1193 & 0xff);
+	CHECK_EQ(vpit_poll(&rig_g, rig_now), 0);        /* not counting before the high byte */
+	pit_out(0x40, 1193 >> 8);
+	CHECK_EQ(vpit_poll(&rig_g, rig_now), 1000 + 999847);   /* 1193 ticks of 1.193182 MHz */
+	rig_now += 500000;
+	pit_out(0x43, 0x00);                            /* latch channel 0 */
+	rig_now += 100000;                              /* the latch keeps its value */
+	lo = pit_in(0x40);
+	hi = pit_in(0x40);
+	CHECK_EQ(lo | hi << 8, 1193 - 596);
+	rig_now += 500000;
+	CHECK_EQ(vpit_poll(&rig_g, rig_now), 1000 + 2 * 999847);
+	CHECK_EQ(vpic_pending(&rig_g), 0x20);           /* IRQ 0 */
+	CHECK_EQ(pit_in(0x43), 0xff);
+	pit_out(0x43, 0xc2);                            /* read-back: ignored */
+	CHECK_EQ(vpit_poll(&rig_g, rig_now), 1000 + 2 * 999847);
+}
+
+TEST(pit_one_shot_and_port61)
+{
+	fresh();
+	pit_out(0x43, 0x10);                            /* channel 0, low byte only, mode 0 */
+	pit_out(0x40, 100);
+	rig_now += 100000;                              /* 100 ticks take 83.8 us */
+	CHECK_EQ(vpit_poll(&rig_g, rig_now), 0);        /* fired once, no more */
+	CHECK(rig_g.pic[0].irr & 1);
+	pit_out(0x43, 0xb0);                            /* channel 2, lo/hi, mode 0 */
+	pit_out(0x42, 0xff);
+	pit_out(0x42, 0xff);
+	CHECK_EQ(pit_in(0x61) & 0x20, 0);               /* gate low: not counting, OUT low */
+	pit_out(0x61, 0x01);                            /* gate 2 rises */
+	rig_now += 60000000;                            /* past 65535 ticks */
+	CHECK_EQ(pit_in(0x61) & 0x21, 0x21);            /* OUT2 high, the gate reads back */
+	CHECK_EQ((pit_in(0x61) ^ pit_in(0x61)) & 0x10, 0x10);   /* the refresh bit toggles */
+	pit_out(0x43, 0xa0);                            /* channel 2, high byte only */
+	pit_out(0x42, 0x12);
+	CHECK_EQ(pit_in(0x42), 0x12);
+	pit_out(0x43, 0x96);                            /* channel 2, low byte, mode 3 */
+	pit_out(0x42, 0x40);
+	CHECK_EQ(pit_in(0x42), 0x40);
+}
+
+/* A backend that only records what virq_deliver asks of it. */
+static bool fake_ready;
+static int fake_injected = -1, fake_window;
+
+static bool fake_irq_ready(struct vcpu *v) { (void)v; return fake_ready; }
+static void fake_irq_window(struct vcpu *v, bool on) { (void)v; fake_window = on; }
+static void fake_inject(struct vcpu *v, u8 vector, enum event_type type, bool has_error, u32 error)
+{
+	(void)v, (void)type, (void)has_error, (void)error;
+	fake_injected = vector;
+}
+
+static const struct backend_ops fake_backend = {
+	.inject = fake_inject, .irq_ready = fake_irq_ready, .irq_window = fake_irq_window,
+};
+
+TEST(virq_routes_and_delivers)
+{
+	fresh();
+	backend = &fake_backend;
+	virq_reset(&rig_g);
+	pic_init(0x20, false);
+	fake_ready = false;
+	virq_raise(&rig_g, 0);                          /* PIC line 0, IOAPIC pin 2 (masked) */
+	CHECK_EQ(virq_pending(&rig_v), 0x20);           /* through LINT0 ExtINT */
+	virq_deliver(&rig_v);
+	CHECK_EQ(fake_injected, -1);
+	CHECK_EQ(fake_window, 1);                       /* not ready: a window is asked for */
+	fake_ready = true;
+	virq_deliver(&rig_v);
+	CHECK_EQ(fake_injected, 0x20);
+	CHECK_EQ(fake_window, 0);
+	vlapic_accept(&rig_v, 0x50, false);             /* the APIC's own vectors come first */
+	vpic_raise(&rig_g, 1);
+	virq_deliver(&rig_v);
+	CHECK_EQ(fake_injected, 0x50);
+	apic_wr(0xb0, 0);
+	pic_out(0x20, 0x20);
+	virq_deliver(&rig_v);
+	CHECK_EQ(fake_injected, 0x21);
+	fake_injected = -1;
+	pit_out(0x43, 0x34);
+	pit_out(0x40, 0);
+	pit_out(0x40, 1);                               /* 256 ticks: 214552 ns */
+	apic_wr(0x3e0, 0xb);
+	apic_wr(0x320, 0xec);
+	apic_wr(0x380, 100000);
+	CHECK_EQ(virq_poll(&rig_g, rig_now), rig_now + 100000);   /* the sooner of the two */
+	apic_wr(0x380, 0);
+	CHECK_EQ(virq_poll(&rig_g, rig_now), rig_now + 214552);
+	CHECK_EQ(virq_deliver(&rig_v), rig_now + 214552);
+	CHECK_EQ(fake_injected, -1);                    /* nothing waits */
+	backend = NULL;
+}
