@@ -1,7 +1,8 @@
 /* crcheck: privileged instructions whose result the architecture defines,
  * answered as the hardware answers them: bad control-register writes raise
  * #GP and change nothing (a reserved CR0 or CR4 bit, CR0.NW without CD,
- * CR0.PG or CR4.PAE cleared in 64-bit mode), XSETBV refuses AMX's tile
+ * CR0.PG or CR4.PAE cleared in 64-bit mode), CLTS and LMSW change what
+ * they may, XSETBV refuses AMX's tile
  * bits apart, RDPMC faults as CPUID (no PMU in leaf 0xA) says, WBINVD runs,
  * RDTSCP runs as CPUID says and reads this guest's own TSC_AUX. */
 #include "guests/rt/rt.h"
@@ -61,6 +62,20 @@ static void do_wbinvd(void *p)
 	__asm__ volatile("wbinvd" : : : "memory");
 }
 
+/* CLTS clears CR0.TS; LMSW sets the low four bits (not clearing PE). */
+static void short_forms(void)
+{
+	uint64_t cr0 = read_cr(0), after;
+
+	__asm__ volatile("mov %0, %%cr0; clts" : : "r"(cr0 | 8) : "memory");
+	after = read_cr(0);
+	EXPECT(after == (cr0 & ~8ULL), "CLTS clears CR0.TS (CR0 %lx)", after);
+	__asm__ volatile("lmsw %w0" : : "r"((uint16_t)((cr0 ^ 2) & 0xe)) : "memory");   /* MP flipped, PE 0 */
+	after = read_cr(0);
+	EXPECT(after == (cr0 ^ 2), "LMSW flips CR0.MP and keeps PE (CR0 %lx)", after);
+	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0) : "memory");
+}
+
 static void control_registers(void)
 {
 	refused(4, 1ULL << 40, 0, "CR4 with reserved bit 40");
@@ -68,6 +83,7 @@ static void control_registers(void)
 	refused(0, 1ULL << 40, 0, "CR0 with reserved bit 40");
 	refused(0, 1u << 29, 1u << 30, "CR0.NW without CR0.CD");
 	refused(0, 0, 1u << 31, "CR0.PG cleared in 64-bit mode");
+	short_forms();
 }
 
 static void xsetbv_amx(void)

@@ -285,11 +285,32 @@ static void set_cr0(struct vcpu *v, u64 val)
 	svm_set(v, VREG_EFER, lma ? efer | EFER_LMA : efer & ~EFER_LMA);
 }
 
-/* MOV to CR0 or CR4 (and CLTS, which writes CR0): checked as the CPU
- * would (core/vcr.c), which with the write intercepted it does not do
+/* CLTS, and LMSW from a register (which sets CR0's low four bits but
+ * cannot clear PE): the new CR0 and the length, or 0 for neither. */
+static u32 cr0_short_form(const u8 *buf, int n, bool code64, u64 cr0, u64 *val, struct vcpu *v)
+{
+	u32 rex = code64 && n > 0 && (buf[0] & 0xf0) == 0x40 ? 1 : 0;
+	const u8 *b = buf + rex;
+
+	if (n >= 2 && !rex && b[0] == 0x0f && b[1] == 0x06) {
+		*val = cr0 & ~CR0_TS;
+		return 2;
+	}
+	if (n >= (int)rex + 3 && b[0] == 0x0f && b[1] == 0x01 && (b[2] >> 3 & 7) == 6 && b[2] >> 6 == 3) {
+		u64 src = vcpu_gpr(v, (b[2] & 7) | (rex ? (buf[0] & 1) << 3 : 0)) & 0xf;
+
+		*val = (cr0 & ~0xeULL) | src;   /* PE may be set, never cleared */
+		return rex + 3;
+	}
+	return 0;
+}
+
+/* MOV to CR0 or CR4 (and CLTS and LMSW, which write CR0): checked as the
+ * CPU would (core/vcr.c), which with the write intercepted it does not do
  * itself (a bad value would make the next VMRUN fail). Without decode
  * assists the instruction is decoded from guest memory; anything else
- * (LMSW) leaves the exit unknown, which stops the guest with the reason. */
+ * (LMSW from memory) leaves the exit unknown, which stops the guest with
+ * the reason. */
 static bool cr_write(struct vcpu *v, u32 cr)
 {
 	struct vmcb *vm = vmcb_of(v);
@@ -297,10 +318,11 @@ static bool cr_write(struct vcpu *v, u32 cr)
 	struct insn in;
 	u64 val;
 	int n = vcpu_fetch_insn(v, buf);
+	u32 len = cr == 0 ? cr0_short_form(buf, n, code64(vm), vm->s.cr0, &val, v) : 0;
 
-	if (cr == 0 && n >= 2 && buf[0] == 0x0f && buf[1] == 0x06) {   /* CLTS */
-		set_cr0(v, vm->s.cr0 & ~CR0_TS);
-		vcpu_skip(v, 2);
+	if (len) {
+		set_cr0(v, val);
+		vcpu_skip(v, len);
 		return true;
 	}
 	if (n <= 0 || insn_decode(buf, (u32)n, code64(vm), &in) || in.op != INSN_MOV_TO_CR ||
