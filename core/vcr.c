@@ -4,15 +4,9 @@
 #include "core/exit.h"
 #include "core/virq.h"
 
-#define CR0_PE 1ULL
-#define CR0_NW (1ULL << 29)
-#define CR0_CD (1ULL << 30)
-#define CR0_PG (1ULL << 31)
 #define CR4_PAE (1ULL << 5)
 #define CR4_LA57 (1ULL << 12)
 #define CR4_PCIDE (1ULL << 17)
-#define EFER_LME (1ULL << 8)
-#define EFER_LMA (1ULL << 10)
 #define CS_L (1u << 13)
 
 bool vcr_cr0_ok(struct vcpu *v, u64 val)

@@ -19,7 +19,7 @@
 
 enum reg {
 	R_GPRS, R_X87, R_MXCSR, R_XMM, R_YMM, R_ZMM, R_OPMASK, R_XCR0, R_PKRU, R_CR2, R_CR8,
-	R_DR03, R_DR6, R_DR7, R_KGS, R_FS, R_GS, R_SYSCALL, R_SYSENTER, R_PAT, R_EFER, R_TSC_AUX, R_COUNT
+	R_DR03, R_DR6, R_DR7, R_KGS, R_FS, R_GS, R_SYSCALL, R_SYSENTER, R_PAT, R_EFER, R_TSC_AUX, R_CR0, R_COUNT
 };
 
 static const char *const names[R_COUNT] = {
@@ -27,6 +27,7 @@ static const char *const names[R_COUNT] = {
 	"ZMM16/ZMM31", "opmask K1", "XCR0", "PKRU", "CR2", "CR8 (and the APIC TPR)", "DR0-DR3", "DR6", "DR7",
 	"KERNEL_GS_BASE (by SWAPGS)", "FS_BASE", "GS_BASE", "STAR LSTAR CSTAR SFMASK",
 	"SYSENTER CS ESP EIP", "PAT", "EFER.SCE", "TSC_AUX (by RDTSCP)",
+	"CR0 (AM WP)",
 };
 
 static unsigned bad[R_COUNT];
@@ -164,9 +165,22 @@ static uint64_t dr7_of(unsigned round)
 #define DR_WRITE(n, v) __asm__ volatile("mov %0, %%dr" #n : : "r"(v))
 #define DR_READ(n, v) __asm__ volatile("mov %%dr" #n ", %0" : "=r"(v))
 
+/* CR0 with AM and WP (harmless at CPL 0) from the pattern. */
+#define CR0_AM_WP (1ULL << 18 | 1ULL << 16)
+
+static uint64_t cr0_of(unsigned round)
+{
+	uint64_t cr0;
+
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	return (cr0 & ~CR0_AM_WP) | (pattern(round, 27) >> 16 & CR0_AM_WP);   /* bits of the round */
+}
+
 static void regs_write(unsigned round)
 {
-	uint64_t cr8 = pattern(round, 8) & 15, cr2 = pattern(round, 9);
+	uint64_t cr8 = pattern(round, 8) & 15, cr2 = pattern(round, 9), cr0 = cr0_of(round);
+
+	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0) : "memory");   /* a trapped write on AMD-V */
 
 	__asm__ volatile("mov %0, %%cr2" : : "r"(cr2));
 	__asm__ volatile("mov %0, %%cr8" : : "r"(cr8));
@@ -197,6 +211,8 @@ static void regs_check(unsigned round)
 {
 	uint64_t v, w;
 
+	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
+	check(R_CR0, v & CR0_AM_WP, pattern(round, 27) >> 16 & CR0_AM_WP);
 	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
 	check(R_CR2, v, pattern(round, 9));
 	__asm__ volatile("mov %%cr8, %0" : "=r"(v));

@@ -270,11 +270,6 @@ static bool undefined_opcode(struct vcpu *v, struct exit_info *ei)
 	return false;
 }
 
-#define CR0_TS (1ULL << 3)
-#define CR0_PG (1ULL << 31)
-#define EFER_LME (1ULL << 8)
-#define EFER_LMA (1ULL << 10)
-
 /* CR0 as the CPU sets it, long mode's activation (EFER.LMA) with it. */
 static void set_cr0(struct vcpu *v, u64 val)
 {
