@@ -26,6 +26,7 @@ suite() {
 
 make -s all build/unit-tests build/sched-sim || { echo "0 passed, 1 failed"; exit 1; }
 suite unit build/unit-tests
+suite tree tests/tree.sh
 suite sched tests/sched.sh
 suite svm tests/svm.sh
 suite vmx tests/vmx.sh

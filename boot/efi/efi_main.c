@@ -269,6 +269,9 @@ static void efi_power_off(void)
 	rt->ResetSystem(EfiResetShutdown, EFI_SUCCESS, 0, NULL);
 }
 
+/* Called by gnu-efi's crt0 after it relocated the image. */
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	struct volume vol = { 0 };

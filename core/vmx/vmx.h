@@ -193,6 +193,8 @@ int vmx_enter(struct gprs *g, u64 launched);
 void vmx_exit_entry(void);
 
 int vmx_probe(void);
+/* VMXON on this CPU (backend_ops.cpu_init); 0 or < 0. */
+int vmx_cpu_on(void);
 void vmx_setup_vmcs(struct vcpu *v, const struct vcpu_state *s);
 const char *vmx_insn_error_name(u32 err);
 const char *vmx_explain_entry_failure(struct vcpu *v);

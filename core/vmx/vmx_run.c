@@ -432,8 +432,6 @@ static void vmx_run(struct vcpu *v, struct exit_info *ei)
 		describe(ei, ei->raw);
 }
 
-int vmx_cpu_on(void);
-
 static u8 vmx_slat_max_leaf(void)
 {
 	return vmx_caps.ept_1g ? 3 : vmx_caps.ept_2m ? 2 : 1;

@@ -324,7 +324,7 @@ TEST(pt_remap_replaces)
 {
 	struct tctx ctx = { -1 };
 	struct pagetable pt;
-	u64 tables;
+	u64 ntab;
 
 	CHECK_EQ(setup(&pt, &pt_x86, 3, &ctx), PT_OK);
 	CHECK_EQ(pt_map(&pt, 0, MiB(2), MiB(2), RW), PT_OK);
@@ -332,20 +332,20 @@ TEST(pt_remap_replaces)
 	CHECK_MAP(&pt, KiB(4), MiB(64), RX, 1);
 	CHECK_MAP(&pt, KiB(8), MiB(2) + KiB(8), RW, 1);
 	/* Mapping the whole 2 MiB again replaces every page below it. */
-	tables = pt.tables;
+	ntab = pt.tables;
 	CHECK_EQ(pt_map(&pt, 0, GiB(1), MiB(2), PT_R), PT_OK);
-	CHECK_EQ(pt.tables, tables);
+	CHECK_EQ(pt.tables, ntab);
 	for (u64 off = 0; off < MiB(2); off += KiB(4))
 		CHECK_MAP(&pt, off, GiB(1) + off, PT_R, 1);
 	/* A large page replaced by a large page allocates nothing. */
 	CHECK_EQ(pt_map(&pt, MiB(4), 0, MiB(2), RW), PT_OK);
-	tables = pt.tables;
+	ntab = pt.tables;
 	CHECK_EQ(pt_map(&pt, MiB(4), MiB(8), MiB(2), RWX), PT_OK);
-	CHECK_EQ(pt.tables, tables);
+	CHECK_EQ(pt.tables, ntab);
 	CHECK_MAP(&pt, MiB(5), MiB(9), RWX, 2);
 	/* Size 0 maps nothing. */
 	CHECK_EQ(pt_map(&pt, GiB(100), 0, 0, PT_R), PT_OK);
-	CHECK_EQ(pt.tables, tables);
+	CHECK_EQ(pt.tables, ntab);
 	CHECK_EQ(pt_lookup(&pt, GiB(100), NULL, NULL, NULL), PT_ENOENT);
 	tab_free_all();
 }
