@@ -27,14 +27,14 @@ WARN := -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow
 KCFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-stack-protector \
 	-fno-stack-check -fpic -mno-red-zone -mgeneral-regs-only \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
-	-fshort-wchar -include core/hidden.h -I.
+	-fshort-wchar -include core/lib/hidden.h -I.
 EFI_CFLAGS := -I/usr/include/efi -I/usr/include/efi/x86_64 -DGNU_EFI_USE_MS_ABI
 NASMFLAGS := -f elf64 -g -F dwarf -Werror
 
 ABI_GEN := $(B)/gen/compat_tables.c
-CORE_C := $(wildcard core/*.c core/vmx/*.c core/svm/*.c mm/*.c hypercall/*.c compat/*.c) \
+CORE_C := $(wildcard core/*.c core/*/*.c mm/*.c hypercall/*.c compat/*.c) \
 	$(wildcard sched/*.c sched/policies/*.c)
-CORE_ASM := $(wildcard core/*.asm core/vmx/*.asm core/svm/*.asm)
+CORE_ASM := $(wildcard core/*.asm core/*/*.asm)
 CORE_OBJS := $(CORE_C:%.c=$(B)/k/%.o) $(CORE_ASM:%.asm=$(B)/k/%.asm.o) $(B)/k/gen/compat_tables.o
 EFI_OBJS := $(B)/k/boot/efi/efi_main.o
 MB2_OBJS := $(B)/k/boot/multiboot2/mb2.o $(B)/k/boot/multiboot2/entry.asm.o
@@ -110,7 +110,7 @@ $(B)/guests/mb%kernel.elf: $(B)/g/kernel/mb%.o $(B)/g/kernel/entry.o guests/kern
 .PHONY: guests
 guests: $(GUEST_ELFS) $(GUEST_BINS) $(MB_KERNELS)
 
-$(B)/g/fmt.o: core/fmt.c
+$(B)/g/fmt.o: core/lib/fmt.c
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -MMD -c $< -o $@
 
@@ -134,30 +134,30 @@ $(B)/guests/%.stripped.elf: $(B)/g/%.o $(GUEST_RT) guests/rt/guest.lds
 	$(LD) -nostdlib -static -n -z max-page-size=16 --strip-all --no-warn-rwx-segments \
 		-T guests/rt/guest.lds $< $(GUEST_RT) -o $@
 
-# The built-in default scenario's images (core/builtin.asm).
-$(B)/k/core/builtin.asm.o: $(B)/guests/hello.stripped.elf $(B)/guests/burn.stripped.elf
+# The built-in default scenario's images (core/config/builtin.asm).
+$(B)/k/core/config/builtin.asm.o: $(B)/guests/hello.stripped.elf $(B)/guests/burn.stripped.elf
 
 $(B)/guests/%.bin: guests/%.asm
 	@mkdir -p $(@D)
 	$(NASM) -f bin $< -o $@
 
 # ---- host unit tests (ASan + UBSan) ---------------------------------------
-HOST_SRCS := core/fmt.c core/config.c core/strlcpy.c core/acpi.c core/insn.c core/insn_mem.c \
-	core/boot_info.c core/multiboot.c core/linux.c core/loader.c core/vacpi.c core/vlapic.c core/vioapic.c core/virq.c core/vpic.c core/vpit.c core/calendar.c mm/memmap.c mm/frame.c mm/pagetable.c mm/heap.c mm/gmem.c
+HOST_SRCS := core/insn/gwalk.c core/lib/fmt.c core/config/config.c core/lib/strlcpy.c core/hw/acpi.c core/insn/insn.c core/insn/insn_mem.c \
+	core/config/boot_info.c core/load/multiboot.c core/load/linux.c core/load/loader.c core/load/longmode.c core/dev/vacpi.c core/irq/vlapic.c core/irq/vioapic.c core/irq/virq.c core/irq/vpic.c core/irq/vpit.c core/lib/calendar.c mm/memmap.c mm/frame.c mm/pagetable.c mm/heap.c mm/gmem.c
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -I. -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
 
-$(B)/unit-tests: $(HOST_SRCS) $(UNIT_SRCS) $(wildcard tests/*.h tests/unit/*.h core/*.h mm/*.h)
+$(B)/unit-tests: $(HOST_SRCS) $(UNIT_SRCS) $(wildcard tests/*.h tests/unit/*.h core/*/*.h mm/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(HOST_SRCS) $(UNIT_SRCS) -o $@
 
 # ---- the scheduler simulator: the very same sched/ files on the host -------
 SCHED_SRCS := sched/sched.c sched/policy.c $(wildcard sched/policies/*.c)
-SIM_SRCS := $(SCHED_SRCS) $(wildcard sched/sim/*.c) core/fmt.c core/strlcpy.c core/config.c
+SIM_SRCS := $(SCHED_SRCS) $(wildcard sched/sim/*.c) core/lib/fmt.c core/lib/strlcpy.c core/config/config.c
 SIM_CFLAGS := -std=gnu11 -O2 -g $(WARN) -I.
 
-$(B)/sched-sim: $(SIM_SRCS) $(wildcard sched/*.h sched/sim/*.h core/*.h)
+$(B)/sched-sim: $(SIM_SRCS) $(wildcard sched/*.h sched/sim/*.h core/*/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(SIM_CFLAGS) $(SIM_SRCS) -o $@
 
@@ -167,15 +167,15 @@ FUZZ_CFLAGS := -std=gnu11 -O1 -g -I. -I$(B)/gen -fsanitize=fuzzer,address,undefi
 	-fno-sanitize-recover=all -Wall -Wextra -Werror -Wno-unused-command-line-argument
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := config insn loader compat apic
-FUZZ_config := core/config.c core/strlcpy.c core/fmt.c
-FUZZ_insn := core/insn.c core/insn_mem.c
-FUZZ_apic := core/vlapic.c core/vioapic.c core/virq.c core/vpic.c core/vpit.c
-FUZZ_loader := core/loader.c core/multiboot.c core/linux.c core/vacpi.c core/acpi.c mm/gmem.c core/fmt.c core/strlcpy.c
-FUZZ_compat := $(wildcard compat/*.c) $(ABI_GEN) hypercall/hypercall.c mm/gmem.c core/config.c \
-	core/fmt.c core/strlcpy.c $(SCHED_SRCS)
+FUZZ_config := core/config/config.c core/lib/strlcpy.c core/lib/fmt.c
+FUZZ_insn := core/insn/insn.c core/insn/insn_mem.c
+FUZZ_apic := core/irq/vlapic.c core/irq/vioapic.c core/irq/virq.c core/irq/vpic.c core/irq/vpit.c
+FUZZ_loader := core/load/loader.c core/load/longmode.c core/load/multiboot.c core/load/linux.c core/dev/vacpi.c core/hw/acpi.c mm/gmem.c core/lib/fmt.c core/lib/strlcpy.c
+FUZZ_compat := $(wildcard compat/*.c) $(ABI_GEN) hypercall/hypercall.c mm/gmem.c core/config/config.c \
+	core/lib/fmt.c core/lib/strlcpy.c $(SCHED_SRCS)
 
 .SECONDEXPANSION:
-$(B)/fuzz/%: tests/fuzz/fuzz_%.c $(ABI_GEN) $$(FUZZ_$$*) $(wildcard tests/*.h core/*.h compat/*.h sched/*.h mm/*.h)
+$(B)/fuzz/%: tests/fuzz/fuzz_%.c $(ABI_GEN) $$(FUZZ_$$*) $(wildcard tests/*.h core/*/*.h compat/*.h sched/*.h mm/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_$*) -o $@
 

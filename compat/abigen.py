@@ -348,26 +348,81 @@ def doc_text(d):
 
 # ---- the decode tables
 
+def normalized(text):
+    return re.sub(r"HV\d+_", "HV_", text)
+
+
+def call_words(c):
+    """Everything a call's definition says, version prefixes taken out."""
+    parts = [c["text"], c["ok"]] + [e["name"] + " " + e["text"] for e in c["errs"]]
+    parts += ["%s %s %s" % (a["reg"], a["name"], a["text"]) for k in ("args", "rets") for a in c[k]]
+    return [normalized(p) for p in parts]
+
+
+def kept(old, oc, new, nc):
+    """Whether call nc of version new is call oc of version old unchanged: the
+    same definition, every error of the older version still meaning the same,
+    and the constants, structures and (when it speaks of them) feature bits it
+    names the same in both. Such a call goes to the older version's decoder."""
+    words = call_words(nc)
+    if (oc["nr"], oc["name"], call_words(oc)) != (nc["nr"], nc["name"], words):
+        return False
+    text = " ".join(words)
+    errs = {e["name"]: e["value"] for e in new["errors"]}
+    if any(errs.get(e["name"]) != e["value"] for e in old["errors"]):
+        return False
+    for kind, key in (("consts", "value"), ("structs", "fields")):
+        mine = {x["name"]: (x.get("size"), x[key]) for x in new[kind]}
+        for x in old[kind]:
+            named = re.search(r"\b%s\b" % re.escape(x["name"]), text)
+            if named and mine.get(x["name"]) != (x.get("size"), x[key]):
+                return False
+    if "feature" in text and [(f["bit"], f["name"]) for f in old["features"]] != \
+            [(f["bit"], f["name"]) for f in new["features"]]:
+        return False
+    return True
+
+
+def decoders(defs):
+    """(version, call name) -> the decoder serving it: vN_name for a call
+    version N defines anew, else the earliest version's that it kept."""
+    out = {}
+    for i, d in enumerate(defs):
+        older = {c["nr"]: c for c in defs[i - 1]["calls"]} if i else {}
+        for c in d["calls"]:
+            oc = older.get(c["nr"])
+            if oc and kept(defs[i - 1], oc, d, c):
+                out[(d["version"], c["name"])] = out[(defs[i - 1]["version"], oc["name"])]
+            else:
+                out[(d["version"], c["name"])] = "v%d_%s" % (d["version"], c["name"])
+    return out
+
+
 def decoders_text(defs):
     out = ["/* Generated from the definitions compat/abi/vN.abi by compat/abigen.py: do not edit.",
-           " * The versions served, and the decoders compat/vN.c must define,",
-           " * one per call of each version. */",
+           " * The versions served, and the decoders compat/vN.c must define: one",
+           " * for each call a version defines anew; a call kept unchanged from the",
+           " * version before is served by that version's decoder. */",
            "#ifndef ABI_GEN_H", "#define ABI_GEN_H", "",
-           '#include "core/vcpu.h"', "",
+           '#include "core/vm/act.h"',
+           '#include "core/vm/vcpu.h"', "",
            "#define ABI_OLDEST %d" % defs[0]["version"],
            "#define ABI_NEWEST %d" % defs[-1]["version"], ""]
+    dec = decoders(defs)
     for d in defs:
-        out += ["void v%d_%s(struct vcpu *v);" % (d["version"], c["name"]) for c in d["calls"]]
+        out += ["struct act v%d_%s(struct vcpu *v);" % (d["version"], c["name"]) for c in d["calls"]
+                if dec[(d["version"], c["name"])] == "v%d_%s" % (d["version"], c["name"])]
     return "\n".join(out + ["", "#endif", ""])
 
 
 def tables_text(defs):
     out = ["/* Generated from the definitions compat/abi/vN.abi by compat/abigen.py: do not edit. */",
            '#include "compat/compat.h"', ""]
+    dec = decoders(defs)
     for d in defs:
         n = d["version"]
         out += ["static const hc_decoder v%d_calls[] = {" % n]
-        out += ["\t[%d] = v%d_%s," % (c["nr"], n, c["name"]) for c in d["calls"]]
+        out += ["\t[%d] = %s," % (c["nr"], dec[(n, c["name"])]) for c in d["calls"]]
         out += ["};", ""]
     out += ["const struct abi_version abi_versions[ABI_NEWEST - ABI_OLDEST + 1] = {"]
     out += ["\t{ %d, ARRAY_SIZE(v%d_calls), v%d_calls }," % (d["version"], d["version"], d["version"]) for d in defs]

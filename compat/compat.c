@@ -1,7 +1,6 @@
 /* Hypercall dispatch: (version, function) -> one table slot. Anything
  * outside the tables answers with a defined error. */
 #include "compat/compat.h"
-#include "core/vcpu_util.h"
 #include "hypercall/hypercall.h"
 #include "mm/gmem.h"
 
@@ -20,68 +19,63 @@ static hc_decoder lookup(u32 version, u32 fn, long *err)
 
 static u64 call_len;   /* the hypercall instruction being served */
 
-void compat_retry(struct vcpu *v)
+struct act compat_retry(struct vcpu *v)
 {
-	u64 rip = backend->get(v, VREG_RIP) - call_len;
-
-	if (!(backend->get(v, VREG_CS_AR) >> 13 & 1))
-		rip &= 0xffffffff;
-	backend->set(v, VREG_RIP, rip);
-	hc_yield(v);
+	backend->skip(v, -call_len);
+	return hc_yield(v);
 }
 
-void compat_dispatch(struct vcpu *v, u64 insn_len)
+/* The caller's arguments: in 16- and 32-bit code only the low halves. */
+static void narrow_args(struct gprs *r)
+{
+	r->rbx = (u32)r->rbx;
+	r->rcx = (u32)r->rcx;
+	r->rdx = (u32)r->rdx;
+	r->rsi = (u32)r->rsi;
+}
+
+struct act compat_dispatch(struct vcpu *v, const struct exit_info *ei)
 {
 	u32 eax = (u32)v->gprs.rax;
 	hc_decoder call;
 	long err;
 
-	vcpu_skip(v, insn_len);
-	call_len = insn_len;
-	if (!(backend->get(v, VREG_CS_AR) >> 13 & 1)) {
-		/* 16- or 32-bit caller: only the low halves are its arguments */
-		v->gprs.rbx = (u32)v->gprs.rbx;
-		v->gprs.rcx = (u32)v->gprs.rcx;
-		v->gprs.rdx = (u32)v->gprs.rdx;
-		v->gprs.rsi = (u32)v->gprs.rsi;
-	}
-	if (backend->get(v, VREG_CPL) != 0) {
-		v->gprs.rax = (u64)HC_EPERM;
-		return;
-	}
+	backend->skip(v, ei->insn_len);
+	call_len = ei->insn_len;
+	if (!ei->code64)
+		narrow_args(&v->gprs);
+	if (ei->cpl != 0)
+		return compat_status(v, HC_EPERM);
 	call = lookup(eax >> 16, eax & 0xffff, &err);
-	if (call) {
-		v->guest->abi_used |= 1u << (eax >> 16 & 31);
-		call(v);
-	} else
-		v->gprs.rax = (u64)err;
+	if (!call)
+		return compat_status(v, err);
+	v->guest->abi_used |= 1u << (eax >> 16 & 31);
+	return call(v);
 }
 
-void compat_put(struct vcpu *v, u64 gpa, const void *src, u64 size)
+struct act compat_put(struct vcpu *v, u64 gpa, const void *src, u64 size)
 {
 	if (gpa & 7)
-		compat_status(v, HC_EINVAL);
-	else
-		compat_status(v, copy_to_guest(v->guest, gpa, src, size) ? HC_EFAULT : 0);
+		return compat_status(v, HC_EINVAL);
+	return compat_status(v, copy_to_guest(&v->guest->mem, gpa, src, size) ? HC_EFAULT : 0);
 }
 
-void compat_put_sized(struct vcpu *v, const void *src, u64 size)
+struct act compat_put_sized(struct vcpu *v, const void *src, u64 size)
 {
 	u64 gpa = v->gprs.rbx, room = v->gprs.rcx;
 
 	v->gprs.rbx = size;
 	if (gpa & 7)
-		compat_status(v, HC_EINVAL);
-	else if (room < size)
-		compat_status(v, HC_ETOOSMALL);
-	else
-		compat_status(v, copy_to_guest(v->guest, gpa, src, size) ? HC_EFAULT : (long)size);
+		return compat_status(v, HC_EINVAL);
+	if (room < size)
+		return compat_status(v, HC_ETOOSMALL);
+	return compat_status(v, copy_to_guest(&v->guest->mem, gpa, src, size) ? HC_EFAULT : (long)size);
 }
 
-void compat_get_version(struct vcpu *v, u32 mask)
+struct act compat_get_version(struct vcpu *v, u32 mask)
 {
-	compat_status(v, 0);
 	v->gprs.rbx = ABI_OLDEST;
 	v->gprs.rcx = ABI_NEWEST;
 	v->gprs.rdx = hc_features() & mask;
+	return compat_status(v, 0);
 }

@@ -15,7 +15,8 @@
 #ifndef COMPAT_COMPAT_H
 #define COMPAT_COMPAT_H
 
-#include "core/backend.h"
+#include "core/vm/act.h"
+#include "core/vm/backend.h"
 #include "abi_gen.h"   /* generated: ABI_OLDEST, ABI_NEWEST, the decoders */
 
 /* Error values shared by every version that defines the error: the
@@ -29,8 +30,9 @@
 #define HC_ETOOSMALL (-6)  /* v2 on: the caller's buffer is too small */
 
 /* One function of one version: reads its arguments from v, validates
- * them, calls hypercall/, writes its results to v. */
-typedef void (*hc_decoder)(struct vcpu *v);
+ * them, calls hypercall/, writes its results to v, and returns what the
+ * run loop does next (most calls: resume the caller). */
+typedef struct act (*hc_decoder)(struct vcpu *v);
 
 struct abi_version {
 	u32 version;
@@ -38,33 +40,37 @@ struct abi_version {
 	const hc_decoder *calls;
 };
 
-/* Every version served, oldest first (generated). */
+/* Every version served, oldest first (generated: a call a version kept
+ * unchanged points at the decoder of the version that defined it). */
 extern const struct abi_version abi_versions[ABI_NEWEST - ABI_OLDEST + 1];
 
-/* Handles a hypercall exit: RIP moves past the call, then the call runs. */
-void compat_dispatch(struct vcpu *v, u64 insn_len);
+/* Handles a hypercall exit (ei: its length, the caller's CPL and mode):
+ * RIP moves past the call, then the call runs. */
+struct act compat_dispatch(struct vcpu *v, const struct exit_info *ei);
 
 /* From inside a call: puts RIP back on the hypercall instruction and ends
  * the caller's slice, so the same call, registers untouched, is made again
  * in its next slice (a call that must wait for room). */
-void compat_retry(struct vcpu *v);
+struct act compat_retry(struct vcpu *v);
 
 /* get_version as every version defines it: RAX 0, RBX/RCX the versions
  * served, RDX the current features within mask (the bits it defines). */
-void compat_get_version(struct vcpu *v, u32 mask);
+struct act compat_get_version(struct vcpu *v, u32 mask);
 
-static inline void compat_status(struct vcpu *v, long status)
+/* RAX = status; the caller runs on. */
+static inline struct act compat_status(struct vcpu *v, long status)
 {
 	v->gprs.rax = (u64)status;
+	return act_resume();
 }
 
 /* Writes size bytes of src to the caller at gpa, which must be 8-byte
  * aligned. RAX = 0, HC_EINVAL (misaligned) or HC_EFAULT. */
-void compat_put(struct vcpu *v, u64 gpa, const void *src, u64 size);
+struct act compat_put(struct vcpu *v, u64 gpa, const void *src, u64 size);
 
 /* The sized form (v2 on): RBX = 8-byte aligned address, RCX = room there.
  * RAX = size written, or HC_EINVAL, HC_ETOOSMALL (nothing written) or
  * HC_EFAULT; RBX = size in every case. */
-void compat_put_sized(struct vcpu *v, const void *src, u64 size);
+struct act compat_put_sized(struct vcpu *v, const void *src, u64 size);
 
 #endif

@@ -10,58 +10,53 @@ _Static_assert(HV1_F_INVARIANT_TSC == HC_F_INVARIANT_TSC, "v1 feature bits");
 
 #define V1_FEATURES HV1_F_INVARIANT_TSC
 
-void v1_get_version(struct vcpu *v)
+struct act v1_get_version(struct vcpu *v)
 {
-	compat_get_version(v, V1_FEATURES);
+	return compat_get_version(v, V1_FEATURES);
 }
 
-void v1_console_write(struct vcpu *v)
+struct act v1_console_write(struct vcpu *v)
 {
 	u64 gpa = v->gprs.rbx, len = v->gprs.rcx;
 	int r;
 
-	if (len > HV1_CONSOLE_MAX) {
-		compat_status(v, HV1_EINVAL);
-		return;
-	}
+	if (len > HV1_CONSOLE_MAX)
+		return compat_status(v, HV1_EINVAL);
 	r = hc_console_write(v->guest, gpa, len);
 	if (r > 0)
-		compat_retry(v);
-	else
-		compat_status(v, r ? HV1_EFAULT : (long)len);
+		return compat_retry(v);
+	return compat_status(v, r ? HV1_EFAULT : (long)len);
 }
 
-void v1_get_time(struct vcpu *v)
+struct act v1_get_time(struct vcpu *v)
 {
 	struct hc_time t;
 
 	hc_get_time(&t);
-	compat_status(v, HV1_OK);
 	v->gprs.rbx = t.tsc_hz;
 	v->gprs.rcx = t.now_ns;
+	return compat_status(v, HV1_OK);
 }
 
-void v1_yield(struct vcpu *v)
+struct act v1_yield(struct vcpu *v)
 {
 	compat_status(v, HV1_OK);
-	hc_yield(v);
+	return hc_yield(v);
 }
 
-void v1_sleep_until(struct vcpu *v)
+struct act v1_sleep_until(struct vcpu *v)
 {
 	struct hc_time t;
 	u64 deadline = v->gprs.rbx;
 
 	hc_get_time(&t);
-	if (deadline > t.now_ns && deadline - t.now_ns > HV1_SLEEP_MAX_NS) {
-		compat_status(v, HV1_EINVAL);
-		return;
-	}
+	if (deadline > t.now_ns && deadline - t.now_ns > HV1_SLEEP_MAX_NS)
+		return compat_status(v, HV1_EINVAL);
 	compat_status(v, HV1_OK);
-	hc_sleep_until(v, deadline);
+	return hc_sleep_until(v, deadline);
 }
 
-void v1_guest_info(struct vcpu *v)
+struct act v1_guest_info(struct vcpu *v)
 {
 	struct hc_guest_info gi;
 	struct hv1_guest_info out;
@@ -71,17 +66,16 @@ void v1_guest_info(struct vcpu *v)
 		.ram_size = gi.ram_size, .free_base = gi.free_base, .free_end = gi.free_end,
 		.guest_id = gi.guest_id, .boot_count = gi.boot_count,
 	};
-	compat_put(v, v->gprs.rbx, &out, sizeof(out));
+	return compat_put(v, v->gprs.rbx, &out, sizeof(out));
 }
 
-void v1_shutdown(struct vcpu *v)
+struct act v1_shutdown(struct vcpu *v)
 {
 	u64 mode = v->gprs.rbx;
 
 	if (mode == HV1_SHUTDOWN_POWEROFF)
-		hc_poweroff(v->guest, v->gprs.rcx);
-	else if (mode == HV1_SHUTDOWN_REBOOT)
-		hc_reboot(v->guest);
-	else
-		compat_status(v, HV1_EINVAL);
+		return hc_poweroff(v->guest, v->gprs.rcx);
+	if (mode == HV1_SHUTDOWN_REBOOT)
+		return hc_reboot(v->guest);
+	return compat_status(v, HV1_EINVAL);
 }

@@ -1,9 +1,10 @@
 /* ABI version 3 (compat/abi/v3.abi): released, frozen. Additions only:
- * calls 0-7 decode exactly as v2's. */
+ * calls 1-7 are v1's and v2's, served by their decoders (the generated
+ * table); get_version reports the feature bits v3 defines. */
 #include "compat/compat.h"
 #include "compat/abi/hv_v2.h"
 #include "compat/abi/hv_v3.h"
-#include "core/string.h"
+#include "core/lib/string.h"
 #include "hypercall/hypercall.h"
 
 _Static_assert(HV3_ENOSYS == HC_ENOSYS && HV3_EINVAL == HC_EINVAL && HV3_EFAULT == HC_EFAULT &&
@@ -17,31 +18,24 @@ _Static_assert(sizeof(((struct hv3_sched_info *)0)->policy) == HC_POLICY_NAME, "
 
 #define V3_FEATURES (HV3_F_INVARIANT_TSC | HV3_F_NOTIFY)
 
-void v3_console_write(struct vcpu *v) { v2_console_write(v); }
-void v3_get_time(struct vcpu *v) { v2_get_time(v); }
-void v3_yield(struct vcpu *v) { v2_yield(v); }
-void v3_sleep_until(struct vcpu *v) { v2_sleep_until(v); }
-void v3_guest_info(struct vcpu *v) { v2_guest_info(v); }
-void v3_poweroff(struct vcpu *v) { v2_poweroff(v); }
-void v3_reboot(struct vcpu *v) { v2_reboot(v); }
 
 /* As v1's, with the feature bits v3 defines. */
-void v3_get_version(struct vcpu *v)
+struct act v3_get_version(struct vcpu *v)
 {
-	compat_get_version(v, V3_FEATURES);
+	return compat_get_version(v, V3_FEATURES);
 }
 
-void v3_vcpu_info(struct vcpu *v)
+struct act v3_vcpu_info(struct vcpu *v)
 {
 	struct hc_vcpu_info vi;
 
 	hc_vcpu_info(v, &vi);
-	compat_status(v, HV3_OK);
 	v->gprs.rbx = vi.id;
 	v->gprs.rcx = vi.count;
+	return compat_status(v, HV3_OK);
 }
 
-void v3_sched_info(struct vcpu *v)
+struct act v3_sched_info(struct vcpu *v)
 {
 	struct hc_sched_info si;
 	struct hv3_sched_info out;
@@ -50,21 +44,20 @@ void v3_sched_info(struct vcpu *v)
 	out = (struct hv3_sched_info){ .size = sizeof(out), .weight = si.weight, .slice_ns = si.slice_ns };
 	memcpy(out.policy, si.policy, sizeof(out.policy));
 	out.policy[sizeof(out.policy) - 1] = 0;
-	compat_put_sized(v, &out, sizeof(out));
+	return compat_put_sized(v, &out, sizeof(out));
 }
 
-void v3_notify(struct vcpu *v)
+struct act v3_notify(struct vcpu *v)
 {
 	u64 target = v->gprs.rbx, bits = v->gprs.rcx;
 
 	if (!bits || target > 0xffffffffu || hc_notify((u32)target, bits))
-		compat_status(v, HV3_EINVAL);
-	else
-		compat_status(v, HV3_OK);
+		return compat_status(v, HV3_EINVAL);
+	return compat_status(v, HV3_OK);
 }
 
-void v3_notify_poll(struct vcpu *v)
+struct act v3_notify_poll(struct vcpu *v)
 {
-	compat_status(v, HV3_OK);
 	v->gprs.rbx = hc_notify_poll(v->guest);
+	return compat_status(v, HV3_OK);
 }

@@ -1,9 +1,10 @@
-/* ABI version 4 (compat/abi/v4.abi): additions only: calls 0-11 decode
- * exactly as v3's; a guest reads and sets its scheduling parameters. */
+/* ABI version 4 (compat/abi/v4.abi): additions only: calls 0-11 are
+ * served by the decoders of the versions that defined them (the generated
+ * table); a guest reads and sets its scheduling parameters. */
 #include "compat/compat.h"
 #include "compat/abi/hv_v3.h"
 #include "compat/abi/hv_v4.h"
-#include "core/config.h"
+#include "core/config/config.h"
 #include "hypercall/hypercall.h"
 #include "mm/gmem.h"
 
@@ -16,20 +17,8 @@ _Static_assert(HV4_F_INVARIANT_TSC == HV3_F_INVARIANT_TSC && HV4_F_NOTIFY == HV3
 	       sizeof(struct hv4_sched_info) == sizeof(struct hv3_sched_info) && HV4_WEIGHT_MAX == CFG_WEIGHT_MAX,
 	       "v4 keeps v3's bits, limits and structures");
 
-void v4_get_version(struct vcpu *v) { v3_get_version(v); }
-void v4_console_write(struct vcpu *v) { v3_console_write(v); }
-void v4_get_time(struct vcpu *v) { v3_get_time(v); }
-void v4_yield(struct vcpu *v) { v3_yield(v); }
-void v4_sleep_until(struct vcpu *v) { v3_sleep_until(v); }
-void v4_guest_info(struct vcpu *v) { v3_guest_info(v); }
-void v4_poweroff(struct vcpu *v) { v3_poweroff(v); }
-void v4_reboot(struct vcpu *v) { v3_reboot(v); }
-void v4_vcpu_info(struct vcpu *v) { v3_vcpu_info(v); }
-void v4_sched_info(struct vcpu *v) { v3_sched_info(v); }
-void v4_notify(struct vcpu *v) { v3_notify(v); }
-void v4_notify_poll(struct vcpu *v) { v3_notify_poll(v); }
 
-void v4_sched_get(struct vcpu *v)
+struct act v4_sched_get(struct vcpu *v)
 {
 	struct sched_params p;
 	struct hv4_sched_params out;
@@ -37,24 +26,22 @@ void v4_sched_get(struct vcpu *v)
 	hc_sched_get(v->guest, &p);
 	out = (struct hv4_sched_params){ .size = sizeof(out), .weight = p.weight, .budget_ns = p.budget_ns,
 					 .period_ns = p.period_ns };
-	compat_put_sized(v, &out, sizeof(out));
+	return compat_put_sized(v, &out, sizeof(out));
 }
 
-void v4_sched_set(struct vcpu *v)
+struct act v4_sched_set(struct vcpu *v)
 {
 	static const long errors[] = { HV4_OK, HV4_EINVAL, HV4_EREFUSED };
 	u64 gpa = v->gprs.rbx, size = v->gprs.rcx;
 	struct hv4_sched_params in;
 	int r;
 
-	if (gpa & 7) {
-		compat_status(v, HV4_EINVAL);
-	} else if (size < sizeof(in)) {
-		compat_status(v, HV4_ETOOSMALL);
-	} else if (copy_from_guest(v->guest, &in, gpa, sizeof(in))) {
-		compat_status(v, HV4_EFAULT);
-	} else {
-		r = hc_sched_set(v->guest, &(struct sched_params){ in.weight, in.budget_ns, in.period_ns });
-		compat_status(v, errors[-r]);
-	}
+	if (gpa & 7)
+		return compat_status(v, HV4_EINVAL);
+	if (size < sizeof(in))
+		return compat_status(v, HV4_ETOOSMALL);
+	if (copy_from_guest(&v->guest->mem, &in, gpa, sizeof(in)))
+		return compat_status(v, HV4_EFAULT);
+	r = hc_sched_set(v->guest, &(struct sched_params){ in.weight, in.budget_ns, in.period_ns });
+	return compat_status(v, errors[-r]);
 }

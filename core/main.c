@@ -4,20 +4,20 @@
  *
  * The configuration is parsed first, before anything is printed, because
  * it names the console; its errors are printed once the console is up. */
-#include "core/acpi.h"
-#include "core/boot_info.h"
-#include "core/builtin.h"
-#include "core/config.h"
-#include "core/console.h"
-#include "core/cpu_info.h"
-#include "core/guest.h"
-#include "core/image.h"
-#include "core/percpu.h"
-#include "core/power.h"
-#include "core/string.h"
+#include "core/hw/acpi.h"
+#include "core/config/boot_info.h"
+#include "core/config/builtin.h"
+#include "core/config/config.h"
+#include "core/console/console.h"
+#include "core/hw/cpu_info.h"
+#include "core/guest/guest.h"
+#include "core/hw/image.h"
+#include "core/hw/percpu.h"
+#include "core/hw/power.h"
+#include "core/lib/string.h"
 #include "sched/sched.h"
-#include "core/uart16550.h"
-#include "core/version.h"
+#include "core/hw/uart16550.h"
+#include "core/lib/version.h"
 #include "mm/mm.h"
 
 static struct config cfg;

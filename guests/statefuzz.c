@@ -24,7 +24,7 @@
 
 #define LAPIC 0xfee00000UL
 #define IOAPIC 0xfec00000UL
-#define PM1_CNT 0x604   /* the ACPI PM1 control block, 2 bytes (core/vacpi.h) */
+#define PM1_CNT 0x604   /* the ACPI PM1 control block, 2 bytes (core/dev/vacpi.h) */
 
 static uint64_t rng = FUZZ_SEED;
 

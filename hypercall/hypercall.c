@@ -1,11 +1,10 @@
 /* Hypercall implementations. */
 #include "hypercall/hypercall.h"
-#include "core/console.h"
-#include "core/gcons.h"
-#include "core/guest.h"
-#include "core/string.h"
-#include "core/time.h"
-#include "core/vcpu_util.h"
+#include "core/console/console.h"
+#include "core/dev/gcons.h"
+#include "core/lib/string.h"
+#include "core/hw/time.h"
+#include "core/vm/vcpu_util.h"
 #include "mm/gmem.h"
 
 /* Fixed once the clock is known; get_version is the null call, keep it short. */
@@ -20,7 +19,7 @@ u32 hc_features(void)
 
 int hc_console_write(struct guest *g, u64 gpa, u64 len)
 {
-	const char *p = gmem_ptr(g, gpa, len);
+	const char *p = gmem_ptr(&g->mem, gpa, len);
 
 	if (!p)
 		return -1;
@@ -36,21 +35,24 @@ void hc_get_time(struct hc_time *t)
 	t->now_ns = time_now_ns();
 }
 
-/* The run loop ends the slice after this exit (core/run.c). */
-void hc_yield(struct vcpu *v)
+struct act hc_yield(struct vcpu *v)
 {
-	v->guest->yielded = true;
+	(void)v;
+	return act_yield();
 }
 
-void hc_sleep_until(struct vcpu *v, u64 deadline_ns)
+/* A deadline already past ends the slice; 0, the past before the clock
+ * began, returns at once. */
+struct act hc_sleep_until(struct vcpu *v, u64 deadline_ns)
 {
-	v->guest->wake_ns = deadline_ns;
+	(void)v;
+	return deadline_ns ? act_block(deadline_ns) : act_resume();
 }
 
 void hc_guest_info(const struct guest *g, struct hc_guest_info *gi)
 {
 	*gi = (struct hc_guest_info){
-		.ram_base = 0, .ram_size = g->mem_size,
+		.ram_base = 0, .ram_size = g->mem.size,
 		.free_base = g->free_base, .free_end = g->free_end,
 		.guest_id = g->id, .boot_count = g->boot_count, .vcpu_count = 1,
 	};
@@ -64,7 +66,7 @@ void hc_vcpu_info(const struct vcpu *v, struct hc_vcpu_info *vi)
 
 void hc_sched_info(const struct guest *g, struct hc_sched_info *si)
 {
-	const struct scheduler *s = run_scheduler();
+	const struct scheduler *s = g->sched;
 
 	memset(si, 0, sizeof(*si));
 	si->slice_ns = s ? s->cpus[g->vcpu->se.cpu].slice_ns : 1;
@@ -95,7 +97,7 @@ static bool within_ceiling(const struct guest_cfg *c, const struct sched_params 
 
 int hc_sched_set(struct guest *g, const struct sched_params *p)
 {
-	struct scheduler *s = run_scheduler();
+	struct scheduler *s = g->sched;
 	char err[160];
 
 	if (!p->weight || p->weight > CFG_WEIGHT_MAX || !p->budget_ns != !p->period_ns ||
@@ -132,14 +134,14 @@ u64 hc_notify_poll(struct guest *g)
 	return bits;
 }
 
-void hc_poweroff(struct guest *g, u64 code)
+struct act hc_poweroff(struct guest *g, u64 code)
 {
-	gcons_flush(g);
 	g->exit_code = code;
-	guest_stop(g, "shutdown (code %lu)", code);
+	return guest_stop(g, "shutdown (code %lu)", code);
 }
 
-void hc_reboot(struct guest *g)
+struct act hc_reboot(struct guest *g)
 {
-	g->state = GUEST_REBOOTING;
+	(void)g;
+	return act_reboot();
 }

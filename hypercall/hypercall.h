@@ -2,11 +2,14 @@
  * versions: compat/ decodes and validates each version's registers and
  * structures, calls these, and encodes their results as that version
  * defined them. Arguments reaching here are already checked, except guest
- * addresses, which these functions check against the guest's memory. */
+ * addresses, which these functions check against the guest's memory. A
+ * call that changes how the caller runs on returns it (core/vm/act.h);
+ * nothing here reaches up into the run loop. */
 #ifndef HYPERCALL_HYPERCALL_H
 #define HYPERCALL_HYPERCALL_H
 
-#include "core/vcpu.h"
+#include "core/vm/act.h"
+#include "core/vm/vcpu.h"
 
 /* Optional services, as bits; each version reports the ones it defines. */
 #define HC_F_INVARIANT_TSC (1u << 0)
@@ -30,10 +33,10 @@ struct hc_time {
 void hc_get_time(struct hc_time *t);
 
 /* Gives the CPU to other guests, if any can run. */
-void hc_yield(struct vcpu *v);
+struct act hc_yield(struct vcpu *v);
 
 /* The vCPU runs again once the clock reaches deadline_ns. */
-void hc_sleep_until(struct vcpu *v, u64 deadline_ns);
+struct act hc_sleep_until(struct vcpu *v, u64 deadline_ns);
 
 struct hc_guest_info {
 	u64 ram_base, ram_size;
@@ -73,9 +76,9 @@ int hc_notify(u32 target, u64 bits);
 u64 hc_notify_poll(struct guest *g);
 
 /* Stops the guest at its own request. */
-void hc_poweroff(struct guest *g, u64 code);
+struct act hc_poweroff(struct guest *g, u64 code);
 
 /* Starts the guest again from its image once this exit is handled. */
-void hc_reboot(struct guest *g);
+struct act hc_reboot(struct guest *g);
 
 #endif

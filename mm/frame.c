@@ -1,6 +1,6 @@
 /* Bitmap frame allocator with a next-fit hint. */
 #include "mm/frame.h"
-#include "core/string.h"
+#include "core/lib/string.h"
 
 static bool test(const struct frame_alloc *fa, u64 i)
 {

@@ -5,7 +5,7 @@
 #ifndef MM_FRAME_H
 #define MM_FRAME_H
 
-#include "core/types.h"
+#include "core/lib/types.h"
 
 struct frame_alloc {
 	u64 base;         /* physical address of frame index 0 */

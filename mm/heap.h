@@ -4,7 +4,7 @@
 #ifndef MM_HEAP_H
 #define MM_HEAP_H
 
-#include "core/types.h"
+#include "core/lib/types.h"
 
 struct heap_block;
 

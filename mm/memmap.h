@@ -3,7 +3,7 @@
 #ifndef MM_MEMMAP_H
 #define MM_MEMMAP_H
 
-#include "core/boot_info.h"
+#include "core/config/boot_info.h"
 
 enum memmap_err {
 	MEMMAP_OK = 0,

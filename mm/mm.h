@@ -3,7 +3,7 @@
 #ifndef MM_MM_H
 #define MM_MM_H
 
-#include "core/boot_info.h"
+#include "core/config/boot_info.h"
 #include "mm/pagetable.h"
 
 /* Frames below this address are never handed out (real-mode structures,
@@ -11,7 +11,7 @@
 #define MM_LOW_LIMIT MiB(1)
 
 /* Builds everything from bi. Must run after the CPU tables are the core's
- * own (core/gdt.c), since firmware boot-time memory is reclaimed here.
+ * own (core/hw/gdt.c), since firmware boot-time memory is reclaimed here.
  * Panics with a clear message when the map is unusable. */
 void mm_init(const struct boot_info *bi);
 

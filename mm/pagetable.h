@@ -8,7 +8,7 @@
 #ifndef MM_PAGETABLE_H
 #define MM_PAGETABLE_H
 
-#include "core/types.h"
+#include "core/lib/types.h"
 
 enum pt_prot { PT_R = 1, PT_W = 2, PT_X = 4 };
 

@@ -4,7 +4,7 @@
  * define them; on the host, ld does for any section named like a C
  * identifier). */
 #include "sched/sched.h"
-#include "core/string.h"
+#include "core/lib/string.h"
 
 extern const struct sched_ops *const __start_sched_policies[];
 extern const struct sched_ops *const __stop_sched_policies[];

@@ -1,7 +1,7 @@
 /* The scheduler core: entity states, accounting, sleepers; the policy
  * decides the order. Shared by the hypervisor and the host simulator. */
 #include "sched/sched.h"
-#include "core/fmt.h"
+#include "core/lib/fmt.h"
 
 /* e is runnable since ready (<= now), queued now. */
 static void make_runnable(struct scheduler *s, struct sched_entity *e, u64 ready, u64 now)

@@ -3,7 +3,7 @@
  * This file and sched.c, policy.c and policies/ are built twice: into the
  * hypervisor, where an entity is a guest's vCPU, and into the host
  * simulator (build/sched-sim), where it is a simulated vCPU. They use only
- * core/types.h, core/string.h and core/fmt.h, never the rest of the
+ * core/lib/types.h, core/lib/string.h and core/lib/fmt.h, never the rest of the
  * hypervisor.
  *
  * The core keeps each entity's state, its CPU time, and the sleepers; a
@@ -12,7 +12,7 @@
 #ifndef SCHED_SCHED_H
 #define SCHED_SCHED_H
 
-#include "core/types.h"
+#include "core/lib/types.h"
 
 #define SCHED_NEVER (~0ULL)
 #define SCHED_POLICY_NAME 16

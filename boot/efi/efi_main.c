@@ -6,10 +6,10 @@
  * convention; firmware calls go through EFIAPI (ms_abi) function pointers. */
 #include <efi.h>
 
-#include "core/boot_info.h"
-#include "core/config.h"
-#include "core/fmt.h"
-#include "core/string.h"
+#include "core/config/boot_info.h"
+#include "core/config/config.h"
+#include "core/lib/fmt.h"
+#include "core/lib/string.h"
 
 #define CFG_FILE "hv.cfg"
 #define MAX_FILE_SIZE MiB(512)

@@ -7,9 +7,9 @@
  *   module2    /boot/hv.cfg hv.cfg
  *   module2    /boot/hello.elf hello.elf
  */
-#include "core/boot_info.h"
-#include "core/fmt.h"
-#include "core/string.h"
+#include "core/config/boot_info.h"
+#include "core/lib/fmt.h"
+#include "core/lib/string.h"
 
 #define MB2_BOOT_MAGIC 0x36d76289
 

@@ -4,7 +4,7 @@
 #ifndef CORE_SVM_SVM_H
 #define CORE_SVM_SVM_H
 
-#include "core/backend.h"
+#include "core/vm/backend.h"
 
 #define MSR_VM_CR 0xc0010114
 #define VM_CR_SVMDIS (1ULL << 4)
@@ -146,5 +146,8 @@ const char *svm_explain_invalid(const struct vmcb *v);
  * runs VMLOAD/VMRUN/VMSAVE on vmcb_pa, then VMLOAD host_pa. Runs with GIF
  * clear and host interrupts enabled only for the guest's run. */
 void svm_enter(struct gprs *g, u64 vmcb_pa, u64 host_pa);
+
+/* The AMD-V backend (core/vm/backend.h), for core/guest/virt.c to pick. */
+extern const struct backend_ops svm_backend;
 
 #endif

@@ -1,10 +1,10 @@
 /* AMD-V bring-up: read and report SVM features, check what the backend
  * needs, and turn SVM on (EFER.SVME, host save area, host VMCB). */
 #include "core/svm/svm.h"
-#include "core/console.h"
-#include "core/cpu.h"
-#include "core/cpu_info.h"
-#include "core/lapic.h"
+#include "core/console/console.h"
+#include "core/hw/cpu.h"
+#include "core/hw/cpu_info.h"
+#include "core/hw/lapic.h"
 #include "mm/mm.h"
 
 struct svm_caps svm_caps;

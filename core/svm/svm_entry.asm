@@ -10,13 +10,13 @@
 ;   disables interrupts and sets GIF: a pending host interrupt stays pending
 ;   for the caller to take.
 ;
-; struct gprs offsets (core/vcpu.h): rax 0, rbx 8, rcx 16, rdx 24, rsi 32,
+; struct gprs offsets (core/vm/vcpu.h): rax 0, rbx 8, rcx 16, rdx 24, rsi 32,
 ; rdi 40, rbp 48, r8 56 ... r15 112.
 
 bits 64
 default rel
 
-%include "core/gprs.inc"
+%include "core/vm/gprs.inc"
 
 global svm_enter:function hidden
 

@@ -4,13 +4,14 @@
  * exit_reason for the shared exit table, with the instruction length the
  * CPU does not give without NRIPS decoded from guest memory. */
 #include "core/svm/svm.h"
-#include "core/console.h"
-#include "core/cpu_info.h"
-#include "core/fmt.h"
-#include "core/lapic.h"
-#include "core/string.h"
-#include "core/vcpu_util.h"
-#include "core/vcr.h"
+#include "core/console/console.h"
+#include "core/hw/cpu_info.h"
+#include "core/lib/fmt.h"
+#include "core/hw/lapic.h"
+#include "core/insn/gwalk.h"
+#include "core/lib/string.h"
+#include "core/vm/vcpu_util.h"
+#include "core/exit/vcr.h"
 #include "mm/mm.h"
 
 /* Exit code -> shared reason; 0 (EXIT_UNKNOWN) for the rest. */
@@ -37,7 +38,6 @@ static const u8 skipped_insn[SVM_EXIT_CODE_MAX] = {
 	[SVM_EXIT_HLT] = INSN_HLT,
 	[SVM_EXIT_CPUID] = INSN_CPUID,
 	[SVM_EXIT_MSR] = INSN_RDMSR,             /* INSN_WRMSR for writes */
-	[SVM_EXIT_VMMCALL] = INSN_VMMCALL,
 	[SVM_EXIT_XSETBV] = INSN_XSETBV,
 	[SVM_EXIT_WBINVD] = INSN_WBINVD,
 };
@@ -141,6 +141,20 @@ static void svm_set(struct vcpu *v, enum vreg r, u64 val)
 		vm->c.tlb_control = TLB_FLUSH_ALL; /* the guest's translations changed */
 }
 
+static bool code64(const struct vmcb *vm)
+{
+	return vm->s.cs.attrib >> 9 & 1;
+}
+
+static void svm_skip(struct vcpu *v, u64 len)
+{
+	struct vmcb *vm = vmcb_of(v);
+	u64 rip = vm->s.rip + len;
+
+	vm->s.rip = code64(vm) ? rip : rip & 0xffffffff;
+	vm->s.rflags &= ~RFLAGS_RF;
+}
+
 static void svm_inject(struct vcpu *v, u8 vector, enum event_type type, bool has_error, u32 error)
 {
 	vmcb_of(v)->c.event_inj = vector | (u64)type << 8 | (has_error ? EVENT_HAS_ERROR : 0) |
@@ -189,11 +203,6 @@ static u8 svm_slat_max_leaf(void)
 
 /* ---- exits ---- */
 
-static bool code64(const struct vmcb *vm)
-{
-	return vm->s.cs.attrib >> 9 & 1;
-}
-
 /* Length of the instruction at RIP, which must be `op`: the CPU's next RIP
  * with NRIPS, else decoded from guest memory. 0 when the bytes there are
  * not that instruction (the guest changed them, or unmapped them). */
@@ -212,15 +221,21 @@ static u64 insn_len(struct vcpu *v, enum insn_op op)
 	return in.len;
 }
 
+/* ---- finishing exits: each returns true when the exit was handled here,
+ * false when the shared exit table takes it (ei->reason) ---- */
+
 /* A host interrupt is pending (GIF and IF are off): take it now. */
-static u32 take_interrupt(void)
+static bool interrupt(struct vcpu *v, struct exit_info *ei)
 {
+	(void)v;
 	__asm__ volatile("sti; nop; cli" : : : "memory");
-	return lapic_timer_take_fired() ? EXIT_TIMER : EXIT_EXT_INTR;
+	ei->reason = lapic_timer_take_fired() ? EXIT_TIMER : EXIT_EXT_INTR;
+	return false;
 }
 
-static void describe_io(struct exit_info *ei, const struct vmcb *vm)
+static bool port_io(struct vcpu *v, struct exit_info *ei)
 {
+	const struct vmcb *vm = vmcb_of(v);
 	u64 q = vm->c.exit_info1;
 
 	ei->io.in = q & 1;
@@ -229,6 +244,41 @@ static void describe_io(struct exit_info *ei, const struct vmcb *vm)
 	ei->io.size = q >> 4 & 1 ? 1 : q >> 5 & 1 ? 2 : 4;
 	ei->io.port = (u16)(q >> 16);
 	ei->insn_len = vm->c.exit_info2 - vm->s.rip;   /* EXITINFO2: the next RIP */
+	return false;
+}
+
+/* HLT, CPUID, RDMSR/WRMSR, XSETBV, WBINVD: the length of the instruction
+ * the exit names, or the exit is unknown (the bytes there are not it). */
+static bool skipped(struct vcpu *v, struct exit_info *ei)
+{
+	ei->insn_len = insn_len(v, skipped_insn[ei->raw]);
+	if (!ei->insn_len)
+		ei->reason = EXIT_UNKNOWN;
+	return false;
+}
+
+static bool msr(struct vcpu *v, struct exit_info *ei)
+{
+	bool write = vmcb_of(v)->c.exit_info1;
+
+	ei->reason = write ? EXIT_MSR_WRITE : EXIT_MSR_READ;
+	ei->insn_len = insn_len(v, write ? INSN_WRMSR : INSN_RDMSR);
+	if (!ei->insn_len)
+		ei->reason = EXIT_UNKNOWN;
+	return false;
+}
+
+/* Without NRIPS an intercepted VMMCALL counts as its three bytes, 0F 01 D9,
+ * the only form the ABI defines, and guest memory is not read: the CPU has
+ * just executed it. A prefixed form (REP VMMCALL is SEV-ES's VMGEXIT)
+ * resumes after its third byte, inside that guest's own instruction: it
+ * can mislead only itself, and the hypervisor touches nothing of it. */
+static bool vmmcall(struct vcpu *v, struct exit_info *ei)
+{
+	const struct vmcb *vm = vmcb_of(v);
+
+	ei->insn_len = svm_caps.nrips ? (vm->c.next_rip - vm->s.rip) & 0xffffffffffffULL : 3;
+	return false;
 }
 
 static void describe_npf(struct exit_info *ei, const struct vmcb *vm)
@@ -254,12 +304,28 @@ static void entry_failed(struct exit_info *ei, const struct vmcb *vm)
 	ei->entry.what = msg;
 }
 
+/* len bytes at the guest's CS:RIP through its page tables, the registers
+ * taken straight from the VMCB (vcpu_read_insn, without its register
+ * calls); 0 or -1. */
+static int read_at_rip(struct vcpu *v, u8 *buf, u64 len)
+{
+	const struct vmcb *vm = vmcb_of(v);
+	struct guest_paging p = { vm->s.cr0, vm->s.cr3, vm->s.cr4, vm->s.efer };
+	u64 at = code64(vm) ? vm->s.rip : (vm->s.cs.base + vm->s.rip) & 0xffffffff;
+
+	return gwalk_read(&v->guest->mem, &p, at, buf, len);
+}
+
 /* #UD in the guest: VMCALL (Intel's hypercall instruction) is a hypercall
- * here too, so one guest binary runs on both vendors. Anything else goes
- * back to the guest. Returns true when the exit is finished. */
+ * here too, so one guest binary runs on both vendors. Its usual form, the
+ * three bytes alone, is matched directly; anything else goes through the
+ * decoder (a prefixed VMCALL), and what is not a VMCALL goes back to the
+ * guest as its #UD. */
 static bool undefined_opcode(struct vcpu *v, struct exit_info *ei)
 {
-	u64 len = insn_len(v, INSN_VMCALL);
+	u8 b[3];
+	u64 len = !read_at_rip(v, b, 3) && (b[0] | b[1] << 8 | b[2] << 16) == INSN_VMCALL_BYTES ?
+		  3 : insn_len(v, INSN_VMCALL);
 
 	if (!len) {
 		svm_inject(v, EXC_UD, EVENT_EXCEPTION, false, 0);
@@ -301,7 +367,7 @@ static u32 cr0_short_form(const u8 *buf, int n, bool code64, u64 cr0, u64 *val, 
 }
 
 /* MOV to CR0 or CR4 (and CLTS and LMSW, which write CR0): checked as the
- * CPU would (core/vcr.c), which with the write intercepted it does not do
+ * CPU would (core/exit/vcr.c), which with the write intercepted it does not do
  * itself (a bad value would make the next VMRUN fail). Without decode
  * assists the instruction is decoded from guest memory; anything else
  * (LMSW from memory) leaves the exit unknown, which stops the guest with
@@ -349,44 +415,56 @@ static void reflect(struct vcpu *v, u64 code)
 		svm_inject(v, EXC_DB, EVENT_EXCEPTION, false, 0);
 }
 
-static bool reflected(u64 code)
+static bool cr0_write(struct vcpu *v, struct exit_info *ei)
 {
-	return code == SVM_EXIT_EXC_BASE + EXC_DB || code == SVM_EXIT_EXC_BASE + EXC_AC ||
-	       code == SVM_EXIT_ICEBP;
+	(void)ei;
+	return cr_write(v, 0);
 }
 
-/* Fills *ei from the VMCB; true when the exit was handled here. */
+static bool cr4_write(struct vcpu *v, struct exit_info *ei)
+{
+	(void)ei;
+	return cr_write(v, 4);
+}
+
+static bool reflected(struct vcpu *v, struct exit_info *ei)
+{
+	reflect(v, ei->raw);
+	return true;
+}
+
+/* Exit codes needing more than their reason; a CR write the decoder cannot
+ * finish stays unknown (ei->reason 0), which stops the guest. */
+static bool (*const finish[SVM_EXIT_CODE_MAX])(struct vcpu *v, struct exit_info *ei) = {
+	[SVM_EXIT_CR0_WRITE] = cr0_write, [SVM_EXIT_CR4_WRITE] = cr4_write,
+	[SVM_EXIT_EXC_BASE + EXC_DB] = reflected, [SVM_EXIT_EXC_BASE + EXC_AC] = reflected,
+	[SVM_EXIT_ICEBP] = reflected, [SVM_EXIT_EXC_BASE + EXC_UD] = undefined_opcode,
+	[SVM_EXIT_INTR] = interrupt, [SVM_EXIT_IOIO] = port_io, [SVM_EXIT_MSR] = msr,
+	[SVM_EXIT_VMMCALL] = vmmcall, [SVM_EXIT_HLT] = skipped, [SVM_EXIT_CPUID] = skipped,
+	[SVM_EXIT_XSETBV] = skipped, [SVM_EXIT_WBINVD] = skipped,
+};
+
+/* Fills *ei from the VMCB; true when the exit was handled here. Only
+ * the union member of ei's reason is filled. */
 static bool translate(struct vcpu *v, struct exit_info *ei)
 {
 	struct vmcb *vm = vmcb_of(v);
 	u64 code = vm->c.exit_code;
 
-	*ei = (struct exit_info){ .raw = (u32)code, .qual = vm->c.exit_info1 };
+	ei->raw = (u32)code;
+	ei->qual = vm->c.exit_info1;
+	ei->insn_len = 0;
+	ei->cpl = (u8)vm->s.cpl;
+	ei->code64 = code64(vm);
+	if (code < SVM_EXIT_CODE_MAX) {
+		ei->reason = reasons[code];
+		return finish[code] && finish[code](v, ei);
+	}
+	ei->reason = EXIT_UNKNOWN;
 	if ((u32)code == (u32)SVM_EXIT_INVALID)   /* -1, stored as 32 or 64 bits */
 		entry_failed(ei, vm);
 	else if (code == SVM_EXIT_NPF)
 		describe_npf(ei, vm);
-	else if (code == SVM_EXIT_EXC_BASE + EXC_UD)
-		return undefined_opcode(v, ei);
-	else if ((code == SVM_EXIT_CR0_WRITE || code == SVM_EXIT_CR4_WRITE) &&
-		 cr_write(v, (u32)(code - SVM_EXIT_CR0_WRITE)))
-		return true;
-	else if (reflected(code))
-		return reflect(v, code), true;
-	else if (code < SVM_EXIT_CODE_MAX)
-		ei->reason = reasons[code];
-	if (ei->reason == EXIT_EXT_INTR)
-		ei->reason = take_interrupt();
-	else if (ei->reason == EXIT_IO)
-		describe_io(ei, vm);
-	else if (ei->reason == EXIT_MSR_READ && vm->c.exit_info1)
-		ei->reason = EXIT_MSR_WRITE;
-	if (code < SVM_EXIT_CODE_MAX && skipped_insn[code]) {
-		/* INSN_RDMSR + 1 is INSN_WRMSR */
-		ei->insn_len = insn_len(v, skipped_insn[code] + (code == SVM_EXIT_MSR && vm->c.exit_info1));
-		if (!ei->insn_len)
-			ei->reason = EXIT_UNKNOWN;
-	}
 	return false;
 }
 
@@ -438,6 +516,7 @@ const struct backend_ops svm_backend = {
 	.run = svm_run,
 	.get = svm_get,
 	.set = svm_set,
+	.skip = svm_skip,
 	.inject = svm_inject,
 	.set_slat_root = svm_set_slat_root,
 	.slat_format = &pt_npt,

@@ -1,8 +1,8 @@
 /* VMCB set-up: intercepts and permission maps, nested paging, and the
  * guest's start state converted from the vendor-neutral struct vcpu_state. */
 #include "core/svm/svm.h"
-#include "core/power.h"
-#include "core/string.h"
+#include "core/hw/power.h"
+#include "core/lib/string.h"
 #include "mm/mm.h"
 
 #define PAT_DEFAULT 0x0007040600070406ULL

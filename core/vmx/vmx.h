@@ -4,7 +4,7 @@
 #ifndef CORE_VMX_VMX_H
 #define CORE_VMX_VMX_H
 
-#include "core/backend.h"
+#include "core/vm/backend.h"
 
 /* ---- capability MSRs ---- */
 #define MSR_FEATURE_CONTROL 0x3a
@@ -134,6 +134,7 @@ struct vmx_vcpu {
 	 * copy is current only while another vCPU's are in the CPU. */
 	u64 syscall_msrs[5];                 /* VREG_KGS_BASE ... VREG_SFMASK */
 	u64 cr2, dr6;
+	bool code64;                         /* CS.L at the last exit (skip) */
 };
 
 #define CR0_PE 1ULL
@@ -198,5 +199,8 @@ int vmx_cpu_on(void);
 void vmx_setup_vmcs(struct vcpu *v, const struct vcpu_state *s);
 const char *vmx_insn_error_name(u32 err);
 const char *vmx_explain_entry_failure(struct vcpu *v);
+
+/* The VT-x backend (core/vm/backend.h), for core/guest/virt.c to pick. */
+extern const struct backend_ops vmx_backend;
 
 #endif

@@ -1,10 +1,10 @@
 /* VT-x bring-up: read the capability MSRs, report them, check what the
  * backend needs, and enter VMX operation. */
 #include "core/vmx/vmx.h"
-#include "core/console.h"
-#include "core/cpu.h"
-#include "core/cpu_info.h"
-#include "core/string.h"
+#include "core/console/console.h"
+#include "core/hw/cpu.h"
+#include "core/hw/cpu_info.h"
+#include "core/lib/string.h"
 #include "mm/mm.h"
 
 struct vmx_caps vmx_caps;

@@ -6,13 +6,13 @@
 ;   VMRESUME. Returns 0 after a VM exit (vmx_exit_entry saved the guest
 ;   GPRs into *g), 1 on VMfailInvalid, 2 on VMfailValid.
 ;
-; struct gprs offsets (core/vcpu.h): rax 0, rbx 8, rcx 16, rdx 24, rsi 32,
+; struct gprs offsets (core/vm/vcpu.h): rax 0, rbx 8, rcx 16, rdx 24, rsi 32,
 ; rdi 40, rbp 48, r8 56 ... r15 112.
 
 bits 64
 default rel
 
-%include "core/gprs.inc"
+%include "core/vm/gprs.inc"
 
 global vmx_enter:function hidden
 global vmx_exit_entry:function hidden

@@ -4,7 +4,7 @@
  * SDM (Vol. 3, 27.2-27.3) and name the first one broken. The rules run only
  * after a failure, never on the entry path. */
 #include "core/vmx/vmx.h"
-#include "core/fmt.h"
+#include "core/lib/fmt.h"
 
 static const char *const insn_errors[] = {
 	[1] = "VMCALL in VMX root operation",

@@ -3,13 +3,13 @@
  * forces, exceptions reflected back) are handled here; all others are
  * translated to enum exit_reason for the shared exit table. */
 #include "core/vmx/vmx.h"
-#include "core/console.h"
-#include "core/fmt.h"
-#include "core/power.h"
-#include "core/cpu.h"
-#include "core/string.h"
-#include "core/vcpu_util.h"
-#include "core/vcr.h"
+#include "core/console/console.h"
+#include "core/lib/fmt.h"
+#include "core/hw/power.h"
+#include "core/hw/cpu.h"
+#include "core/lib/string.h"
+#include "core/vm/vcpu_util.h"
+#include "core/exit/vcr.h"
 #include "mm/mm.h"
 
 enum {
@@ -283,7 +283,7 @@ static void vmx_arm_timer(struct vcpu *v, u64 ticks)
 /* ---- exits handled inside the backend ---- */
 
 /* MOV to or from CR8; MOV to CR0/CR4 touching host-owned bits, CLTS,
- * LMSW. Every value is checked as the CPU would (core/vcr.c), since with
+ * LMSW. Every value is checked as the CPU would (core/exit/vcr.c), since with
  * the bit host-owned the CPU leaves that to us. False: not such an exit. */
 static bool cr_access(struct vcpu *v, u64 qual)
 {
@@ -313,7 +313,6 @@ static bool cr_access(struct vcpu *v, u64 qual)
 	return true;
 }
 
-#define VMMCALL_BYTES 0xd9010f
 #define DR6_HIT (0xfULL | 1ULL << 13 | 1ULL << 14)   /* B0-B3, BD, BS */
 #define DR7_GD (1ULL << 13)
 
@@ -336,7 +335,7 @@ static bool exception(struct vcpu *v, struct exit_info *ei)
 	u8 vec = info & 0xff, insn[3];
 
 	if (vec == EXC_UD && !vcpu_read_insn(v, insn, 3) &&
-	    (insn[0] | insn[1] << 8 | insn[2] << 16) == VMMCALL_BYTES) {
+	    (insn[0] | insn[1] << 8 | insn[2] << 16) == INSN_VMMCALL_BYTES) {
 		ei->reason = EXIT_HYPERCALL;
 		ei->insn_len = 3;
 		return false;
@@ -420,6 +419,8 @@ static void vmx_run(struct vcpu *v, struct exit_info *ei)
 	ei->raw = reason & 0xffff;
 	ei->qual = vmread(EXIT_QUALIFICATION);
 	ei->insn_len = vmread(EXIT_INSN_LEN);
+	ei->cpl = vmread(GUEST_ES_AR + 2 * SEG_SS) >> 5 & 3;   /* SS.DPL */
+	ei->code64 = x->code64 = vmread(GUEST_ES_AR + 2 * SEG_CS) >> 13 & 1;   /* CS.L */
 	if (reason & (1u << 31)) {
 		entry_failed(v, ei, 3);
 		return;
@@ -430,6 +431,17 @@ static void vmx_run(struct vcpu *v, struct exit_info *ei)
 		ei->reason = EXIT_BACKEND;
 	else if (ei->raw != VMX_EXCEPTION)
 		describe(ei, ei->raw);
+}
+
+/* backend_ops.skip, during the exit's handling (its VMCS is current). */
+static void vmx_skip(struct vcpu *v, u64 len)
+{
+	struct vmx_vcpu *x = v->arch;
+	u64 rip = vmread(GUEST_RIP) + len, flags = vmread(GUEST_RFLAGS);
+
+	vmwrite(GUEST_RIP, x->code64 ? rip : rip & 0xffffffff);
+	if (flags & RFLAGS_RF)
+		vmwrite(GUEST_RFLAGS, flags & ~RFLAGS_RF);
 }
 
 static u8 vmx_slat_max_leaf(void)
@@ -447,6 +459,7 @@ const struct backend_ops vmx_backend = {
 	.run = vmx_run,
 	.get = vmx_get,
 	.set = vmx_set,
+	.skip = vmx_skip,
 	.inject = vmx_inject,
 	.irq_ready = vmx_irq_ready,
 	.irq_window = vmx_irq_window,

@@ -1,10 +1,10 @@
 /* VMCS set-up, one function per area: execution controls, exit and entry
  * controls, host state, guest state. */
 #include "core/vmx/vmx.h"
-#include "core/cpu.h"
-#include "core/percpu.h"
-#include "core/power.h"
-#include "core/string.h"
+#include "core/hw/cpu.h"
+#include "core/hw/percpu.h"
+#include "core/hw/power.h"
+#include "core/lib/string.h"
 #include "mm/mm.h"
 
 #define MSR_PAT 0x277
@@ -48,10 +48,10 @@ static void setup_execution(struct vmx_vcpu *x)
 	if (c->vpid)
 		proc2 |= PROC2_VPID;
 	/* instructions the guest may see in CPUID must not #UD (RDTSCP and
-	 * RDPID read the guest's TSC_AUX, core/vswitch.c) */
+	 * RDPID read the guest's TSC_AUX, core/vm/vswitch.c) */
 	proc2 |= (u32)(c->proc2 >> 32) & (PROC2_RDTSCP | PROC2_INVPCID | PROC2_XSAVES);
 	vmwrite(PIN_CONTROLS, vmx_adjust(c->pin, PIN_EXT_INTR_EXIT | PIN_NMI_EXIT | PIN_PREEMPT_TIMER));
-	/* CR8 is the guest's APIC TPR (core/vlapic.c), not the CPU's */
+	/* CR8 is the guest's APIC TPR (core/irq/vlapic.c), not the CPU's */
 	vmwrite(PROC_CONTROLS, vmx_adjust(c->proc, PROC_HLT_EXIT | PROC_MWAIT_EXIT | PROC_MONITOR_EXIT |
 					  PROC_IO_BITMAPS | PROC_MSR_BITMAPS | PROC_SECONDARY |
 					  PROC_RDPMC_EXIT | PROC_CR8_LOAD_EXIT | PROC_CR8_STORE_EXIT));

@@ -1,7 +1,7 @@
 /* Test-guest runtime in C: hypercall wrappers, printf, exit, the IDT. */
 #include "guests/rt/rt.h"
 #include "guests/rt/gate.h"
-#include "core/fmt.h"
+#include "core/lib/fmt.h"
 
 int rt_failures;
 

@@ -5,7 +5,7 @@ default rel
 
 global rt_user_load, rt_user_enter, rt_user_return, rt_user_fault_stubs
 
-%include "core/gprs.inc"        ; HOST_SAVE / HOST_RESTORE: callee-saved registers
+%include "core/vm/gprs.inc"        ; HOST_SAVE / HOST_RESTORE: callee-saved registers
 
 ; CR4 features that would refuse CPL 0 running on user pages (SMEP, SMAP,
 ; PKE) or the unbalanced return below (CET): bits 20-23.

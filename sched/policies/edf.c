@@ -12,7 +12,7 @@
  * end), taken from its next budgets. A period that ends while its entity
  * still wanted CPU and had budget left is a miss. */
 #include "sched/sched.h"
-#include "core/fmt.h"
+#include "core/lib/fmt.h"
 
 #define PPM 1000000ULL
 #define PERIOD_MIN 10000ULL   /* ns: shorter periods would be all scheduling */

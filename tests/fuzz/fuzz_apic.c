@@ -1,11 +1,10 @@
-/* libFuzzer target: the guest's interrupt controllers (core/vlapic.c,
- * core/vioapic.c, core/vpic.c, core/vpit.c through core/virq.c) driven as a
+/* libFuzzer target: the guest's interrupt controllers (core/irq/vlapic.c,
+ * core/irq/vioapic.c, core/irq/vpic.c, core/irq/vpit.c through core/irq/virq.c) driven as a
  * hostile guest would: each 6-byte record is an APIC or IOAPIC register
  * write or read, a PIC or PIT port write, a raised ISA line, a taken
  * interrupt, or time passing. After each: the IRR count matches the IRR
  * bits, and a pending vector is one the APIC holds. */
 #include "tests/virq_rig.h"
-#include "core/vio.h"
 
 #include <stdlib.h>
 
@@ -17,10 +16,10 @@ static void check(const struct vcpu *v)
 	int vec = vlapic_pending(v);
 
 	for (int w = 0; w < 8; w++)
-		bits += (u32)__builtin_popcount(v->lapic.irr[w]);
-	if (bits != v->lapic.nirr)
+		bits += (u32)__builtin_popcount(v->lapic->irr[w]);
+	if (bits != v->lapic->nirr)
 		abort();
-	if (vec >= 0 && (vec < 16 || !(v->lapic.irr[vec / 32] >> (vec % 32) & 1)))
+	if (vec >= 0 && (vec < 16 || !(v->lapic->irr[vec / 32] >> (vec % 32) & 1)))
 		abort();
 }
 

@@ -9,11 +9,10 @@
 #include <string.h>
 
 #include "compat/compat.h"
-#include "core/console.h"
-#include "core/gcons.h"
-#include "core/guest.h"
-#include "core/time.h"
-#include "core/vcpu_util.h"
+#include "core/console/console.h"
+#include "core/dev/gcons.h"
+#include "core/hw/time.h"
+#include "core/vm/vcpu_util.h"
 #include "hypercall/hypercall.h"
 
 #define MEM KiB(64)
@@ -31,11 +30,7 @@ static struct sched_entity *all[1];
 
 static u64 stub_get(struct vcpu *v, enum vreg r)
 {
-	(void)v;
-	if (r == VREG_CPL)
-		return mode & 1 ? 3 : 0;
-	if (r == VREG_CS_AR)
-		return mode & 2 ? 0xc09b : 0xa09b;
+	(void)v, (void)r;
 	return 0;
 }
 
@@ -44,12 +39,16 @@ static void stub_set(struct vcpu *v, enum vreg r, u64 val)
 	(void)v, (void)r, (void)val;
 }
 
-static const struct backend_ops stub_backend = { .name = "stub", .get = stub_get, .set = stub_set };
+static void stub_skip(struct vcpu *v, u64 len)
+{
+	(void)v, (void)len;
+}
+
+static const struct backend_ops stub_backend = { .name = "stub", .get = stub_get, .set = stub_set,
+						 .skip = stub_skip };
 const struct backend_ops *backend = &stub_backend;
 
-void vcpu_skip(struct vcpu *v, u64 len) { (void)v, (void)len; }
-void gcons_putc(struct guest *g, char c) { (void)g, (void)c; }
-void gcons_flush(struct guest *g) { (void)g; }
+void gcons_write(struct guest *g, const char *src, u32 len) { (void)g, (void)src, (void)len; }
 bool gcons_room(struct guest *g, u64 len) { (void)g, (void)len; return true; }
 void klog(u8 level, const char *fmt, ...) { (void)level, (void)fmt; }
 u64 time_tsc_hz(void) { return 1000000000; }
@@ -57,19 +56,23 @@ bool time_tsc_invariant(void) { return true; }
 u64 time_now_ns(void) { return clock_ns += 1000; }
 u64 time_tsc_to_ns(u64 ticks) { return ticks; }
 struct guest *guest_by_id(u32 id) { return id == 0 ? &guest : NULL; }
-struct scheduler *run_scheduler(void) { return &sched; }
 
-void guest_stop(struct guest *g, const char *fmt, ...)
+struct act guest_stop(struct guest *g, const char *fmt, ...)
 {
 	(void)fmt;
 	g->state = GUEST_STOPPED;
+	return (struct act){ ACT_STOP, 0 };
 }
 
 static void setup(void)
 {
 	static char err[160];
 
+	static const struct guest_cfg cfg = { .weight = 4, .max_weight = 8, .max_share = 50 };
+
+	guest.cfg = &cfg;
 	guest.vcpu = &vcpu;
+	guest.sched = &sched;
 	vcpu.guest = &guest;
 	vcpu.se.name = "fuzz";
 	vcpu.se.params.weight = 1;
@@ -83,6 +86,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	u64 regs[5] = { 0 };
+	struct act act;
 	u8 *mem;
 
 	if (!guest.vcpu)
@@ -94,12 +98,16 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		abort();
 	if (size > sizeof(regs) + 1)
 		memcpy(mem, data + sizeof(regs) + 1, MIN(size - sizeof(regs) - 1, MEM));
-	guest.mem_hpa = (u64)(uintptr_t)mem;
-	guest.mem_size = MEM;
+	guest.mem.hpa = (u64)(uintptr_t)mem;
+	guest.mem.size = MEM;
 	guest.state = GUEST_RUNNABLE;
 	vcpu.gprs = (struct gprs){ .rax = regs[0], .rbx = regs[1], .rcx = regs[2], .rdx = regs[3], .rsi = regs[4] };
-	compat_dispatch(&vcpu, 3);
-	if (guest.state == GUEST_RUNNABLE && (s64)vcpu.gprs.rax < STATUS_MIN)
+	act = compat_dispatch(&vcpu, &(struct exit_info){ .insn_len = 3, .cpl = mode & 1 ? 3 : 0,
+							  .code64 = !(mode & 2) });
+	if ((act.kind == ACT_STOP) != (guest.state == GUEST_STOPPED) || act.kind > ACT_STOP)
+		abort();
+	/* a call the guest returns from leaves a success or a defined error */
+	if (act.kind != ACT_STOP && act.kind != ACT_REBOOT && (s64)vcpu.gprs.rax < STATUS_MIN)
 		abort();
 	free(mem);
 	return 0;

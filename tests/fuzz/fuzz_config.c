@@ -1,6 +1,6 @@
-/* libFuzzer target: the configuration parser (core/config.c) on any text.
+/* libFuzzer target: the configuration parser (core/config/config.c) on any text.
  * Every error must be recorded, never overflow; a config stays consistent. */
-#include "core/config.h"
+#include "core/config/config.h"
 
 #include <stdlib.h>
 

@@ -1,8 +1,8 @@
-/* libFuzzer target: the instruction decoders (core/insn.c, core/insn_mem.c).
+/* libFuzzer target: the instruction decoders (core/insn/insn.c, core/insn/insn_mem.c).
  * A decoded instruction must fit the bytes given and the architectural
  * limit; an MMIO access has a width of 1, 2, 4 or 8 and names a GPR. */
-#include "core/insn.h"
-#include "core/insn_mem.h"
+#include "core/insn/insn.h"
+#include "core/insn/insn_mem.h"
 
 #include <stdlib.h>
 

@@ -1,4 +1,4 @@
-/* core/acpi.c: RSDP/XSDT/RSDT/FADT/MADT walk and the \_S5 package search.
+/* core/hw/acpi.c: RSDP/XSDT/RSDT/FADT/MADT walk and the \_S5 package search.
  * Tables are built in host memory with valid checksums; their host addresses
  * are their "physical" addresses. Tables that a 32-bit field points to (RSDT
  * entries, FADT.DSDT, RSDP.RsdtAddress) live in an arena mapped below 4 GiB;
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-#include "core/acpi.h"
+#include "core/hw/acpi.h"
 #include "tests/unit/test.h"
 
 #define LOW_SIZE (256 * 1024)

@@ -1,4 +1,4 @@
-/* core/vlapic.c and core/vioapic.c: priorities, EOI, the IOAPIC's routing
+/* core/irq/vlapic.c and core/irq/vioapic.c: priorities, EOI, the IOAPIC's routing
  * and remote IRR, the APIC timer's count, on a host-side clock. */
 #include "tests/virq_rig.h"
 #include "tests/unit/test.h"
@@ -169,8 +169,7 @@ TEST(apic_timer_one_shot_and_periodic)
 	CHECK_EQ(vlapic_pending(&rig_v), -1);
 }
 
-/* ---- core/vpic.c, core/vpit.c and core/virq.c on the same rig */
-#include "core/vio.h"
+/* ---- core/irq/vpic.c, core/irq/vpit.c and core/irq/virq.c on the same rig */
 
 static void pic_out(u16 port, u8 v) { (port >= 0xa0 ? vpic_slave : vpic_master).write(&rig_g, port, 1, v); }
 static u8 pic_in(u16 port) { return (u8)(port >= 0xa0 ? vpic_slave : vpic_master).read(&rig_g, port, 1); }

@@ -1,5 +1,5 @@
-/* core/boot_info.c: the boot doors' helpers for struct boot_info. */
-#include "core/boot_info.h"
+/* core/config/boot_info.c: the boot doors' helpers for struct boot_info. */
+#include "core/config/boot_info.h"
 #include "tests/unit/test.h"
 
 static struct boot_info *bi_new(void)

@@ -1,5 +1,5 @@
-/* core/calendar.c: seconds since 1970 to the calendar and back. */
-#include "core/wallclock.h"
+/* core/lib/calendar.c: seconds since 1970 to the calendar and back. */
+#include "core/lib/calendar.h"
 #include "tests/unit/test.h"
 
 TEST(calendar_known_dates)
@@ -15,14 +15,14 @@ TEST(calendar_known_dates)
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct civil_time t;
 
-		wallclock_from_epoch(cases[i].secs, &t);
+		calendar_from_epoch(cases[i].secs, &t);
 		CHECK_EQ(t.year, cases[i].t.year);
 		CHECK_EQ(t.month, cases[i].t.month);
 		CHECK_EQ(t.mday, cases[i].t.mday);
 		CHECK_EQ(t.hour, cases[i].t.hour);
 		CHECK_EQ(t.sec, cases[i].t.sec);
 		CHECK_EQ(t.wday, cases[i].t.wday);
-		CHECK_EQ(wallclock_to_epoch(&t), cases[i].secs);
+		CHECK_EQ(calendar_to_epoch(&t), cases[i].secs);
 	}
 }
 
@@ -32,8 +32,8 @@ TEST(calendar_round_trip_every_day)
 		struct civil_time t;
 		u64 s = day * 86400 + 43210;
 
-		wallclock_from_epoch(s, &t);
+		calendar_from_epoch(s, &t);
 		CHECK(t.month >= 1 && t.month <= 12 && t.mday >= 1 && t.mday <= 31);
-		CHECK_EQ(wallclock_to_epoch(&t), s);
+		CHECK_EQ(calendar_to_epoch(&t), s);
 	}
 }

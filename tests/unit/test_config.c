@@ -1,7 +1,7 @@
-/* core/config.c: the configuration parser. */
+/* core/config/config.c: the configuration parser. */
 #include <stdlib.h>
 
-#include "core/config.h"
+#include "core/config/config.h"
 #include "tests/unit/test.h"
 
 static u32 parse(struct config *c, const char *text)
@@ -34,7 +34,7 @@ TEST(config_defaults)
 			      strlen(config_default_text)), 0);
 	CHECK_EQ(c.console_port, 0x3f8);
 	CHECK_EQ(c.log_level, LOG_INFO);
-	CHECK_EQ(c.nguests, 4);   /* images built in: core/builtin.c */
+	CHECK_EQ(c.nguests, 4);   /* images built in: core/config/builtin.c */
 	CHECK_STR(c.sched, "wfs");
 	CHECK_STR(c.guests[3].image, "burn.elf");
 	CHECK_EQ(c.guests[3].weight, 4);

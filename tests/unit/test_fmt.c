@@ -1,8 +1,8 @@
-/* core/fmt.c: the printf engine. */
+/* core/lib/fmt.c: the printf engine. */
 #include <limits.h>
 #include <stdlib.h>
 
-#include "core/fmt.h"
+#include "core/lib/fmt.h"
 #include "tests/unit/test.h"
 
 /* Formats without the compiler's format checks, so that deliberately odd

@@ -1,5 +1,5 @@
-/* core/insn.c: instruction lengths for skipped exits without NRIPS. */
-#include "core/insn.h"
+/* core/insn/insn.c: instruction lengths for skipped exits without NRIPS. */
+#include "core/insn/insn.h"
 #include "tests/unit/test.h"
 
 static int dec(const u8 *b, u32 n, bool code64, struct insn *i)
@@ -136,8 +136,8 @@ TEST(insn_mov_to_cr)
 	CHECK_EQ(dec(cr4_rax, 2, true, &i), -1);   /* no ModRM byte */
 }
 
-/* core/insn_mem.c: the MOVs that reach an MMIO page. */
-#include "core/insn_mem.h"
+/* core/insn/insn_mem.c: the MOVs that reach an MMIO page. */
+#include "core/insn/insn_mem.h"
 
 TEST(insn_mem_loads_and_stores)
 {

@@ -1,10 +1,10 @@
-/* core/linux.c: the Linux boot protocol, into watched guest memory, with a
+/* core/load/linux.c: the Linux boot protocol, into watched guest memory, with a
  * synthetic bzImage (a setup header and a patterned protected-mode part). */
 #include <stdlib.h>
 
-#include "core/acpi.h"
-#include "core/linux.h"
-#include "core/loader.h"
+#include "core/hw/acpi.h"
+#include "core/load/linux.h"
+#include "core/load/loader.h"
 #include "tests/unit/test.h"
 
 #define MEM (64u << 20)
@@ -59,15 +59,15 @@ static void fresh(u64 mem)
 	memset(ram, 0xcc, MEM);                         /* not zero: the loader must write what it means */
 	memset(&g, 0, sizeof(g));
 	memset(&gc, 0, sizeof(gc));
-	g.mem_hpa = (u64)(uintptr_t)ram;
-	g.mem_size = mem;
+	g.mem.hpa = (u64)(uintptr_t)ram;
+	g.mem.size = mem;
 	gc.kind = IMAGE_LINUX;
 	bzimage();
 }
 
 static u8 *gpa(u64 a)
 {
-	return (u8 *)(uintptr_t)(g.mem_hpa + a);
+	return (u8 *)(uintptr_t)(g.mem.hpa + a);
 }
 
 TEST(linux_loads_kernel_zero_page_and_entry)
@@ -271,7 +271,6 @@ TEST(linux_acpi_tables_for_power_off)
 	CHECK(acpi_find_s5(dsdt + 36, sizeof(s5), &typa, &typb));   /* the host's own AML reader agrees */
 	CHECK_EQ(typa, 5);
 	CHECK_EQ(typb, 5);
-	CHECK_EQ(g.acpi.pm1_cnt, 1);                            /* SCI_EN: ACPI mode from the start */
 }
 
 /* The MADT, second in the XSDT: the local APIC and IOAPIC where the

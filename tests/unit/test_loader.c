@@ -1,7 +1,7 @@
-/* core/loader.c: 64-bit ELF images (segments, BSS, the long-mode tables
+/* core/load/loader.c: 64-bit ELF images (segments, BSS, the long-mode tables
  * and start state) and flat real-mode images, and each refusal. */
-#include "core/loader.h"
-#include "core/config.h"
+#include "core/load/loader.h"
+#include "core/config/config.h"
 #include "tests/unit/test.h"
 
 #include <stdlib.h>
@@ -52,8 +52,8 @@ static void fresh(u8 kind)
 	memset(ram, 0xcc, MEM);                         /* not zero: the loader must write what it means */
 	memset(&g, 0, sizeof(g));
 	memset(&gc, 0, sizeof(gc));
-	g.mem_hpa = (u64)(uintptr_t)ram;
-	g.mem_size = MEM;
+	g.mem.hpa = (u64)(uintptr_t)ram;
+	g.mem.size = MEM;
 	gc.kind = kind;
 	gc.load = 0x7c00;
 	elf();
@@ -61,7 +61,7 @@ static void fresh(u8 kind)
 
 static const u8 *gpa(u64 a)
 {
-	return (const u8 *)(uintptr_t)(g.mem_hpa + a);
+	return (const u8 *)(uintptr_t)(g.mem.hpa + a);
 }
 
 static u64 get8(const u8 *p)
@@ -124,7 +124,7 @@ TEST(loader_elf_refusals)
 		  "ELF segment 0 at 1ff000+1000 does not fit in guest memory below 1f0000");
 	CHECK_STR(refused(24, 0x1f0000, 8, sizeof(img)), "ELF entry point 1f0000 lies outside guest memory");
 	fresh(IMAGE_ELF);
-	g.mem_size = 1u << 20;
+	g.mem.size = 1u << 20;
 	CHECK_EQ(loader_load(&g, img, sizeof(img), &gc, &(struct vcpu_state){ 0 }, (char[160]){ 0 }, 160), -1);
 }
 

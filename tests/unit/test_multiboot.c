@@ -1,8 +1,8 @@
-/* core/multiboot.c: detecting and loading Multiboot kernels into watched
+/* core/load/multiboot.c: detecting and loading Multiboot kernels into watched
  * guest memory. */
 #include <stdlib.h>
 
-#include "core/multiboot.h"
+#include "core/load/multiboot.h"
 #include "tests/unit/test.h"
 
 #define MEM (4u << 20)
@@ -19,8 +19,8 @@ static void fresh(void)
 	memset(mem, 0, MEM);
 	memset(&g, 0, sizeof(g));
 	memset(&gc, 0, sizeof(gc));
-	g.mem_hpa = (u64)(uintptr_t)mem;
-	g.mem_size = MEM;
+	g.mem.hpa = (u64)(uintptr_t)mem;
+	g.mem.size = MEM;
 }
 
 /* A minimal ELF32 Multiboot kernel: one 16-byte segment at 1 MiB holding
@@ -62,11 +62,11 @@ TEST(multiboot_detect_and_load_v1)
 	CHECK_EQ(s.rip, 0x100004);
 	CHECK_EQ(s.rax, 0x2badb002);
 	CHECK_EQ(s.cr0 & 1, 1);
-	info = (const u32 *)(uintptr_t)(g.mem_hpa + s.rbx);
+	info = (const u32 *)(uintptr_t)(g.mem.hpa + s.rbx);
 	CHECK_EQ(info[0] & 0x4d, 0x4d);                 /* mem, cmdline, mods, mmap */
 	CHECK_EQ(info[2], (MEM - (1u << 20)) >> 10);
-	CHECK_STR((const char *)(uintptr_t)(g.mem_hpa + info[4]), "quiet");
-	CHECK(!memcmp((const void *)(uintptr_t)(g.mem_hpa + 0x100000), img + 128, 24));
+	CHECK_STR((const char *)(uintptr_t)(g.mem.hpa + info[4]), "quiet");
+	CHECK(!memcmp((const void *)(uintptr_t)(g.mem.hpa + 0x100000), img + 128, 24));
 }
 
 TEST(multiboot_detect_and_load_v2)
@@ -81,7 +81,7 @@ TEST(multiboot_detect_and_load_v2)
 	CHECK_EQ(multiboot_version(img, n), 2);
 	CHECK_EQ(multiboot_load(&g, img, n, &gc, 2, &s, err, sizeof(err)), 0);
 	CHECK_EQ(s.rax, 0x36d76289);
-	info = (const u32 *)(uintptr_t)(g.mem_hpa + s.rbx);
+	info = (const u32 *)(uintptr_t)(g.mem.hpa + s.rbx);
 	CHECK(info[0] >= 8 + 16 && info[0] % 8 == 0);  /* total size */
 	CHECK_EQ(info[2], 1);                           /* the first tag: cmdline */
 }

@@ -1,0 +1,138 @@
+/* Console output: formats with core/fmt and hands each character to the
+ * active device. A "\n" is sent as "\r\n" for terminals. */
+#include "core/console/console.h"
+#include "core/lib/fmt.h"
+#include "core/lib/string.h"
+
+static const struct console_ops *con_ops;
+static void *con_dev;
+static u8 log_level = LOG_INFO;
+/* The output ring: a small static one until console_set_ring gives the
+ * full CONSOLE_RING bytes from the heap. */
+static char boot_ring[128];
+static char *ring = boot_ring;
+static u32 ring_size = sizeof(boot_ring);
+static u32 ring_head, ring_used;   /* the oldest byte waiting, bytes waiting */
+
+void console_set_ring(char *buf, u32 size)
+{
+	console_flush();
+	ring = buf;
+	ring_size = size;
+	ring_head = 0;
+}
+
+void console_set(const struct console_ops *ops, void *dev)
+{
+	con_ops = ops;
+	con_dev = dev;
+}
+
+int console_getc(void)
+{
+	return con_ops && con_ops->getc ? con_ops->getc(con_dev) : -1;
+}
+
+/* Sends the oldest waiting byte: true when it went. */
+static bool send_one(bool wait)
+{
+	char c = ring[ring_head];
+
+	if (wait || !con_ops->try_putc)
+		con_ops->putc(con_dev, c);
+	else if (!con_ops->try_putc(con_dev, c))
+		return false;
+	ring_head = (ring_head + 1) % ring_size;
+	ring_used--;
+	return true;
+}
+
+void console_send(u32 n)
+{
+	while (con_ops && ring_used && n-- && send_one(false))
+		;
+}
+
+void console_poll(void)
+{
+	console_send(CONSOLE_POLL_MAX);
+}
+
+void console_flush(void)
+{
+	while (con_ops && ring_used)
+		send_one(true);
+}
+
+bool console_room(u32 n)
+{
+	return ring_size - ring_used >= n;
+}
+
+void console_put(const char *s, u32 n)
+{
+	while (con_ops && n) {
+		u32 tail, k;
+
+		if (ring_used == ring_size)
+			send_one(true);
+		tail = (ring_head + ring_used) % ring_size;
+		k = MIN(n, MIN(ring_size - ring_used, ring_size - tail));
+		memcpy(ring + tail, s, k);
+		ring_used += k;
+		s += k;
+		n -= k;
+	}
+}
+
+static void ring_put(char c)
+{
+	if (ring_used == ring_size)
+		send_one(true);
+	ring[(ring_head + ring_used++) % ring_size] = c;
+}
+
+static void con_put(void *ctx, char c)
+{
+	(void)ctx;
+	if (!con_ops)
+		return;
+	if (c == '\n')
+		ring_put('\r');
+	ring_put(c);
+}
+
+int kvprintf(const char *fmt, va_list ap)
+{
+	int n = vformat(con_put, NULL, fmt, ap);
+
+	console_poll();
+	return n;
+}
+
+int kprintf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = kvprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+void log_set_level(u8 level)
+{
+	log_level = level;
+}
+
+void klog(u8 level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level > log_level)
+		return;
+	va_start(ap, fmt);
+	kvprintf(fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,20 @@
+/* The one exit table shared by both backends. */
+#ifndef CORE_EXIT_H
+#define CORE_EXIT_H
+
+#include "core/vm/act.h"
+#include "core/vm/backend.h"
+
+/* Handles one exit of v (counted in v->exits) and returns what the run
+ * loop does next. */
+struct act exit_dispatch(struct vcpu *v, struct exit_info *ei);
+
+/* Handlers living in their own files. */
+struct act exit_cpuid(struct vcpu *v, struct exit_info *ei);
+/* CPUID leaf/sub as v sees it, into r (EAX, EBX, ECX, EDX). */
+void vcpuid_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 r[4]);
+struct act exit_msr_read(struct vcpu *v, struct exit_info *ei);
+struct act exit_msr_write(struct vcpu *v, struct exit_info *ei);
+struct act exit_io(struct vcpu *v, struct exit_info *ei);
+
+#endif

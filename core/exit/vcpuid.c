@@ -1,0 +1,145 @@
+/* CPUID as a guest sees it: the host's leaves with virtualization and the
+ * features whose MSRs are not emulated hidden, the hypervisor bit set, the
+ * TSC frequency and XSAVE sizes computed, plus our leaves from 0x40000000:
+ *   0x40000000  EAX = highest hypervisor leaf, EBX:ECX:EDX = "HVHYPERVISOR"
+ *   0x40000001  EAX = oldest ABI version served, EBX = newest, ECX = features
+ * A feature bit keeps its meaning in every version that defines it, so ECX
+ * holds them all; get_version reports those of the caller's version. */
+#include "core/exit/exit.h"
+#include "core/hw/cpu.h"
+#include "core/hw/time.h"
+#include "core/vm/vfpu.h"
+#include "core/vm/vcpu_util.h"
+#include "compat/compat.h"
+#include "hypercall/hypercall.h"
+
+#define HV_LEAF_MAX 0x40000001
+
+/* Bits cleared and set in one register of one leaf (of one subleaf, or
+ * of all when sub is ANY_SUB). */
+struct cpuid_fix {
+	u32 leaf, sub;
+	u8 reg;          /* 0 eax, 1 ebx, 2 ecx, 3 edx */
+	u32 clear, set;
+};
+
+#define ANY_SUB 0xffffffffu
+
+/* What a guest is not offered: virtualization itself, and the features
+ * whose MSRs the hypervisor does not emulate (core/exit/vmsr.c). */
+static const struct cpuid_fix fixes[] = {
+	{ 1, ANY_SUB, 2, 1u << 3 | 1u << 5 | 1u << 6 | 1u << 8 | 1u << 15 | 1u << 21 | 1u << 24, 1u << 31 },
+			/* no MONITOR/MWAIT, VMX, SMX, TM2, PDCM, x2APIC, TSC deadline; hypervisor */
+	{ 1, ANY_SUB, 3, 1u << 7 | 1u << 12 | 1u << 14 | 1u << 22 | 1u << 29, 1u << 9 },
+			/* no MCE, MTRR, MCA, thermal control (ACPI, TM); an xAPIC */
+	{ 0x80000001, ANY_SUB, 2, 1u << 2 | 1u << 3, 0 },    /* no SVM, no extended APIC space */
+	{ 7, 0, 1, 1u << 1, 0 },                             /* no TSC_ADJUST MSR */
+	{ 7, 0, 2, 1u << 16, 0 },                            /* no LA57 (5-level paging) */
+	{ 0xd, 1, 0, 1u << 3, 0 },                           /* no XSAVES (its IA32_XSS MSR) */
+	{ 6, ANY_SUB, 0, 1u << 0 | 1u << 4 | 1u << 6, 0 },  /* no digital or package thermal sensor */
+	{ 6, ANY_SUB, 2, 1u << 0 | 1u << 3, 0 },             /* no APERF/MPERF, no energy bias MSR */
+	{ 7, 0, 2, 1u << 7 | 1u << 31, 0 },                  /* no CET shadow stacks, no PKS (their MSRs) */
+	{ 7, 0, 3, 1u << 20, 0 },                            /* no CET indirect-branch tracking */
+	{ 0xa, ANY_SUB, 0, ~0u, 0 },                         /* no performance counters (RDPMC: #GP) */
+	{ 0xa, ANY_SUB, 1, ~0u, 0 },
+	{ 0xa, ANY_SUB, 2, ~0u, 0 },
+	{ 0xa, ANY_SUB, 3, ~0u, 0 },
+};
+
+static void hv_leaf(u32 leaf, u32 *r)
+{
+	if (leaf == 0x40000000) {
+		r[0] = HV_LEAF_MAX;
+		r[1] = 0x59485648;   /* "HVHY" */
+		r[2] = 0x56524550;   /* "PERV" */
+		r[3] = 0x524f5349;   /* "ISOR" */
+	} else if (leaf == 0x40000001) {
+		r[0] = ABI_OLDEST;
+		r[1] = ABI_NEWEST;
+		r[2] = hc_features();
+	}
+}
+
+/* Leaves 0x15 and 0x16 tell the TSC frequency the hypervisor knows (the
+ * guest's TSC is the host's): an emulator's or a model's nominal figures
+ * there would be believed by kernels and be wrong. 0x15: "crystal" Hz in
+ * ECX times EBX / EAX (Linux also takes the crystal for the APIC timer's
+ * clock, which core/irq/vlapic.c makes true); 0x16: base and maximum MHz, bus 100 MHz. */
+static void tsc_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *r)
+{
+	u64 hz = time_tsc_hz(), ratio = time_crystal_ratio();
+
+	(void)v, (void)sub;
+	if (cpuid(0, 0).eax < leaf)
+		return;
+	if (leaf == 0x15) {
+		r[0] = 1;
+		r[1] = (u32)ratio;
+		r[2] = (u32)(hz / ratio);
+	} else {
+		r[0] = r[1] = (u32)((hz + 500000) / 1000000);
+		r[2] = 100;
+	}
+	r[3] = 0;
+}
+
+/* Leaf 1: the initial APIC id is the vCPU's, OSXSAVE its CR4.OSXSAVE. */
+static void leaf_1(struct vcpu *v, u32 leaf, u32 sub, u32 *r)
+{
+	(void)leaf, (void)sub;
+	r[1] = (r[1] & 0x00ffffff) | v->id << 24;
+	r[2] = (r[2] & ~(1u << 27)) | (u32)(backend->get(v, VREG_CR4) >> 18 & 1) << 27;
+}
+
+/* Leaf 0xd: the XCR0 bits offered and the area sizes for the guest's XCR0,
+ * computed from the subleaves (core/vm/vfpu.c); XSS is 0 (no XSAVES). */
+static void xsave_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *r)
+{
+	u64 all = fpu_xcr0_supported();
+
+	(void)leaf;
+	if (sub == 0) {
+		r[0] = (u32)all, r[3] = (u32)(all >> 32);
+		r[1] = fpu_xsave_size(fpu_xcr0(v)), r[2] = fpu_xsave_size(all);
+	} else if (sub == 1) {
+		r[1] = fpu_xsave_compacted_size(fpu_xcr0(v));
+	}
+}
+
+/* Leaves the hypervisor fills in itself, after the fixes. */
+static const struct {
+	u32 leaf;
+	void (*fill)(struct vcpu *v, u32 leaf, u32 sub, u32 *r);
+} computed[] = {
+	{ 1, leaf_1 }, { 0xd, xsave_leaf }, { 0x15, tsc_leaf }, { 0x16, tsc_leaf },
+};
+
+void vcpuid_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 r[4])
+{
+	r[0] = r[1] = r[2] = r[3] = 0;
+	if (leaf >= 0x40000000 && leaf <= 0x4fffffff) {
+		hv_leaf(leaf, r);
+	} else {
+		struct cpuid_regs h = cpuid(leaf, sub);
+
+		r[0] = h.eax, r[1] = h.ebx, r[2] = h.ecx, r[3] = h.edx;
+		for (size_t i = 0; i < ARRAY_SIZE(fixes); i++)
+			if (fixes[i].leaf == leaf && (fixes[i].sub == ANY_SUB || fixes[i].sub == sub))
+				r[fixes[i].reg] = (r[fixes[i].reg] & ~fixes[i].clear) | fixes[i].set;
+		for (size_t i = 0; i < ARRAY_SIZE(computed); i++)
+			if (computed[i].leaf == leaf)
+				computed[i].fill(v, leaf, sub, r);
+	}
+}
+
+struct act exit_cpuid(struct vcpu *v, struct exit_info *ei)
+{
+	u32 r[4];
+
+	vcpuid_leaf(v, (u32)v->gprs.rax, (u32)v->gprs.rcx, r);
+	v->gprs.rax = r[0];
+	v->gprs.rbx = r[1];
+	v->gprs.rcx = r[2];
+	v->gprs.rdx = r[3];
+	return vcpu_skip(v, ei->insn_len);
+}

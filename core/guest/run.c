@@ -1,0 +1,350 @@
+/* The run loop of the boot CPU: asks the scheduler (sched/) what runs next,
+ * runs that vCPU until its slice ends or it yields, sleeps, reboots or
+ * stops, and tells the scheduler how long it ran. Preemption does not need
+ * the guest: the backend's timer (VMX preemption timer, LAPIC timer on
+ * AMD-V) forces an exit when the slice is over, interrupts masked or not. */
+#include "core/guest/guest.h"
+#include "core/vm/backend.h"
+#include "core/console/console.h"
+#include "core/guest/dbgcon.h"
+#include "core/hw/cpu.h"
+#include "core/exit/exit.h"
+#include "core/lib/fmt.h"
+#include "core/dev/gcons.h"
+#include "core/hw/power.h"
+#include "core/guest/run_trace.h"
+#include "core/lib/string.h"
+#include "core/hw/time.h"
+#include "core/vm/vswitch.h"
+#include "core/irq/virq.h"
+#include "mm/mm.h"
+#include "core/vm/vcpu_util.h"
+
+static struct scheduler sched;
+static struct sched_cpu boot_cpu;
+
+/* CPU time of every guest when the first one stopped: the shares while
+ * all of them competed. */
+static u64 first_stop_ns, runtime_at_first_stop[CFG_MAX_GUESTS];
+
+/* A guest's stop, said once it is over: its last console lines, why it
+ * stopped (guest_stop), its exits. */
+static void stopped(struct guest *g)
+{
+	gcons_flush(g);
+	kprintf("hv: guest '%s' stopped: %s\n", g->name, g->stop_reason);
+	if (g->vcpu)
+		guest_print_exits(g->vcpu);
+}
+
+/* TSC ticks until the next exit must come: the slice's end (limit ticks
+ * from start), or a device timer due at due_ns (0 = none) if that comes
+ * first, but no sooner than ENTRY_MIN_NS: a guest whose timer is always
+ * due (an APIC timer of one count) still runs the handler of what was just
+ * injected, instead of exiting before its first instruction, forever. At
+ * least 1. Computed before every entry from what is left of the slice, so
+ * the slice counts down across entries whatever the guest does between
+ * them. */
+#define ENTRY_MIN_NS 20000
+
+static u64 ticks_left(u64 due_ns, u64 left)
+{
+	u64 now;
+
+	if (due_ns) {
+		now = time_now_ns();
+		left = MIN(left, time_ns_to_tsc(MAX(due_ns > now ? due_ns - now : 0, ENTRY_MIN_NS)));
+	}
+	return MAX(left, 1);
+}
+
+/* "reboot (start N)": always for the first REBOOTS_SHOWN starts, then
+ * only when the console's ring has room for it, so a reboot loop does not
+ * wait for the serial line in its slices. Lines left out are counted on
+ * the next one shown. */
+#define REBOOT_LINE 96
+#define REBOOTS_SHOWN 8
+
+static void log_reboot(struct guest *g)
+{
+	if (g->boot_count >= REBOOTS_SHOWN && !console_room(REBOOT_LINE)) {
+		g->reboots_unlogged++;
+		return;
+	}
+	if (g->reboots_unlogged)
+		log_info("guest '%s': reboot (start %u; %u reboots before it not shown)\n", g->name,
+			 g->boot_count + 1, g->reboots_unlogged);
+	else
+		log_info("guest '%s': reboot (start %u)\n", g->name, g->boot_count + 1);
+	g->reboots_unlogged = 0;
+}
+
+/* Wipes a rebooting guest's RAM in pieces, in its own slices, then starts
+ * it again: the work is the guest's, and no exit does more than one piece
+ * past the slice's end (WIPE_CHUNK, 4 KiB). True when it may run. */
+#define WIPE_CHUNK 4096
+
+static bool reboot_step(struct guest *g, u64 start, u64 limit)
+{
+	u8 *ram = (u8 *)(uintptr_t)g->mem.hpa;
+
+	while (g->wipe_next < g->mem.size) {
+		u64 n = MIN((u64)WIPE_CHUNK, g->mem.size - g->wipe_next);
+
+		memset(ram + g->wipe_next, 0, n);
+		g->wipe_next += n;
+		if (rdtsc() - start >= limit)
+			return false;
+	}
+	g->wipe_next = 0;
+	gcons_flush(g);
+	log_reboot(g);
+	if (guest_start(g, 0))
+		guest_stop(g, "cannot restart after a reboot");
+	return g->state == GUEST_RUNNABLE;
+}
+
+/* Takes an accepted console_write's bytes, GCONS_STEP at a time, in the
+ * writer's slice, before it runs again. True when it may run. */
+static bool write_step(struct guest *g, u64 start, u64 limit)
+{
+	while (!gcons_write_step(g))
+		if (rdtsc() - start >= limit)
+			return false;
+	return true;
+}
+
+/* What the scheduler hears when an exit's action ends the slice. */
+static const enum sched_why slice_end[] = {
+	[ACT_YIELD] = SCHED_YIELDED, [ACT_BLOCK] = SCHED_BLOCKS, [ACT_STOP] = SCHED_EXITS,
+};
+
+/* Runs v for up to slice_ns; says why it came back. Every exit, whichever
+ * layer handled it, comes back here: it is counted (exit_dispatch), its
+ * action taken and the slice checked, so a slice ends at most one exit's
+ * handling past its end. */
+static enum sched_why run_exits(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
+{
+	struct guest *g = v->guest;
+	u64 limit = time_ns_to_tsc(slice_ns), start = rdtsc(), ran, due;
+	struct exit_info ei;
+	struct act act;
+
+	vswitch_to(v);
+	for (;;) {
+		if (g->state == GUEST_REBOOTING && !reboot_step(g, start, limit))
+			return g->state == GUEST_STOPPED ? stopped(g), SCHED_EXITS : SCHED_PREEMPTED;
+		if (g->cons->todo && !write_step(g, start, limit))
+			return SCHED_PREEMPTED;
+		ran = rdtsc() - start;
+		if (ran >= limit)
+			return SCHED_PREEMPTED;
+		due = virq_wanted(g) ? virq_deliver(v) : 0;
+		backend->arm_timer(v, ticks_left(due, limit - ran));
+		backend->run(v, &ei);
+		act = exit_dispatch(v, &ei);
+		if (act.kind == ACT_REBOOT) {
+			g->state = GUEST_REBOOTING;   /* wiped and reloaded from the top of the loop */
+		} else if (act.kind != ACT_RESUME) {
+			if (act.kind == ACT_STOP)
+				stopped(g);
+			*wake_ns = act.until_ns;
+			return slice_end[act.kind];
+		}
+	}
+}
+
+/* A slice, then the guest's waiting console lines (one) handed to the
+ * console's ring, and as many bytes sent to the device as it takes without
+ * waiting, up to that line's: all in the guest's time. What the device
+ * did not take goes between slices, CONSOLE_POLL_MAX at a time (schedule). */
+static enum sched_why run_slice(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
+{
+	enum sched_why why = run_exits(v, slice_ns, wake_ns);
+
+	console_send(gcons_drain(v->guest));
+	return why;
+}
+
+/* TSC ticks from the boot door's entry to the first VM entry, printed at
+ * the end (printing now would be charged to the first guest's slice). */
+static u64 boot_ticks;
+
+/* Nothing to run until t: the console's waiting output goes meanwhile. */
+static void idle_until(u64 t)
+{
+	while (time_now_ns() < t) {
+		console_poll();
+		cpu_relax();
+	}
+}
+
+/* The guest whose stop ends the run (run_until=), or NULL. */
+static const struct guest *run_until;
+
+/* Every guest still running is stopped where it is, for why. */
+static void stop_the_rest(const char *why)
+{
+	if (!first_stop_ns) {
+		first_stop_ns = time_now_ns();
+		for (u32 i = 0; i < sched.n; i++)
+			runtime_at_first_stop[i] = sched.all[i]->runtime_ns;
+	}
+	for (u32 i = 0; i < nguests; i++)
+		if (guests[i].state != GUEST_STOPPED) {
+			guest_stop(&guests[i], "%s", why);
+			stopped(&guests[i]);
+		}
+}
+
+/* Whether the run is over: run_for's time is up, or run_until's guest
+ * stopped. Then the rest are stopped. */
+static bool time_is_up(u64 t0, u64 run_for_ns)
+{
+	char why[64];
+
+	if (run_until && run_until->state == GUEST_STOPPED)
+		snformat(why, sizeof(why), "run_until: guest '%s' stopped", run_until->name);
+	else if (run_for_ns && time_now_ns() - t0 >= run_for_ns)
+		snformat(why, sizeof(why), "run_for (%lu ms) is over", run_for_ns / 1000000);
+	else
+		return false;
+	stop_the_rest(why);
+	return true;
+}
+
+static void schedule(u64 entry_tsc, u64 t0, u64 run_for_ns)
+{
+	while (sched_alive(&sched) && !time_is_up(t0, run_for_ns)) {
+		u64 now, slice, until, wake = 0, end;
+		struct sched_entity *e;
+		enum sched_why why;
+
+		dbgcon_poll(&sched);
+		console_poll();   /* between slices: the device's pace costs no guest */
+		now = time_now_ns();
+		e = sched_next(&sched, &boot_cpu, now, &slice, &until);
+		if (!e) {
+			if (until == SCHED_NEVER)
+				break;
+			idle_until(until);
+			continue;
+		}
+		if (!boot_ticks)
+			boot_ticks = rdtsc() - entry_tsc;
+		why = run_slice(e->owner, slice, &wake);
+		end = time_now_ns();
+		run_trace_record(now, end - now, boot_cpu.id, e->id);
+		sched_ran(&sched, e, end - now, end, why, wake);
+		if (why == SCHED_EXITS && !first_stop_ns) {
+			first_stop_ns = end;
+			for (u32 i = 0; i < sched.n; i++)
+				runtime_at_first_stop[i] = sched.all[i]->runtime_ns;
+		}
+	}
+}
+
+/* " name 12.3%" for each guest: its share of total. */
+static void print_shares(const u64 *runtime, u64 total)
+{
+	for (u32 i = 0; i < sched.n; i++)
+		log_info(" %s %lu.%lu%%", sched.all[i]->name, runtime[i] * 100 / MAX(total, 1),
+			 runtime[i] * 1000 / MAX(total, 1) % 10);
+	log_info("\n");
+}
+
+static void report(u64 t0, u64 elapsed)
+{
+	u64 runtime[CFG_MAX_GUESTS], sum = 0;
+
+	/* make bench reads this line */
+	log_info("boot: %lu TSC ticks from the hypervisor's entry to the first guest entry\n", boot_ticks);
+	for (u32 i = 0; i < sched.n; i++)
+		sum += runtime_at_first_stop[i];
+	log_info("sched: shares until the first guest stopped (%lu ms):", (first_stop_ns - t0) / 1000000);
+	print_shares(runtime_at_first_stop, sum);
+	for (u32 i = 0; i < sched.n; i++)
+		runtime[i] = sched.all[i]->runtime_ns;
+	log_info("sched: %s over %lu ms:", sched.ops->name, elapsed / 1000000);
+	print_shares(runtime, elapsed);
+	for (u32 i = 0; i < sched.n; i++) {
+		const struct sched_entity *e = sched.all[i];
+
+		log_info("sched: guest '%s' ran %lu us in %lu slices (weight %u), %lu deadline misses\n", e->name,
+			 e->runtime_ns / 1000, e->switches, e->params.weight, e->misses);
+	}
+}
+
+/* Entities for the guests that could be created; their count. */
+static u32 entities(const struct config *cfg, struct sched_entity **all)
+{
+	u32 n = 0;
+
+	for (u32 i = 0; i < nguests; i++) {
+		struct guest *g = &guests[i];
+		struct sched_entity *e;
+
+		if (g->state != GUEST_RUNNABLE)
+			continue;
+		e = &g->vcpu->se;
+		e->name = g->name;
+		e->owner = g->vcpu;
+		e->params = (struct sched_params){ cfg->guests[i].weight, cfg->guests[i].budget_ns,
+						   cfg->guests[i].period_ns };
+		all[n++] = e;
+	}
+	return n;
+}
+
+/* Where console input goes (input=): the named guest, the first, or none. */
+static struct guest *input_guest(const struct config *cfg)
+{
+	if (!strcmp(cfg->input, "none"))
+		return NULL;
+	for (u32 i = 0; i < nguests; i++)
+		if (!cfg->input[0] || !strcmp(guests[i].name, cfg->input))
+			return &guests[i];
+	return NULL;
+}
+
+u32 guests_run(const struct config *cfg, const struct boot_info *bi)
+{
+	struct sched_entity *all[CFG_MAX_GUESTS];
+	u32 failed = 0, n;
+	char err[160];
+	u64 t0;
+
+	guests = kzalloc(cfg->nguests * sizeof(*guests));
+	if (!guests)
+		panic("guests: no memory for %u guests", cfg->nguests);
+	nguests = cfg->nguests;
+	for (u32 i = 0; i < nguests; i++) {
+		if (guest_create(&guests[i], i, &cfg->guests[i], bi, cfg->selftest)) {
+			guests[i].state = GUEST_STOPPED;
+			failed++;
+		}
+	}
+	n = entities(cfg, all);
+	if (!n)
+		return failed;
+	console_flush();  /* the boot's messages: before the guests' time starts */
+	t0 = time_now_ns();
+	if (sched_init(&sched, sched_policy_find(cfg->sched), &boot_cpu, 1, all, n, cfg->slice_ns, t0, err,
+		       sizeof(err))) {
+		log_err("%s\n", err);
+		log_err("config: not starting: the scheduling policy refused the guests\n");
+		power_off(HV_EXIT_CONFIG);
+	}
+	for (u32 i = 0; i < nguests; i++)
+		guests[i].sched = &sched;
+	gcons_set_input(input_guest(cfg));
+	for (u32 i = 0; i < nguests; i++)
+		if (!strcmp(guests[i].name, cfg->run_until))
+			run_until = &guests[i];
+	run_trace_init(cfg->trace);
+	log_info("sched: policy %s, slice %lu us, %u guest(s) on CPU 0\n", sched.ops->name, cfg->slice_ns / 1000, n);
+	schedule(bi->entry_tsc, t0, cfg->run_for_ns);
+	report(t0, time_now_ns() - t0);
+	run_trace_dump(&sched);
+	return failed;
+}

@@ -1,0 +1,35 @@
+/* Choosing the virtualization backend: the one place that names both. */
+#include "core/guest/guest.h"
+#include "core/console/console.h"
+#include "core/hw/cpu_info.h"
+#include "core/hw/time.h"
+#include "core/hw/wallclock.h"
+#include "core/svm/svm.h"
+#include "core/vm/vfpu.h"
+#include "core/vm/vswitch.h"
+#include "core/vmx/vmx.h"
+
+int virt_init(void)
+{
+	const struct cpu_info *ci = &boot_cpu_info;
+
+	if (time_init())
+		return -1;
+	wallclock_init();
+	fpu_init();
+	vswitch_init();
+	if (ci->vmx)
+		backend = &vmx_backend;
+	else if (ci->svm)
+		backend = &svm_backend;
+	if (!backend) {
+		log_err("virt: this CPU has neither VMX nor SVM\n");
+		return -1;
+	}
+	if (backend->probe() || backend->cpu_init()) {
+		log_err("virt: cannot run guests with %s on this CPU\n", backend->name);
+		backend = NULL;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,110 @@
+/* Local APIC timer; see lapic.h. Register offsets are the xAPIC MMIO ones
+ * (Intel SDM Vol. 3 ch. 11, AMD APM Vol. 2 ch. 16); in x2APIC mode the MSR
+ * is 0x800 + offset / 16. */
+#include "core/hw/lapic.h"
+#include "core/console/console.h"
+#include "core/hw/cpu.h"
+#include "core/hw/trap.h"
+
+#define MSR_APIC_BASE 0x1b
+#define APIC_BASE_X2APIC (1ULL << 10)
+#define APIC_BASE_ENABLE (1ULL << 11)
+
+enum {
+	APIC_EOI = 0xb0, APIC_SVR = 0xf0, APIC_LVT_TIMER = 0x320,
+	APIC_TIMER_INIT = 0x380, APIC_TIMER_CUR = 0x390, APIC_TIMER_DIV = 0x3e0,
+};
+
+#define SVR_ENABLE (1u << 8)
+#define LVT_MASKED (1u << 16)
+#define DIV_BY_1 0xb
+#define CALIBRATE_TICKS (1u << 20)
+#define CALIBRATE_TSC_LIMIT (1ULL << 36)   /* give up: the timer is not counting */
+
+static u64 mmio_base;              /* 0 in x2APIC mode */
+static u64 tsc_per_tick_q16;       /* TSC ticks per APIC timer tick, << 16 */
+static volatile bool running, fired;
+
+static u32 apic_read(u32 reg)
+{
+	if (!mmio_base)
+		return (u32)rdmsr(0x800 + reg / 16);
+	return *(volatile u32 *)(uintptr_t)(mmio_base + reg);
+}
+
+static void apic_write(u32 reg, u32 val)
+{
+	if (!mmio_base)
+		wrmsr(0x800 + reg / 16, val);
+	else
+		*(volatile u32 *)(uintptr_t)(mmio_base + reg) = val;
+}
+
+static void on_timer(void)
+{
+	running = false;
+	fired = true;
+	apic_write(APIC_EOI, 0);
+}
+
+static void on_spurious(void)
+{
+	/* no EOI for the spurious vector */
+}
+
+/* Counts CALIBRATE_TICKS timer ticks and sees how much the TSC moved. */
+static int calibrate(void)
+{
+	u64 t0, dt;
+
+	apic_write(APIC_TIMER_DIV, DIV_BY_1);
+	apic_write(APIC_LVT_TIMER, LVT_MASKED | LAPIC_TIMER_VECTOR);
+	apic_write(APIC_TIMER_INIT, 0xffffffff);
+	t0 = rdtsc();
+	do
+		dt = rdtsc() - t0;
+	while (apic_read(APIC_TIMER_CUR) > 0xffffffff - CALIBRATE_TICKS && dt < CALIBRATE_TSC_LIMIT);
+	apic_write(APIC_TIMER_INIT, 0);
+	if (dt >= CALIBRATE_TSC_LIMIT || !dt)
+		return -1;
+	tsc_per_tick_q16 = (dt << 16) / CALIBRATE_TICKS;
+	return tsc_per_tick_q16 ? 0 : -1;
+}
+
+int lapic_timer_init(void)
+{
+	u64 base = rdmsr(MSR_APIC_BASE);
+
+	if (!(base & APIC_BASE_ENABLE))
+		wrmsr(MSR_APIC_BASE, base |= APIC_BASE_ENABLE);
+	mmio_base = base & APIC_BASE_X2APIC ? 0 : base & ~0xfffULL & 0xffffffffffULL;
+	trap_set_irq(LAPIC_TIMER_VECTOR, on_timer);
+	trap_set_irq(LAPIC_SPURIOUS_VECTOR, on_spurious);
+	apic_write(APIC_SVR, SVR_ENABLE | LAPIC_SPURIOUS_VECTOR);
+	if (calibrate()) {
+		log_err("lapic: the local APIC timer does not count; guests cannot be preempted\n");
+		return -1;
+	}
+	apic_write(APIC_LVT_TIMER, LAPIC_TIMER_VECTOR);   /* one-shot, unmasked */
+	log_info("lapic: %s mode, timer %lu.%02lu TSC ticks per tick\n", mmio_base ? "xAPIC" : "x2APIC",
+		 tsc_per_tick_q16 >> 16, ((tsc_per_tick_q16 & 0xffff) * 100) >> 16);
+	return 0;
+}
+
+void lapic_timer_start(u64 tsc_ticks)
+{
+	u64 ticks = (tsc_ticks << 16) / tsc_per_tick_q16;
+
+	if (running)
+		return;
+	running = true;
+	apic_write(APIC_TIMER_INIT, (u32)MIN(MAX(ticks, 1), 0xffffffffULL));
+}
+
+bool lapic_timer_take_fired(void)
+{
+	bool f = fired;
+
+	fired = false;
+	return f;
+}

@@ -1,0 +1,25 @@
+/* Exceptions and interrupts taken by the hypervisor itself. */
+#ifndef CORE_TRAP_H
+#define CORE_TRAP_H
+
+#include "core/lib/types.h"
+
+/* Saved by core/hw/trap.asm; the order matches its pushes. */
+struct trap_frame {
+	u64 rax, rbx, rcx, rdx, rsi, rdi, rbp;
+	u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	u64 vector, error;
+	u64 rip, cs, rflags, rsp, ss;   /* pushed by the CPU */
+};
+
+/* An interrupt handler for a vector >= 32; it runs with interrupts off and
+ * must acknowledge its source (EOI) itself. */
+typedef void (*irq_handler)(void);
+void trap_set_irq(u8 vector, irq_handler fn);
+
+/* Called by the stubs. An interrupt with a handler goes to it; anything
+ * else (an exception in the hypervisor, a stray interrupt) is fatal: the
+ * frame and control registers are printed and the machine is powered off. */
+void trap_dispatch(struct trap_frame *tf);
+
+#endif

@@ -1,0 +1,55 @@
+/* Interrupts for guests. The ISA lines of the devices (PIT on 0, COM1 on
+ * 4) reach both the i8259 pair (core/irq/vpic.c) and the IOAPIC
+ * (core/irq/vioapic.c); the IOAPIC sends vectors to the vCPU's local APIC
+ * (core/irq/vlapic.c), whose timer is one more source, and the 8259's output
+ * reaches the CPU through the local APIC's LINT0 (or directly when the
+ * APIC is disabled). The run loop delivers before each entry. */
+#ifndef CORE_VIRQ_H
+#define CORE_VIRQ_H
+
+#include "core/vm/vcpu.h"
+
+/* A rising edge on ISA line irq (0-15). */
+void virq_raise(struct guest *g, u32 irq);
+
+/* The interrupt controllers and timers of g as at power-on (the local APIC
+ * as firmware leaves it, in virtual-wire mode). g->vcpu must exist. */
+void virq_reset(struct guest *g);
+
+/* Raises what g's timers owe by now_ns; returns when the next one is due,
+ * 0 when none is counting. */
+u64 virq_poll(struct guest *g, u64 now_ns);
+
+/* The vector the vCPU would take now if it could, or -1. */
+int virq_pending(struct vcpu *v);
+
+/* Before entering v: polls the timers, injects the interrupt that is
+ * pending if the guest can take it now, or asks the backend for an exit as
+ * soon as it can. Returns virq_poll's next deadline; clears virq_wanted
+ * when there is none and nothing is pending. */
+u64 virq_deliver(struct vcpu *v);
+
+/* Whether virq_deliver has anything to do: checked inline on every entry,
+ * so guests without a timer or requests pay one load. It stays true while
+ * a timer counts or an interrupt waits; virq_kick sets it again, called by
+ * every device write that may unmask, EOI, arm or raise something. */
+static inline bool virq_wanted(const struct guest *g)
+{
+	return g->virq_check;
+}
+
+static inline void virq_kick(struct guest *g)
+{
+	g->virq_check = true;
+}
+
+/* ---- the devices, for each other ---- */
+
+/* A periodic timer's next deadline after the one due at `due` fired at
+ * now: periods missed while the guest did not run collapse into one. */
+static inline u64 virq_next_period(u64 due, u64 now_ns, u64 period)
+{
+	return now_ns - due >= period ? now_ns + period : due + period;
+}
+
+#endif

@@ -1,0 +1,139 @@
+/* Guests and their virtual CPUs, as the vendor-neutral part of the
+ * hypervisor sees them. A backend (core/vmx, core/svm) keeps its own state
+ * behind vcpu->arch and reaches the rest through struct backend_ops. */
+#ifndef CORE_VCPU_H
+#define CORE_VCPU_H
+
+#include "core/config/config.h"
+#include "core/lib/types.h"
+#include "mm/gmem.h"
+#include "mm/pagetable.h"
+#include "sched/sched.h"
+
+/* General registers the entry/exit assembly saves and restores. The order
+ * is fixed: core/vmx/vmx_entry.asm and core/svm/svm_entry.asm use these
+ * offsets (8 * index). RSP and RIP live in the VMCS/VMCB. */
+struct gprs {
+	u64 rax, rbx, rcx, rdx, rsi, rdi, rbp;
+	u64 r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+/* A segment register in VMX access-rights form (bit 16 = unusable). */
+struct seg {
+	u16 sel;
+	u32 limit;
+	u32 ar;
+	u64 base;
+};
+
+#define AR_UNUSABLE (1u << 16)
+
+enum seg_id { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR, SEG_COUNT };
+
+/* Everything needed to start a vCPU, filled by the loader. */
+struct vcpu_state {
+	u64 rip, rsp, rflags;
+	u64 cr0, cr3, cr4, efer;
+	struct seg seg[SEG_COUNT];
+	u64 gdtr_base, idtr_base;
+	u32 gdtr_limit, idtr_limit;
+	u64 rax, rbx, rsi;         /* boot protocols pass their magic and info here */
+};
+
+static inline void vcpu_state_seg(struct vcpu_state *s, enum seg_id id, u16 sel, u64 base, u32 limit,
+				  u32 ar)
+{
+	s->seg[id] = (struct seg){ .sel = sel, .base = base, .limit = limit, .ar = ar };
+}
+
+/* Registers other than the GPRs that exit handlers read or write. */
+enum vreg {
+	VREG_RIP, VREG_RSP, VREG_RFLAGS, VREG_CR0, VREG_CR3, VREG_CR4, VREG_EFER,
+	VREG_CS_AR, VREG_CS_BASE, VREG_CPL, VREG_FS_BASE, VREG_GS_BASE,
+	VREG_ES_BASE, VREG_SS_BASE, VREG_DS_BASE,
+	/* MSRs a kernel sets up for SYSCALL and SWAPGS (VREG_KGS_BASE ...
+	 * VREG_SFMASK stay together), for SYSENTER, and the PAT */
+	VREG_KGS_BASE, VREG_STAR, VREG_LSTAR, VREG_CSTAR, VREG_SFMASK,
+	VREG_SYSENTER_CS, VREG_SYSENTER_ESP, VREG_SYSENTER_EIP, VREG_PAT,
+	VREG_SHADOW,   /* blocking by STI or MOV SS: 1 while it lasts; writing 0 ends it */
+	VREG_COUNT
+};
+
+_Static_assert(VREG_COUNT <= 32, "backends keep sets of vregs in a u32");
+
+enum guest_state { GUEST_NEW, GUEST_RUNNABLE, GUEST_REBOOTING, GUEST_STOPPED };
+
+struct guest;
+
+/* Device state, each in its device's own header. */
+struct vlapic;
+struct vuart;
+struct vpit;
+struct vpic_chip;
+struct vioapic;
+struct vpm;
+struct gcons;
+struct scheduler;
+
+struct vcpu {
+	struct gprs gprs;          /* first: the assembly addresses it */
+	struct guest *guest;
+	void *arch;                /* backend state */
+	u32 id;
+	u64 exits;
+	u64 exit_counts[64];
+	u64 xcr0;                  /* core/vm/vfpu.c */
+	void *fpu_area;            /* its FPU/SSE/AVX registers while others run */
+	u64 dr[4];                 /* DR0-DR3 while others run (core/vm/vswitch.c) */
+	u64 tsc_aux;               /* IA32_TSC_AUX (core/vm/vswitch.c) */
+	struct vlapic *lapic;      /* core/irq/vlapic.h */
+	bool irq_window;           /* an interrupt-window exit is asked for (core/irq/virq.c) */
+	struct sched_entity se;    /* owner = this vCPU */
+};
+
+struct guest {
+	u32 id;
+	char name[CFG_NAME_MAX];
+	enum guest_state state;
+	struct gmem mem;           /* its RAM (mm/gmem.h) */
+	struct pagetable slat;     /* second-level tables (EPT or NPT) */
+	struct vcpu *vcpu;
+	/* its devices' state, each allocated at creation (core/guest/guest.c)
+	 * and only ever touched by the device in the guest's own exits */
+	struct vuart *com1;        /* core/dev/vuart.h */
+	struct vpit *pit;          /* core/irq/vpit.h */
+	struct vpic_chip *pic;     /* [0] master, [1] slave: core/irq/vpic.h */
+	struct vioapic *ioapic;    /* core/irq/vioapic.h */
+	struct vpm *pm;            /* core/dev/vpm.h */
+	struct gcons *cons;        /* its console lines: core/dev/gcons.h */
+	u8 cmos_index;             /* port 0x70 (core/dev/vrtc.c) */
+	u32 pci_address;           /* port 0xcf8 (core/dev/vpci.c) */
+	bool virq_check;           /* devices changed: virq_deliver looks again */
+	u64 exit_code;             /* from the guest's shutdown call */
+	char stop_reason[160];     /* why it stopped (guest_stop) */
+	const struct guest_cfg *cfg;
+	const u8 *image;           /* as the boot loader gave it, for reboots */
+	u64 image_size;
+	bool image_scanned;        /* image_mb holds its Multiboot version (core/load/loader.c) */
+	u8 image_mb;
+	const u8 *mod_base[CFG_MAX_MODULES];   /* cfg->modules, as loaded */
+	u64 mod_size[CFG_MAX_MODULES];
+	u64 free_base, free_end;   /* RAM the loaded image left free */
+	u32 boot_count;            /* starts so far */
+	u64 wipe_next;             /* rebooting: RAM below this offset is wiped (core/guest/run.c) */
+	u32 reboots_unlogged;      /* reboots the console had no room to report (core/guest/run.c) */
+	struct scheduler *sched;   /* its vCPU's, once the run loop has one; else NULL */
+	bool paused;               /* by the debug console */
+	u32 abi_used;              /* bit N: it called ABI version N */
+	u64 notify_bits;           /* raised by hc_notify, taken by hc_notify_poll */
+};
+
+/* The guests, in configuration order: nguests of them, from the heap, set
+ * up by the run loop before any guest runs (core/vm/guests.c). */
+extern struct guest *guests;
+extern u32 nguests;
+
+/* Guest number id, or NULL when there is none. */
+struct guest *guest_by_id(u32 id);
+
+#endif

@@ -1,0 +1,30 @@
+/* The switch from one vCPU to the next on this CPU. Guest state with no
+ * VMCS/VMCB field stays in the CPU between the running vCPU's exits (the
+ * hypervisor itself never uses it) and is made next's here, at the start
+ * of a slice, only when another vCPU ran last. docs/state.md lists every
+ * piece of state a guest can change without an exit and who switches it. */
+#ifndef CORE_VSWITCH_H
+#define CORE_VSWITCH_H
+
+#include "core/vm/backend.h"
+
+/* Once at boot, after fpu_init: learns whether the CPU has IA32_TSC_AUX
+ * and clears it (the vCPUs' start value). */
+void vswitch_init(void);
+
+/* Whether guests get RDTSCP and RDPID (the CPU has TSC_AUX to switch). */
+bool vswitch_tsc_aux(void);
+
+/* WRMSR IA32_TSC_AUX for v: 0, or -1 (#GP) for bits above 31 or a CPU
+ * without it. */
+int vswitch_set_tsc_aux(struct vcpu *v, u64 val);
+
+/* Makes the CPU hold next's FPU/SSE/AVX state, XCR0, DR0-DR3, TSC_AUX and whatever
+ * the backend switches itself (backend_ops.load). */
+void vswitch_to(struct vcpu *next);
+
+/* Puts v's switched debug registers in their reset state (a guest start),
+ * in the CPU too when v is the one it holds. */
+void vswitch_reset(struct vcpu *v);
+
+#endif
