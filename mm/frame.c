@@ -7,18 +7,28 @@ static bool test(const struct frame_alloc *fa, u64 i)
 	return fa->bits[i / 64] >> (i % 64) & 1;
 }
 
-static void set(struct frame_alloc *fa, u64 i, bool used)
+/* Bits set in x (no popcnt instruction assumed, no libgcc). */
+static u64 bits_set(u64 x)
 {
-	u64 m = 1ULL << (i % 64);
+	x -= x >> 1 & 0x5555555555555555ULL;
+	x = (x & 0x3333333333333333ULL) + (x >> 2 & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+	return x * 0x0101010101010101ULL >> 56;
+}
 
-	if (used == test(fa, i))
-		return;
-	if (used) {
-		fa->bits[i / 64] |= m;
-		fa->nfree--;
-	} else {
-		fa->bits[i / 64] &= ~m;
-		fa->nfree++;
+/* Marks frames [first, last) used or free, a bitmap word at a time where
+ * whole words are covered (the boot releases all of RAM through here). */
+static void set_range(struct frame_alloc *fa, u64 first, u64 last, bool used)
+{
+	while (first < last) {
+		u64 w = first / 64, lo = first % 64, n = MIN(64 - lo, last - first);
+		u64 m = (n == 64 ? ~0ULL : ((1ULL << n) - 1)) << lo;
+		u64 changed = used ? m & ~fa->bits[w] : m & fa->bits[w];
+		u64 k = bits_set(changed);
+
+		fa->bits[w] = used ? fa->bits[w] | m : fa->bits[w] & ~m;
+		fa->nfree = used ? fa->nfree - k : fa->nfree + k;
+		first += n;
 	}
 }
 
@@ -62,9 +72,9 @@ void frame_release(struct frame_alloc *fa, u64 pa, u64 size)
 	if (start < pa ||	/* rounding up wrapped: no whole frame */
 	    !to_index(fa, start, ALIGN_DOWN(end, PAGE_SIZE), &first, &last))
 		return;
-	for (u64 i = first; i < last; i++)
-		if (fa->base + i * PAGE_SIZE != 0)
-			set(fa, i, false);
+	if (fa->base == 0 && first == 0)
+		first = 1;	/* frame 0 is never handed out */
+	set_range(fa, first, last, false);
 }
 
 void frame_claim(struct frame_alloc *fa, u64 pa, u64 size)
@@ -74,8 +84,7 @@ void frame_claim(struct frame_alloc *fa, u64 pa, u64 size)
 
 	if (!to_index(fa, ALIGN_DOWN(pa, PAGE_SIZE), end, &first, &last))
 		return;
-	for (u64 i = first; i < last; i++)
-		set(fa, i, true);
+	set_range(fa, first, last, true);
 }
 
 /* Length of the free run starting at i, at most count. */
@@ -124,8 +133,7 @@ u64 frame_alloc(struct frame_alloc *fa, u64 count, u64 align)
 		i = search(fa, 0, MIN(fa->hint + count, fa->nframes), count, align);
 	if (i == ~0ULL)
 		return 0;
-	for (u64 k = 0; k < count; k++)
-		set(fa, i + k, true);
+	set_range(fa, i, i + count, true);
 	fa->hint = i + count;
 	return fa->base + i * PAGE_SIZE;
 }
@@ -142,8 +150,7 @@ int frame_free(struct frame_alloc *fa, u64 pa, u64 count)
 	for (u64 k = 0; k < count; k++)
 		if (!test(fa, i + k))
 			return -1;
-	for (u64 k = 0; k < count; k++)
-		set(fa, i + k, false);
+	set_range(fa, i, i + count, false);
 	return 0;
 }
 

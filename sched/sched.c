@@ -26,7 +26,8 @@ int sched_init(struct scheduler *s, const struct sched_ops *ops, struct sched_cp
 	if (ops->admit && ops->admit(all, n, err, len))
 		return -1;
 	for (u32 i = 0; i < ncpus; i++)
-		cpus[i] = (struct sched_cpu){ .id = i, .slice_ns = slice_ns, .rng = 0x9e3779b97f4a7c15ULL + i };
+		cpus[i] = (struct sched_cpu){ .id = i, .slice_ns = slice_ns, .rng = 0x9e3779b97f4a7c15ULL + i,
+					      .next_wake_ns = SCHED_NEVER };
 	for (u32 i = 0; i < n; i++) {
 		if (ops->init_entity)
 			ops->init_entity(&cpus[all[i]->cpu], all[i], now);
@@ -35,11 +36,15 @@ int sched_init(struct scheduler *s, const struct sched_ops *ops, struct sched_cp
 	return 0;
 }
 
-/* Wakes c's sleepers that are due; returns the earliest still asleep. */
+/* Wakes c's sleepers that are due; returns the earliest still asleep.
+ * Looks only once the earliest wake-up seen has come: a decision with
+ * nobody due costs a comparison, not a pass over every entity. */
 static u64 wake_due(struct scheduler *s, struct sched_cpu *c, u64 now)
 {
 	u64 next = SCHED_NEVER;
 
+	if (now < c->next_wake_ns)
+		return c->next_wake_ns;
 	for (u32 i = 0; i < s->n; i++) {
 		struct sched_entity *e = s->all[i];
 
@@ -50,6 +55,7 @@ static u64 wake_due(struct scheduler *s, struct sched_cpu *c, u64 now)
 		else
 			next = MIN(next, e->wake_ns);
 	}
+	c->next_wake_ns = next;
 	return next;
 }
 
@@ -69,6 +75,16 @@ struct sched_entity *sched_next(struct scheduler *s, struct sched_cpu *c, u64 no
 	return NULL;
 }
 
+void sched_block(struct scheduler *s, struct sched_entity *e, u64 wake_ns)
+{
+	struct sched_cpu *c = &s->cpus[e->cpu];
+
+	e->state = SCHED_BLOCKED;
+	e->wake_ns = wake_ns;
+	if (wake_ns)
+		c->next_wake_ns = MIN(c->next_wake_ns, wake_ns);
+}
+
 void sched_ran(struct scheduler *s, struct sched_entity *e, u64 ran_ns, u64 now, enum sched_why why,
 	       u64 wake_ns)
 {
@@ -78,8 +94,7 @@ void sched_ran(struct scheduler *s, struct sched_entity *e, u64 ran_ns, u64 now,
 	if (why == SCHED_EXITS) {
 		e->state = SCHED_STOPPED;
 	} else if (why == SCHED_BLOCKS && (!wake_ns || wake_ns > now)) {
-		e->state = SCHED_BLOCKED;
-		e->wake_ns = wake_ns;
+		sched_block(s, e, wake_ns);
 	} else {
 		make_runnable(s, e, now, now);
 	}

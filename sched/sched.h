@@ -52,6 +52,7 @@ struct sched_cpu {
 	u64 pol[2];                /* policy-owned per-CPU words */
 	u64 slice_ns;              /* the configured slice */
 	u64 rng;                   /* a seeded random state for policies */
+	u64 next_wake_ns;          /* no sleeper here wakes before this (sched.c's own) */
 };
 
 /* A policy: at most ten hooks; the ones marked optional may be NULL.
@@ -102,6 +103,9 @@ struct scheduler {
 
 int sched_init(struct scheduler *s, const struct sched_ops *ops, struct sched_cpu *cpus, u32 ncpus,
 	       struct sched_entity **all, u32 n, u64 slice_ns, u64 now, char *err, size_t len);
+
+/* e (not queued) sleeps until wake_ns (0: until sched_wake). */
+void sched_block(struct scheduler *s, struct sched_entity *e, u64 wake_ns);
 
 /* What CPU c runs next: wakes the sleepers that are due, then asks the
  * policy. NULL when nothing can run; *until_ns is then the next moment

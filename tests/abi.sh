@@ -77,6 +77,22 @@ lock_selftest() {
 	sed -i 's/^status draft$/status released/' "$SB/compat/abi/v$next.abi"
 	python3 "$SB/compat/abigen.py" gen "$SB/gen/t.c" >/dev/null 2>&1
 	expect_failure "releasing v$next without locking it" "v$next is released but"
+	# the generated table: a call kept unchanged is served by the decoder of
+	# the version that defined it; changing what it depends on makes it new
+	sed -i 's/^status released$/status draft/' "$SB/compat/abi/v$next.abi"
+	python3 "$SB/compat/abigen.py" gen "$SB/gen/t.c" >/dev/null 2>&1
+	! sed -n "/v${next}_calls/,/};/p" "$SB/gen/t.c" | grep -q "= v$next"
+	result $? "decode table: a draft v$next identical to v$newest has no decoder of its own"
+	sed -i 's/^const CONSOLE_MAX 4096/const CONSOLE_MAX 2048/' "$SB/compat/abi/v$next.abi"
+	python3 "$SB/compat/abigen.py" gen "$SB/gen/t.c" >/dev/null 2>&1
+	calls=$(sed -n "/v${next}_calls/,/};/p" "$SB/gen/t.c" | grep -o "= v${next}_[a-z_]*" | tr '\n' ' ')
+	[ "$calls" = "= v${next}_console_write " ] && grep -q "v${next}_console_write(struct vcpu" "$SB/gen/abi_gen.h"
+	result $? "decode table: changing CONSOLE_MAX in v$next gives console_write, and nothing else, a new decoder ($calls)"
+	sed -i 's/^error -3 EFAULT/error -9 EFAULT/' "$SB/compat/abi/v$next.abi"
+	python3 "$SB/compat/abigen.py" gen "$SB/gen/t.c" >/dev/null 2>&1
+	n=$(sed -n "/v${next}_calls/,/};/p" "$SB/gen/t.c" | grep -c "= v$next")
+	[ "$n" = "$(sed -n "/v${next}_calls/,/};/p" "$SB/gen/t.c" | grep -c "= v")" ]
+	result $? "decode table: changing an error's value in v$next gives every call a new decoder"
 	rm -rf "$SB"
 }
 

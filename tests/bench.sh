@@ -41,6 +41,20 @@ roundtrip() {
 		t=$(ticks "$3" ".*\\[hcloop\\] v$v $4: .* min \\([0-9]*\\) ticks.*")
 		record "$1.v$v" "$2: null hypercall by ${4^^}, ABI v$v" "${t:+$(($t / $5))}" "$6"
 	done
+	same_cost "$1" "$2 by ${4^^}"
+}
+
+# same_cost KEY LABEL: every ABI version's figure within 2% of the newest's.
+same_cost() {
+	new=${val[$1.v4]:-0}
+	for v in 1 2 3; do
+		old=${val[$1.v$v]:-0}
+		d=$((old > new ? old - new : new - old))
+		if [ "$new" = 0 ] || [ $((d * 100)) -gt $((new * 2)) ]; then
+			printf '%-58s %12s\n' "$2: ABI v$v against v4" "OVER 2% ($old, $new)"
+			rc=1
+		fi
+	done
 }
 
 # backend KEY DOOR LABEL SUFFIX TICKS_PER_INSN VMCALL_BOUND VMMCALL_BOUND SWITCH_BOUND:
@@ -58,15 +72,15 @@ backend() {
 	t=$(ticks "$sw" ".*\\[ping\\] .* min \\([0-9]*\\) ticks.*")
 	record "guest_switch.$key" "$2: guest-to-guest switch (yield)" "${t:+$((t / $4 / 2))}" "$7"
 	t=$(ticks "$hc" ".*boot: \\([0-9]*\\) TSC ticks from the hypervisor's entry.*")
-	record "boot_to_first_guest.$key" "$2: boot to the first guest entry" "${t:+$((t / $4))}" ""
+	record "boot_to_first_guest.$key" "$2: boot to the first guest entry" "${t:+$((t / $4))}" 2000000
 }
 
 "$ROOT/tests/svm.sh" guest-hcloop sched-yield >/dev/null
 "$ROOT/tests/vmx.sh" guest-hcloop sched-yield >/dev/null
 printf '%-58s %12s\n' "figure" "instructions"
-backend svm svm "AMD-V (QEMU -cpu max)" "@max" 128 1080 1080 1330
-backend svm_epyc svm "AMD-V (QEMU -cpu EPYC)" "@EPYC" 128 1080 1080 1330
-backend vmx vmx "VT-x (Bochs corei7_skylake_x)" "" 1 430 "" 830
+backend svm svm "AMD-V (QEMU -cpu max)" "@max" 128 500 340 680
+backend svm_epyc svm "AMD-V (QEMU -cpu EPYC)" "@EPYC" 128 500 340 680
+backend vmx vmx "VT-x (Bochs corei7_skylake_x)" "" 1 340 "" 800
 val[hv_efi_bytes]=$(stat -c %s "$ROOT/build/hv.efi")
 printf '%-58s %12s\n' "hv.efi (bytes)" "${val[hv_efi_bytes]}"
 for p in $("$ROOT/build/sched-sim" --list | cut -d' ' -f1); do

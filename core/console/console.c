@@ -7,16 +7,19 @@
 static const struct console_ops *con_ops;
 static void *con_dev;
 static u8 log_level = LOG_INFO;
-/* The output ring: a small static one until console_set_ring gives the
- * full CONSOLE_RING bytes from the heap. */
-static char boot_ring[128];
+/* The output ring: a static one for the first messages, until
+ * console_set_ring gives the full CONSOLE_RING bytes from the heap. */
+static char boot_ring[1024];
 static char *ring = boot_ring;
 static u32 ring_size = sizeof(boot_ring);
 static u32 ring_head, ring_used;   /* the oldest byte waiting, bytes waiting */
 
+/* What waits in the boot ring moves over (size is larger), so no message
+ * of the boot waits for the device. */
 void console_set_ring(char *buf, u32 size)
 {
-	console_flush();
+	for (u32 i = 0; i < ring_used; i++)
+		buf[i] = ring[(ring_head + i) % ring_size];
 	ring = buf;
 	ring_size = size;
 	ring_head = 0;
@@ -56,6 +59,11 @@ void console_send(u32 n)
 void console_poll(void)
 {
 	console_send(CONSOLE_POLL_MAX);
+}
+
+u32 console_waiting(void)
+{
+	return ring_used;
 }
 
 void console_flush(void)

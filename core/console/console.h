@@ -33,8 +33,12 @@ void console_poll(void);
  * handed to the ring (core/guest/run.c), so each guest pays for its own volume. */
 void console_send(u32 n);
 
-/* Once the heap exists: the ring becomes buf (size bytes, CONSOLE_RING). */
+/* Once the heap exists: the ring becomes buf (size bytes, CONSOLE_RING, at
+ * least the boot ring's 1024), keeping what waits in it. */
 void console_set_ring(char *buf, u32 size);
+
+/* Bytes in the ring the device has not taken yet. */
+u32 console_waiting(void);
 
 /* Sends all waiting output, waiting for the device (power-off, panic). */
 void console_flush(void);

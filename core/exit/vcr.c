@@ -1,13 +1,11 @@
 /* Control-register checks (core/exit/vcr.h), from the Intel SDM Vol. 3, 2.5 and
  * 4.1.3, and the AMD APM Vol. 2, 3.1. */
 #include "core/exit/vcr.h"
+#include "core/hw/cpu.h"
 #include "core/irq/vlapic.h"
 #include "core/exit/exit.h"
 #include "core/irq/virq.h"
 
-#define CR4_PAE (1ULL << 5)
-#define CR4_LA57 (1ULL << 12)
-#define CR4_PCIDE (1ULL << 17)
 #define CS_L (1u << 13)
 
 bool vcr_cr0_ok(struct vcpu *v, u64 val)

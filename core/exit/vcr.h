@@ -5,16 +5,8 @@
 #define CORE_VCR_H
 
 #include "core/irq/vlapic.h"
+#include "core/hw/cpu.h"
 #include "core/vm/backend.h"
-
-/* The CR0 and EFER bits the checks and the backends' CR0 writes use. */
-#define CR0_PE 1ULL
-#define CR0_TS (1ULL << 3)
-#define CR0_NW (1ULL << 29)
-#define CR0_CD (1ULL << 30)
-#define CR0_PG (1ULL << 31)
-#define EFER_LME (1ULL << 8)
-#define EFER_LMA (1ULL << 10)
 
 /* Whether MOV to CR0 of val is one the CPU takes (else #GP(0)): no bits
  * above 31, NW only with CD, PG only with PE, long mode (EFER.LME) only

@@ -7,11 +7,6 @@
 #include "core/irq/virq.h"
 #include "core/vm/vswitch.h"
 
-#define EFER_SCE 1ULL
-#define EFER_LME (1ULL << 8)
-#define EFER_LMA (1ULL << 10)
-#define EFER_NXE (1ULL << 11)
-#define CR0_PG (1ULL << 31)
 
 /* read: fills *val, returns 0 or -1 (#GP); write: 0 or -1 (#GP). NULL: #GP.
  * A rule with a vreg moves the value to and from that backend register;

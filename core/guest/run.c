@@ -80,22 +80,28 @@ static void log_reboot(struct guest *g)
 }
 
 /* Wipes a rebooting guest's RAM in pieces, in its own slices, then starts
- * it again: the work is the guest's, and no exit does more than one piece
- * past the slice's end (WIPE_CHUNK, 4 KiB). True when it may run. */
+ * it again at the start of its next slice: the work is the guest's, no
+ * exit does more than one piece past the slice's end (WIPE_CHUNK, 4 KiB),
+ * and the reload (the image and the loader's tables, one step) begins a
+ * slice instead of landing at the end of one. True when it may run. */
 #define WIPE_CHUNK 4096
 
 static bool reboot_step(struct guest *g, u64 start, u64 limit)
 {
 	u8 *ram = (u8 *)(uintptr_t)g->mem.hpa;
+	bool wiped = false;
 
 	while (g->wipe_next < g->mem.size) {
 		u64 n = MIN((u64)WIPE_CHUNK, g->mem.size - g->wipe_next);
 
 		memset(ram + g->wipe_next, 0, n);
 		g->wipe_next += n;
+		wiped = true;
 		if (rdtsc() - start >= limit)
 			return false;
 	}
+	if (wiped)
+		return false;   /* the reload, one step, opens the guest's next slice */
 	g->wipe_next = 0;
 	gcons_flush(g);
 	log_reboot(g);
@@ -162,7 +168,8 @@ static enum sched_why run_slice(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
 {
 	enum sched_why why = run_exits(v, slice_ns, wake_ns);
 
-	console_send(gcons_drain(v->guest));
+	if (v->guest->cons->used)
+		console_send(gcons_drain(v->guest));
 	return why;
 }
 
@@ -213,16 +220,27 @@ static bool time_is_up(u64 t0, u64 run_for_ns)
 	return true;
 }
 
+/* Typed input (a guest's COM1, the debug console) is looked at between
+ * slices at most this often: a keystroke waits at most a millisecond, and
+ * a switch does not pay for reading the UART each time. */
+#define INPUT_POLL_NS 1000000
+
 static void schedule(u64 entry_tsc, u64 t0, u64 run_for_ns)
 {
+	u64 next_input_ns = 0;
+
 	while (sched_alive(&sched) && !time_is_up(t0, run_for_ns)) {
-		u64 now, slice, until, wake = 0, end;
+		u64 now = time_now_ns(), slice, until, wake = 0, end;
 		struct sched_entity *e;
 		enum sched_why why;
 
-		dbgcon_poll(&sched);
-		console_poll();   /* between slices: the device's pace costs no guest */
-		now = time_now_ns();
+		if (now >= next_input_ns) {
+			dbgcon_poll(&sched);
+			now = time_now_ns();
+			next_input_ns = now + INPUT_POLL_NS;
+		}
+		if (console_waiting())
+			console_poll();   /* between slices: the device's pace costs no guest */
 		e = sched_next(&sched, &boot_cpu, now, &slice, &until);
 		if (!e) {
 			if (until == SCHED_NEVER)
@@ -327,7 +345,6 @@ u32 guests_run(const struct config *cfg, const struct boot_info *bi)
 	n = entities(cfg, all);
 	if (!n)
 		return failed;
-	console_flush();  /* the boot's messages: before the guests' time starts */
 	t0 = time_now_ns();
 	if (sched_init(&sched, sched_policy_find(cfg->sched), &boot_cpu, 1, all, n, cfg->slice_ns, t0, err,
 		       sizeof(err))) {

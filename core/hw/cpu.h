@@ -4,9 +4,25 @@
 
 #include "core/lib/types.h"
 
+/* Architectural control-register and EFER bits, for the hypervisor's own
+ * set-up and for checking and walking guests' (one list for every folder). */
+#define CR0_PE 1ULL
+#define CR0_TS (1ULL << 3)
 #define CR0_WP (1ULL << 16)
+#define CR0_NW (1ULL << 29)
+#define CR0_CD (1ULL << 30)
+#define CR0_PG (1ULL << 31)
+#define CR4_PSE (1ULL << 4)
 #define CR4_PAE (1ULL << 5)
+#define CR4_OSFXSR (1ULL << 9)
+#define CR4_LA57 (1ULL << 12)
+#define CR4_VMXE (1ULL << 13)
+#define CR4_PCIDE (1ULL << 17)
+#define CR4_OSXSAVE (1ULL << 18)
 #define MSR_EFER 0xc0000080
+#define EFER_SCE 1ULL
+#define EFER_LME (1ULL << 8)
+#define EFER_LMA (1ULL << 10)
 #define EFER_NXE (1ULL << 11)
 
 static inline void outb(u16 port, u8 v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }

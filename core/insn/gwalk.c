@@ -3,12 +3,10 @@
  * access. Access rights are not checked: callers only read instructions the
  * CPU already fetched. */
 #include "core/insn/gwalk.h"
+#include "core/hw/cpu.h"
 #include "mm/gmem.h"
+#include "core/lib/string.h"
 
-#define CR0_PG (1ULL << 31)
-#define CR4_PSE (1ULL << 4)
-#define CR4_PAE (1ULL << 5)
-#define EFER_LMA (1ULL << 10)
 #define PTE_P 1ULL
 #define PTE_PS 0x80ULL
 #define ADDR52 0x000ffffffffff000ULL
@@ -88,8 +86,7 @@ int gwalk_read(const struct gmem *m, const struct guest_paging *p, u64 gva,
 
 		if (gwalk(m, p, gva, &gpa) || !(src = gmem_ptr(m, gpa, chunk)))
 			return -1;
-		for (u64 i = 0; i < chunk; i++)
-			out[i] = src[i];
+		memcpy(out, src, chunk);
 		out += chunk;
 		gva += chunk;
 		len -= chunk;

@@ -3,21 +3,28 @@
  * memset/memcpy/memmove/memcmp itself, so these names are fixed. */
 #include "core/lib/string.h"
 
-/* rep stosb / rep movsb: fast on CPUs with ERMS, and one instruction to an
- * emulator, which keeps instruction-count benchmarks honest. */
+/* String instructions, eight bytes a time, then the rest a byte at a time:
+ * fast on any CPU, and an emulator counts every repetition as an
+ * instruction (QEMU and Bochs both do), so a byte-wise copy of a guest's
+ * RAM would cost eight times as many. */
 void *memset(void *d, int c, size_t n)
 {
+	u64 q = (u8)c * 0x0101010101010101ULL;
+	size_t words = n / 8, rest = n % 8;
 	void *p = d;
 
-	__asm__ volatile("rep stosb" : "+D"(p), "+c"(n) : "a"(c) : "memory");
+	__asm__ volatile("rep stosq" : "+D"(p), "+c"(words) : "a"(q) : "memory");
+	__asm__ volatile("rep stosb" : "+D"(p), "+c"(rest) : "a"(q) : "memory");
 	return d;
 }
 
 void *memcpy(void *d, const void *s, size_t n)
 {
+	size_t words = n / 8, rest = n % 8;
 	void *p = d;
 
-	__asm__ volatile("rep movsb" : "+D"(p), "+S"(s), "+c"(n) : : "memory");
+	__asm__ volatile("rep movsq" : "+D"(p), "+S"(s), "+c"(words) : : "memory");
+	__asm__ volatile("rep movsb" : "+D"(p), "+S"(s), "+c"(rest) : : "memory");
 	return d;
 }
 

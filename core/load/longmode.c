@@ -24,8 +24,13 @@ static u64 build_long_mode_tables(struct guest *g, u64 area, u16 cs)
 	pml4[0] = (area + 0x2000) | PTE_RW_P;
 	for (u64 i = 0; i < 4; i++)
 		pdpt[i] = (area + 0x3000 + i * 0x1000) | PTE_RW_P;
-	for (u64 i = 0; i < 4 * 512; i++)
-		pd[i] = (i << 21) | PDE_2M;
+	/* four entries a turn: this runs at every reboot, in the guest's slice */
+	for (u64 i = 0, e = PDE_2M; i < 4 * 512; i += 4, e += 4 * MiB(2)) {
+		pd[i] = e;
+		pd[i + 1] = e + MiB(2);
+		pd[i + 2] = e + MiB(4);
+		pd[i + 3] = e + MiB(6);
+	}
 	return area + 0x1000;
 }
 

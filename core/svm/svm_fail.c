@@ -3,13 +3,8 @@
  * AMD APM (Vol. 2, 15.5.1 "Canonicalization and Consistency Checks") and the
  * first one broken is named. Runs only after a failure. */
 #include "core/svm/svm.h"
+#include "core/hw/cpu.h"
 
-#define CR0_PE 1ULL
-#define CR0_NW (1ULL << 29)
-#define CR0_CD (1ULL << 30)
-#define CR0_PG (1ULL << 31)
-#define CR4_PAE (1ULL << 5)
-#define EFER_LME (1ULL << 8)
 #define EFER_VALID 0xfd01ULL   /* SCE, LME, LMA, NXE, SVME, LMSLE, FFXSR, TCE */
 #define ATTR_L (1u << 9)
 #define ATTR_DB (1u << 10)

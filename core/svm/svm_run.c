@@ -311,9 +311,16 @@ static int read_at_rip(struct vcpu *v, u8 *buf, u64 len)
 {
 	const struct vmcb *vm = vmcb_of(v);
 	struct guest_paging p = { vm->s.cr0, vm->s.cr3, vm->s.cr4, vm->s.efer };
-	u64 at = code64(vm) ? vm->s.rip : (vm->s.cs.base + vm->s.rip) & 0xffffffff;
+	u64 at = code64(vm) ? vm->s.rip : (vm->s.cs.base + vm->s.rip) & 0xffffffff, gpa;
+	const u8 *src;
 
-	return gwalk_read(&v->guest->mem, &p, at, buf, len);
+	if ((at & (PAGE_SIZE - 1)) > PAGE_SIZE - len)   /* across a page: both walked */
+		return gwalk_read(&v->guest->mem, &p, at, buf, len);
+	if (gwalk(&v->guest->mem, &p, at, &gpa) || !(src = gmem_ptr(&v->guest->mem, gpa, len)))
+		return -1;
+	for (u64 i = 0; i < len; i++)
+		buf[i] = src[i];
+	return 0;
 }
 
 /* #UD in the guest: VMCALL (Intel's hypercall instruction) is a hypercall

@@ -6,8 +6,6 @@
 #include "core/vm/vcpu_util.h"
 #include "mm/mm.h"
 
-#define CR4_OSFXSR (1ULL << 9)
-#define CR4_OSXSAVE (1ULL << 18)
 #define XCR0_X87 1ULL
 #define XCR0_SSE 2ULL
 #define XCR0_AVX 4ULL

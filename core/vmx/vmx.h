@@ -5,6 +5,7 @@
 #define CORE_VMX_VMX_H
 
 #include "core/vm/backend.h"
+#include "core/hw/cpu.h"
 
 /* ---- capability MSRs ---- */
 #define MSR_FEATURE_CONTROL 0x3a
@@ -137,10 +138,6 @@ struct vmx_vcpu {
 	bool code64;                         /* CS.L at the last exit (skip) */
 };
 
-#define CR0_PE 1ULL
-#define CR0_PG (1ULL << 31)
-#define EFER_LME (1ULL << 8)
-#define EFER_LMA (1ULL << 10)
 
 /* CR0 bits a guest must keep set: with unrestricted guest, PE and PG may
  * be clear whatever IA32_VMX_CR0_FIXED0 says. */

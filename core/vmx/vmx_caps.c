@@ -105,7 +105,6 @@ int vmx_probe(void)
 
 #define FC_LOCK 1ULL
 #define FC_VMX_OUTSIDE_SMX (1ULL << 2)
-#define CR4_VMXE (1ULL << 13)
 
 /* VMXON on this CPU; locks IA32_FEATURE_CONTROL if firmware left it open. */
 int vmx_cpu_on(void)

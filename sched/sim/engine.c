@@ -112,8 +112,7 @@ static int setup(struct sim *s, struct scheduler *sc, struct sched_cpu *cpus, st
 
 		if (v->start_ns) {
 			sched_queue_remove(&cpus[v->e.cpu], &v->e);
-			v->e.state = SCHED_BLOCKED;
-			v->e.wake_ns = v->start_ns;
+			sched_block(sc, &v->e, v->start_ns);
 		}
 	}
 	return 0;

@@ -28,12 +28,15 @@ for line in open(trace, errors="replace"):
         seq.append(int(m.group(1), 16))
 if vmrun is None:
     sys.exit("no VMRUN in hv.efi")
-KINDS = ["compat_dispatch", "gwalk_read", "exit_cpuid", "exit_io", "exit_hlt", "exit_msr_read",
+KINDS = ["guest_start", "compat_dispatch", "gwalk_read", "exit_cpuid", "exit_io", "exit_hlt", "exit_msr_read",
          "exit_msr_write", "vmmio_exit", "sched_next", "exit_nothing"]
 best = {}
 n_of = collections.Counter()
 trip = None
+boot = collections.Counter()
 for pc in seq:
+    if trip is None and pc != vmrun:
+        boot[func(pc)] += 1
     if trip is not None:
         trip.append(pc)
     if pc == vmrun:
@@ -44,6 +47,9 @@ for pc in seq:
             if kind not in best or len(trip) < len(best[kind]):
                 best[kind] = trip
         trip = []
+print("before the first VMRUN: %d instructions in hv.efi" % sum(boot.values()))
+for name, n in boot.most_common(25):
+    print("  %8d %s" % (n, name))
 for kind, t in sorted(best.items(), key=lambda kv: len(kv[1])):
     print("%s: %d trips, the cheapest %d instructions" % (kind, n_of[kind], len(t) - 1))
     for name, n in collections.Counter(func(p) for p in t[:-1]).most_common():
