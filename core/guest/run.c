@@ -27,6 +27,16 @@ static struct sched_cpu boot_cpu;
  * all of them competed. */
 static u64 first_stop_ns, runtime_at_first_stop[CFG_MAX_GUESTS];
 
+/* The shares as they stand at now, if no guest has stopped before. */
+static void note_first_stop(u64 now)
+{
+	if (first_stop_ns)
+		return;
+	first_stop_ns = now;
+	for (u32 i = 0; i < sched.n; i++)
+		runtime_at_first_stop[i] = sched.all[i]->runtime_ns;
+}
+
 /* A guest's stop, said once it is over: its last console lines, why it
  * stopped (guest_stop), its exits. */
 static void stopped(struct guest *g)
@@ -192,11 +202,7 @@ static const struct guest *run_until;
 /* Every guest still running is stopped where it is, for why. */
 static void stop_the_rest(const char *why)
 {
-	if (!first_stop_ns) {
-		first_stop_ns = time_now_ns();
-		for (u32 i = 0; i < sched.n; i++)
-			runtime_at_first_stop[i] = sched.all[i]->runtime_ns;
-	}
+	note_first_stop(time_now_ns());
 	for (u32 i = 0; i < nguests; i++)
 		if (guests[i].state != GUEST_STOPPED) {
 			guest_stop(&guests[i], "%s", why);
@@ -254,11 +260,8 @@ static void schedule(u64 entry_tsc, u64 t0, u64 run_for_ns)
 		end = time_now_ns();
 		run_trace_record(now, end - now, boot_cpu.id, e->id);
 		sched_ran(&sched, e, end - now, end, why, wake);
-		if (why == SCHED_EXITS && !first_stop_ns) {
-			first_stop_ns = end;
-			for (u32 i = 0; i < sched.n; i++)
-				runtime_at_first_stop[i] = sched.all[i]->runtime_ns;
-		}
+		if (why == SCHED_EXITS)
+			note_first_stop(end);
 	}
 }
 
@@ -361,6 +364,7 @@ u32 guests_run(const struct config *cfg, const struct boot_info *bi)
 	run_trace_init(cfg->trace);
 	log_info("sched: policy %s, slice %lu us, %u guest(s) on CPU 0\n", sched.ops->name, cfg->slice_ns / 1000, n);
 	schedule(bi->entry_tsc, t0, cfg->run_for_ns);
+	note_first_stop(time_now_ns());   /* none stopped: the run ended with all asleep for good */
 	report(t0, time_now_ns() - t0);
 	run_trace_dump(&sched);
 	return failed;
