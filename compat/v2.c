@@ -13,7 +13,6 @@ _Static_assert(HV2_ENOSYS == HC_ENOSYS && HV2_EINVAL == HC_EINVAL && HV2_EFAULT 
 _Static_assert(HV2_F_INVARIANT_TSC == HV1_F_INVARIANT_TSC && HV2_CONSOLE_MAX == HV1_CONSOLE_MAX &&
 	       HV2_SLEEP_MAX_NS == HV1_SLEEP_MAX_NS, "v2 keeps v1's bits and limits");
 
-
 struct act v2_guest_info(struct vcpu *v)
 {
 	struct hc_guest_info gi;

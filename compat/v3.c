@@ -18,7 +18,6 @@ _Static_assert(sizeof(((struct hv3_sched_info *)0)->policy) == HC_POLICY_NAME, "
 
 #define V3_FEATURES (HV3_F_INVARIANT_TSC | HV3_F_NOTIFY)
 
-
 /* As v1's, with the feature bits v3 defines. */
 struct act v3_get_version(struct vcpu *v)
 {

@@ -17,7 +17,6 @@ _Static_assert(HV4_F_INVARIANT_TSC == HV3_F_INVARIANT_TSC && HV4_F_NOTIFY == HV3
 	       sizeof(struct hv4_sched_info) == sizeof(struct hv3_sched_info) && HV4_WEIGHT_MAX == CFG_WEIGHT_MAX,
 	       "v4 keeps v3's bits, limits and structures");
 
-
 struct act v4_sched_get(struct vcpu *v)
 {
 	struct sched_params p;

@@ -7,7 +7,6 @@
 #include "core/irq/virq.h"
 #include "core/vm/vswitch.h"
 
-
 /* read: fills *val, returns 0 or -1 (#GP); write: 0 or -1 (#GP). NULL: #GP.
  * A rule with a vreg moves the value to and from that backend register;
  * arg is the value rd_fixed reads, or the bits wr_reg refuses with #GP. */

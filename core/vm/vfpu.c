@@ -142,7 +142,6 @@ int fpu_vcpu_init(struct vcpu *v)
 	return 0;
 }
 
-
 u64 fpu_xcr0(struct vcpu *v)
 {
 	return has_xsave && owner == v ? xgetbv() : v->xcr0;

@@ -8,7 +8,6 @@
 static struct vcpu *dr_owner;   /* whose DR0-DR3 and TSC_AUX the CPU holds */
 static bool has_tsc_aux;        /* RDTSCP or RDPID: the CPU has IA32_TSC_AUX */
 
-
 void vswitch_init(void)
 {
 	struct cpuid_regs e = cpuid(0x80000000, 0);

@@ -138,7 +138,6 @@ struct vmx_vcpu {
 	bool code64;                         /* CS.L at the last exit (skip) */
 };
 
-
 /* CR0 bits a guest must keep set: with unrestricted guest, PE and PG may
  * be clear whatever IA32_VMX_CR0_FIXED0 says. */
 static inline u64 vmx_guest_cr0_fixed0(u64 fixed0)
