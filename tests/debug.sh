@@ -16,21 +16,9 @@ PORT=${GDB_PORT:-$((20000 + $$ % 20000))}
 
 # The load base: the banner's image start minus __image_start in hv-efi.so.
 load_base() {
-	log=$ROOT/build/debug-probe.serial
-	vars=$(mktemp --suffix=.fd) && cp "$OVMF_VARS" "$vars"
-	rm -f "$log"
-	$(qemu_cmd "$ESP" "$vars" max) -serial file:"$log" </dev/null >/dev/null 2>&1 &
-	pid=$!
-	for _ in $(seq 120); do
-		grep -aq "image at" "$log" 2>/dev/null && break
-		sleep 0.5
-	done
-	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	rm -f "$vars"
-	start=$(grep -a -o "image at [0-9a-f]*" "$log" | head -n 1 | cut -d' ' -f3)
+	range=$(image_range "$ESP" "$ROOT/build/debug-probe.serial" max)
 	link=$(nm "$SO" | awk '$3 == "__image_start" { print $1 }')
-	[ -n "$start" ] && [ -n "$link" ] && printf '0x%x\n' $((0x$start - 0x$link))
+	[ -n "$range" ] && [ -n "$link" ] && printf '0x%x\n' $((0x${range%-*} - 0x$link))
 }
 
 demo_esp "$ESP" || exit 1

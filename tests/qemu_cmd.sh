@@ -45,3 +45,21 @@ demo_esp() {
 		[ ! -f "$ROOT/build/guests/$f" ] || cp "$ROOT/build/guests/$f" "$1/EFI/BOOT/"
 	done
 }
+
+# image_range ESP LOG CPU: boots ESP until the banner and prints where UEFI
+# loaded hv.efi ("START-END", hex); OVMF loads the same files to the same
+# place every time, so a second boot finds it there too.
+image_range() {
+	ir_vars=$(mktemp --suffix=.fd) && cp "$OVMF_VARS" "$ir_vars"
+	rm -f "$2"
+	$(qemu_cmd "$1" "$ir_vars" "$3") -serial file:"$2" </dev/null >/dev/null 2>&1 &
+	ir_pid=$!
+	for _ in $(seq 240); do
+		grep -aq "image at" "$2" 2>/dev/null && break
+		sleep 0.5
+	done
+	kill "$ir_pid" 2>/dev/null
+	wait "$ir_pid" 2>/dev/null
+	rm -f "$ir_vars"
+	grep -a -o "image at [0-9a-f]*-[0-9a-f]*" "$2" | head -n 1 | cut -d' ' -f3
+}

@@ -203,6 +203,12 @@ static u8 svm_slat_max_leaf(void)
 
 /* ---- exits ---- */
 
+/* With NRIPS: the length of the instruction the exit names. */
+static u64 next_rip_len(const struct vmcb *vm)
+{
+	return (vm->c.next_rip - vm->s.rip) & 0xffffffffffffULL;
+}
+
 /* Length of the instruction at RIP, which must be `op`: the CPU's next RIP
  * with NRIPS, else decoded from guest memory. 0 when the bytes there are
  * not that instruction (the guest changed them, or unmapped them). */
@@ -214,7 +220,7 @@ static u64 insn_len(struct vcpu *v, enum insn_op op)
 	int n;
 
 	if (svm_caps.nrips && op != INSN_VMCALL)
-		return (vm->c.next_rip - vm->s.rip) & 0xffffffffffffULL;
+		return next_rip_len(vm);
 	n = vcpu_fetch_insn(v, buf);
 	if (n <= 0 || insn_decode(buf, (u32)n, code64(vm), &in) || in.op != op)
 		return 0;
@@ -277,7 +283,7 @@ static bool vmmcall(struct vcpu *v, struct exit_info *ei)
 {
 	const struct vmcb *vm = vmcb_of(v);
 
-	ei->insn_len = svm_caps.nrips ? (vm->c.next_rip - vm->s.rip) & 0xffffffffffffULL : 3;
+	ei->insn_len = svm_caps.nrips ? next_rip_len(vm) : 3;
 	return false;
 }
 
