@@ -17,6 +17,7 @@
 
 #include "core/vm/act.h"
 #include "core/vm/backend.h"
+#include "hypercall/hypercall.h"
 #include "abi_gen.h"   /* generated: ABI_OLDEST, ABI_NEWEST, the decoders */
 
 /* Error values shared by every version that defines the error: the
@@ -45,7 +46,7 @@ struct abi_version {
 extern const struct abi_version abi_versions[ABI_NEWEST - ABI_OLDEST + 1];
 
 /* Handles a hypercall exit (ei: its length, the caller's CPL and mode):
- * RIP moves past the call, then the call runs. */
+ * RIP moves past the call, then the call runs (compat_call). */
 struct act compat_dispatch(struct vcpu *v, const struct exit_info *ei);
 
 /* From inside a call: puts RIP back on the hypercall instruction and ends
@@ -53,15 +54,54 @@ struct act compat_dispatch(struct vcpu *v, const struct exit_info *ei);
  * in its next slice (a call that must wait for room). */
 struct act compat_retry(struct vcpu *v);
 
-/* get_version as every version defines it: RAX 0, RBX/RCX the versions
- * served, RDX the current features within mask (the bits it defines). */
-struct act compat_get_version(struct vcpu *v, u32 mask);
-
 /* RAX = status; the caller runs on. */
 static inline struct act compat_status(struct vcpu *v, long status)
 {
 	v->gprs.rax = (u64)status;
 	return act_resume();
+}
+
+/* The caller's arguments: in 16- and 32-bit code only the low halves. */
+static inline void compat_narrow_args(struct gprs *r)
+{
+	r->rbx = (u32)r->rbx;
+	r->rcx = (u32)r->rcx;
+	r->rdx = (u32)r->rdx;
+	r->rsi = (u32)r->rsi;
+}
+
+/* Serves the hypercall of an exit whose RIP the caller has already moved
+ * past the call instruction: the version's decoder, or the defined error
+ * for a caller above CPL 0, a version not served, a function it lacks.
+ * Inline: it is on the short way (core/exit/fast.h). */
+static inline struct act compat_call(struct vcpu *v, const struct exit_info *ei)
+{
+	u32 eax = (u32)v->gprs.rax, version = eax >> 16, fn = eax & 0xffff;
+	const struct abi_version *abi;
+
+	v->hc_len = (u8)ei->insn_len;
+	if (!ei->code64)
+		compat_narrow_args(&v->gprs);
+	if (ei->cpl != 0)
+		return compat_status(v, HC_EPERM);
+	if (version - ABI_OLDEST > ABI_NEWEST - ABI_OLDEST)
+		return compat_status(v, HC_EVERSION);
+	abi = &abi_versions[version - ABI_OLDEST];
+	if (fn >= abi->count || !abi->calls[fn])
+		return compat_status(v, HC_ENOSYS);
+	v->guest->abi_used[version] = true;
+	return abi->calls[fn](v);
+}
+
+/* get_version as every version defines it: RAX 0, RBX/RCX the versions
+ * served, RDX the current features within mask (the bits it defines).
+ * Inline: the null hypercall, which make bench measures. */
+static inline struct act compat_get_version(struct vcpu *v, u32 mask)
+{
+	v->gprs.rbx = ABI_OLDEST;
+	v->gprs.rcx = ABI_NEWEST;
+	v->gprs.rdx = hc_features() & mask;
+	return compat_status(v, 0);
 }
 
 /* Writes size bytes of src to the caller at gpa, which must be 8-byte

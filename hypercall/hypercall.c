@@ -7,14 +7,11 @@
 #include "core/vm/vcpu_util.h"
 #include "mm/gmem.h"
 
-/* Fixed once the clock is known; get_version is the null call, keep it short. */
-u32 hc_features(void)
-{
-	static u32 features;
+u32 hc_feature_bits;
 
-	if (!features)
-		features = (time_tsc_invariant() ? HC_F_INVARIANT_TSC : 0) | HC_F_NOTIFY;
-	return features;
+void hc_init(void)
+{
+	hc_feature_bits = (time_tsc_invariant() ? HC_F_INVARIANT_TSC : 0) | HC_F_NOTIFY;
 }
 
 int hc_console_write(struct guest *g, u64 gpa, u64 len)

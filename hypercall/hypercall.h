@@ -15,7 +15,16 @@
 #define HC_F_INVARIANT_TSC (1u << 0)
 #define HC_F_NOTIFY (1u << 1)
 
-u32 hc_features(void);
+/* The services this hypervisor offers, fixed by hc_init once the clock
+ * is known (before the first guest is built); read on the null call. */
+extern u32 hc_feature_bits;
+
+void hc_init(void);
+
+static inline u32 hc_features(void)
+{
+	return hc_feature_bits;
+}
 
 /* Writes len bytes (at most 4096) at guest-physical gpa to the guest's
  * console. 0: accepted, the bytes taken in the guest's own slices before

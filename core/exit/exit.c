@@ -140,7 +140,8 @@ struct act exit_dispatch(struct vcpu *v, struct exit_info *ei)
 {
 	exit_handler h = ei->reason < EXIT_REASON_COUNT ? handlers[ei->reason] : NULL;
 
-	v->exits++;
+	if (ei->reason == EXIT_SERVED)
+		return ei->served;   /* counted and handled by exit_hypercall_fast */
 	v->exit_counts[ei->reason < ARRAY_SIZE(v->exit_counts) ? ei->reason : 0]++;
 	return (h ? h : exit_unknown)(v, ei);
 }

@@ -5,7 +5,7 @@
 #include "core/vm/act.h"
 #include "core/vm/backend.h"
 
-/* Handles one exit of v (counted in v->exits) and returns what the run
+/* Handles one exit of v (counted in v->exit_counts) and returns what the run
  * loop does next. */
 struct act exit_dispatch(struct vcpu *v, struct exit_info *ei);
 

@@ -34,7 +34,7 @@ static bool cmd_guests(struct scheduler *s, struct guest *g, char **argv, int ar
 		kprintf("  %2u %-16s %-9s %6lu  %6u ", x->id, x->name, st,
 			x->vcpu ? x->vcpu->se.runtime_ns / 1000000 : 0, x->vcpu ? x->vcpu->se.params.weight : 0);
 		for (u32 v = 0; v < 32; v++)
-			if (x->abi_used >> v & 1)
+			if (x->abi_used[v])
 				kprintf(" v%u", v);
 		kprintf("\n");
 	}

@@ -139,13 +139,16 @@ static const char *const reason_names[EXIT_REASON_COUNT] = {
 void guest_print_exits(const struct vcpu *v)
 {
 	const char *sep = " (";
+	u64 exits = 0;
 
-	log_info("guest '%s': %lu exits", v->guest->name, v->exits);
+	for (int r = 0; r < EXIT_REASON_COUNT; r++)
+		exits += v->exit_counts[r];
+	log_info("guest '%s': %lu exits", v->guest->name, exits);
 	for (int r = 0; r < EXIT_REASON_COUNT; r++) {
 		if (v->exit_counts[r]) {
 			log_info("%s%s %lu", sep, reason_names[r], v->exit_counts[r]);
 			sep = ", ";
 		}
 	}
-	log_info("%s\n", v->exits ? ")" : "");
+	log_info("%s\n", exits ? ")" : "");
 }

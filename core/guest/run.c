@@ -19,6 +19,7 @@
 #include "core/irq/virq.h"
 #include "mm/mm.h"
 #include "core/vm/vcpu_util.h"
+#include "hypercall/hypercall.h"
 
 static struct scheduler sched;
 static struct sched_cpu boot_cpu;
@@ -142,7 +143,7 @@ static const enum sched_why slice_end[] = {
 static enum sched_why run_exits(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
 {
 	struct guest *g = v->guest;
-	u64 limit = time_ns_to_tsc(slice_ns), start = rdtsc(), ran, due;
+	u64 limit = time_ns_to_tsc(slice_ns), start = rdtsc(), ran, due, ticks;
 	struct exit_info ei;
 	struct act act;
 
@@ -156,7 +157,9 @@ static enum sched_why run_exits(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
 		if (ran >= limit)
 			return SCHED_PREEMPTED;
 		due = virq_wanted(g) ? virq_deliver(v) : 0;
-		backend->arm_timer(v, ticks_left(due, limit - ran));
+		ticks = ticks_left(due, limit - ran);
+		v->deadline_tsc = start + ran + ticks;
+		backend->arm_timer(v, ticks);
 		backend->run(v, &ei);
 		act = exit_dispatch(v, &ei);
 		if (act.kind == ACT_REBOOT) {
@@ -339,6 +342,7 @@ u32 guests_run(const struct config *cfg, const struct boot_info *bi)
 	if (!guests)
 		panic("guests: no memory for %u guests", cfg->nguests);
 	nguests = cfg->nguests;
+	hc_init();
 	for (u32 i = 0; i < nguests; i++) {
 		if (guest_create(&guests[i], i, &cfg->guests[i], bi, cfg->selftest)) {
 			guests[i].state = GUEST_STOPPED;

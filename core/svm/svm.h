@@ -118,6 +118,8 @@ _Static_assert(__builtin_offsetof(struct vmcb, s.g_pat) == 0x668, "vmcb gpat");
 struct svm_vcpu {
 	struct vmcb *vmcb;         /* identity-mapped: pointer == physical */
 	u64 slice;                 /* preemption slice in TSC ticks, 0 = none */
+	bool served;               /* svm_exit_fast served the last exit, */
+	struct act act;            /* and this follows it */
 };
 
 struct svm_caps {
@@ -143,9 +145,15 @@ u32 svm_ar(u16 attrib);
 const char *svm_explain_invalid(const struct vmcb *v);
 
 /* core/svm/svm_entry.asm: loads the guest GPRs (RAX travels in the VMCB),
- * runs VMLOAD/VMRUN/VMSAVE on vmcb_pa, then VMLOAD host_pa. Runs with GIF
- * clear and host interrupts enabled only for the guest's run. */
+ * runs VMLOAD/VMRUN/VMSAVE on vmcb_pa, then VMLOAD host_pa, and again
+ * while svm_exit_fast says so. Runs with GIF clear and host interrupts
+ * enabled only for the guest's run. */
 void svm_enter(struct gprs *g, u64 vmcb_pa, u64 host_pa);
+
+/* Called by svm_enter after each exit, GIF still clear, the host's VMLOAD
+ * state back: true when the exit was served here and the guest is to be
+ * entered again at once (core/exit/exit.h, exit_hypercall_fast). */
+bool svm_exit_fast(struct gprs *g);
 
 /* The AMD-V backend (core/vm/backend.h), for core/guest/virt.c to pick. */
 extern const struct backend_ops svm_backend;

@@ -6,9 +6,12 @@
 ;   V_INTR_MASKING takes the host's IF), loads the guest's FS, GS, TR, LDTR
 ;   and syscall MSRs (VMLOAD), every guest GPR but RAX (the VMCB holds it),
 ;   and runs VMRUN. After the exit it stores the guest GPRs into *g, saves
-;   the guest's VMLOAD state (VMSAVE), restores the host's from host_pa,
-;   disables interrupts and sets GIF: a pending host interrupt stays pending
-;   for the caller to take.
+;   the guest's VMLOAD state (VMSAVE) and restores the host's from host_pa.
+;   Then svm_exit_fast (svm_run.c) may serve the exit on the short way and
+;   ask for the guest again at once: back to the VMLOAD, with the KEPT
+;   registers (gprs.inc) still the guest's in the CPU. Otherwise it stores
+;   those too, disables interrupts and sets GIF: a pending host interrupt
+;   stays pending for the caller to take.
 ;
 ; struct gprs offsets (core/vm/vcpu.h): rax 0, rbx 8, rcx 16, rdx 24, rsi 32,
 ; rdi 40, rbp 48, r8 56 ... r15 112.
@@ -19,32 +22,40 @@ default rel
 %include "core/vm/gprs.inc"
 
 global svm_enter:function hidden
+extern svm_exit_fast
 
 section .text
 svm_enter:
 	HOST_SAVE
 	push rdi                ; [rsp + 16] after the next two: the gprs pointer
 	push rdx                ; [rsp + 8]: host VMCB
-	push rsi                ; [rsp]: guest VMCB
-	mov rax, rsi
+	push rsi                ; [rsp]: guest VMCB; rsp is 16-byte aligned here
 	clgi
 	sti
+	GPRS_LOAD_KEPT
+.enter:
+	mov rax, [rsp]
 	vmload                  ; [rax]
-	GPRS_LOAD_BUT_RAX_RDI
+	GPRS_LOAD_CALL
 	mov rdi, [rdi + 40]
 	vmrun                   ; [rax]; #VMEXIT restores RAX, RSP, RIP and RFLAGS
 	push rdi
 	mov rdi, [rsp + 24]
-	GPRS_STORE_BUT_RAX_RDI
+	GPRS_STORE_CALL
 	pop rax
 	mov [rdi + 40], rax
-	pop rax
+	mov rax, [rsp]
 	vmsave                  ; [rax]
-	pop rax
+	mov rax, [rsp + 8]
 	vmload                  ; [rax]
+	call svm_exit_fast      ; rdi = the gprs; true: served, enter again
+	mov rdi, [rsp + 16]
+	test al, al
+	jnz .enter
+	GPRS_STORE_KEPT         ; the guest's still: C preserved them
 	cli
 	stgi
-	add rsp, 8
+	add rsp, 24
 	HOST_RESTORE
 	ret
 

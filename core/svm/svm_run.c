@@ -11,6 +11,7 @@
 #include "core/insn/gwalk.h"
 #include "core/lib/string.h"
 #include "core/vm/vcpu_util.h"
+#include "core/exit/fast.h"
 #include "core/exit/vcr.h"
 #include "mm/mm.h"
 
@@ -495,6 +496,40 @@ static void tpr_from_vmcb(struct vcpu *v, const struct vmcb *vm)
 		vcr_write_cr8(v, vm->c.v_intr & 0xf);
 }
 
+/* The short way for VMMCALL (core/exit/fast.h). Between its entries the
+ * LAPIC timer svm_run started goes on counting: once it fires, its
+ * interrupt, held while GIF is clear, ends the next VMRUN at once, so the
+ * slice ends where it would have. V_TPR stays in the VMCB as the guest
+ * left it (svm_run takes it at the exit that leaves), and so does the
+ * ASID. A VMMCALL exit interrupted no event delivery: nothing is to be
+ * injected again. */
+bool svm_exit_fast(struct gprs *g)
+{
+	struct vcpu *v = (struct vcpu *)g;   /* gprs is its first member */
+	struct svm_vcpu *x = v->arch;
+	struct vmcb *vm = x->vmcb;
+	struct exit_info ei;
+	struct act act;
+	bool again;
+
+	if (vm->c.exit_code != SVM_EXIT_VMMCALL)
+		return false;
+	ei.insn_len = svm_caps.nrips ? (u8)(vm->c.next_rip - vm->s.rip) : 3;   /* at most 15 */
+	ei.cpl = (u8)vm->s.cpl;
+	ei.code64 = code64(vm);
+	svm_skip(v, ei.insn_len);
+	v->gprs.rax = vm->s.rax;
+	vm->c.tlb_control = 0;
+	vm->c.event_inj = 0;
+	again = exit_hypercall_fast(v, &ei, &act);
+	vm->s.rax = v->gprs.rax;
+	if (again)
+		return true;
+	x->served = true;
+	x->act = act;
+	return false;
+}
+
 static void svm_run(struct vcpu *v, struct exit_info *ei)
 {
 	struct svm_vcpu *x = v->arch;
@@ -511,6 +546,12 @@ static void svm_run(struct vcpu *v, struct exit_info *ei)
 	svm_enter(&v->gprs, (u64)(uintptr_t)vm, svm_host_vmcb_pa);
 	v->gprs.rax = vm->s.rax;
 	tpr_from_vmcb(v, vm);
+	if (x->served) {
+		x->served = false;
+		ei->reason = EXIT_SERVED;
+		ei->served = x->act;
+		return;
+	}
 	vm->c.tlb_control = 0;
 	/* an event whose delivery the exit interrupted is delivered again */
 	vm->c.event_inj = vm->c.exit_int_info & EVENT_VALID ? vm->c.exit_int_info : 0;

@@ -4,6 +4,7 @@
 #ifndef CORE_BACKEND_H
 #define CORE_BACKEND_H
 
+#include "core/vm/act.h"
 #include "core/vm/vcpu.h"
 
 enum exit_reason {
@@ -25,6 +26,7 @@ enum exit_reason {
 	EXIT_BACKEND,          /* finished inside the backend (a CR write, an exception reflected) */
 	EXIT_WBINVD,           /* WBINVD: nothing to write back (no device DMA), skipped */
 	EXIT_RDPMC,            /* no performance counters are offered: #GP */
+	EXIT_SERVED,           /* a hypercall served on the short way (exit_hypercall_fast) */
 	EXIT_REASON_COUNT
 };
 
@@ -51,6 +53,7 @@ struct exit_info {
 		struct {
 			const char *what;  /* entry failure, decoded */
 		} entry;
+		struct act served;     /* EXIT_SERVED: what follows the call */
 	};
 };
 
@@ -82,9 +85,13 @@ struct backend_ops {
 	 * (VT-x: the SYSCALL and SWAPGS MSRs), before v's slice; every entry
 	 * until the next call is v's. */
 	void (*load)(struct vcpu *v);
-	/* Enters v once and describes the exit in *ei; an exit the backend
+	/* Enters v and describes the exit in *ei; an exit the backend
 	 * finished itself comes back too, as EXIT_BACKEND, so the run loop
-	 * counts every exit and sees every chance to end the slice. */
+	 * counts every exit and sees every chance to end the slice. The one
+	 * exception is the short way: a hypercall exit_hypercall_fast served
+	 * and let go on is entered again from inside (counted there, and
+	 * within v->deadline_tsc); one it served but did not let go on comes
+	 * back as EXIT_SERVED. */
 	void (*run)(struct vcpu *v, struct exit_info *ei);
 	u64 (*get)(struct vcpu *v, enum vreg r);
 	void (*set)(struct vcpu *v, enum vreg r, u64 val);

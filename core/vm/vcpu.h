@@ -80,8 +80,9 @@ struct vcpu {
 	struct guest *guest;
 	void *arch;                /* backend state */
 	u32 id;
-	u64 exits;
-	u64 exit_counts[64];
+	u64 exit_counts[64];       /* by enum exit_reason: every exit, counted once */
+	u8 hc_len;                 /* the hypercall instruction being served (compat_retry) */
+	u64 deadline_tsc;          /* the entry's timer is due: no exit is served past it without the run loop */
 	u64 xcr0;                  /* core/vm/vfpu.c */
 	void *fpu_area;            /* its FPU/SSE/AVX registers while others run */
 	u64 dr[4];                 /* DR0-DR3 while others run (core/vm/vswitch.c) */
@@ -124,7 +125,7 @@ struct guest {
 	u32 reboots_unlogged;      /* reboots the console had no room to report (core/guest/run.c) */
 	struct scheduler *sched;   /* its vCPU's, once the run loop has one; else NULL */
 	bool paused;               /* by the debug console */
-	u32 abi_used;              /* bit N: it called ABI version N */
+	bool abi_used[32];         /* [N]: it called ABI version N */
 	u64 notify_bits;           /* raised by hc_notify, taken by hc_notify_poll */
 };
 

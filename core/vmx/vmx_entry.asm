@@ -27,7 +27,8 @@ vmx_enter:
 	vmwrite rax, rsp
 	test rsi, rsi           ; flags survive the loads below
 	mov rax, [rdi + 0]
-	GPRS_LOAD_BUT_RAX_RDI
+	GPRS_LOAD_KEPT
+	GPRS_LOAD_CALL
 	mov rdi, [rdi + 40]
 	jnz .resume
 	vmlaunch
@@ -48,7 +49,8 @@ vmx_exit_entry:
 	push rdi
 	mov rdi, [rsp + 8]
 	mov [rdi + 0], rax
-	GPRS_STORE_BUT_RAX_RDI
+	GPRS_STORE_CALL
+	GPRS_STORE_KEPT
 	pop rax
 	mov [rdi + 40], rax
 	add rsp, 8

@@ -1,0 +1,31 @@
+/* The short way: the exit a paravirtual guest makes most, its hypercall,
+ * served by the backend inside its entry loop (svm_entry.asm,
+ * vmx_entry.asm), with no run loop, exit table or host register restore
+ * between the exit and the next entry. Everything else takes the long way
+ * (exit_dispatch through the run loop), and so does a call that asks for
+ * more than resuming. */
+#ifndef CORE_EXIT_FAST_H
+#define CORE_EXIT_FAST_H
+
+#include "compat/compat.h"
+#include "core/dev/gcons.h"
+#include "core/irq/virq.h"
+
+/* Counts and serves the hypercall of v's exit; the backend has moved RIP
+ * past it (ei: insn_len, cpl, code64). True when the guest may be entered
+ * again at once: the call's action is resume, no device waits for
+ * virq_deliver and no console bytes for the writer's slice. False: *act
+ * is for the run loop (the backend reports EXIT_SERVED). The backend
+ * keeps to the entry's deadline (v->deadline_tsc) across the short way:
+ * who pays is the guest, in its own slice. Inline: each backend's loop
+ * holds its copy. */
+static inline bool exit_hypercall_fast(struct vcpu *v, const struct exit_info *ei, struct act *act)
+{
+	struct guest *g = v->guest;
+
+	v->exit_counts[EXIT_HYPERCALL]++;
+	*act = compat_call(v, ei);
+	return act->kind == ACT_RESUME && !virq_wanted(g) && !g->cons->todo;
+}
+
+#endif
