@@ -407,7 +407,8 @@ def decoders_text(defs):
            '#include "core/vm/act.h"',
            '#include "core/vm/vcpu.h"', "",
            "#define ABI_OLDEST %d" % defs[0]["version"],
-           "#define ABI_NEWEST %d" % defs[-1]["version"], ""]
+           "#define ABI_NEWEST %d" % defs[-1]["version"],
+           "#define ABI_CALLS_MAX %d   /* a power of two above every function number */" % calls_max(defs), ""]
     dec = decoders(defs)
     for d in defs:
         out += ["struct act v%d_%s(struct vcpu *v);" % (d["version"], c["name"]) for c in d["calls"]
@@ -415,17 +416,24 @@ def decoders_text(defs):
     return "\n".join(out + ["", "#endif", ""])
 
 
+def calls_max(defs):
+    """The table's row length: a power of two above every function number."""
+    n = 1
+    while n <= max(c["nr"] for d in defs for c in d["calls"]):
+        n *= 2
+    return n
+
+
 def tables_text(defs):
     out = ["/* Generated from the definitions compat/abi/vN.abi by compat/abigen.py: do not edit. */",
-           '#include "compat/compat.h"', ""]
+           '#include "compat/compat.h"', "",
+           "const hc_decoder abi_calls[ABI_NEWEST - ABI_OLDEST + 1][ABI_CALLS_MAX] = {"]
     dec = decoders(defs)
     for d in defs:
         n = d["version"]
-        out += ["static const hc_decoder v%d_calls[] = {" % n]
-        out += ["\t[%d] = %s," % (c["nr"], dec[(n, c["name"])]) for c in d["calls"]]
-        out += ["};", ""]
-    out += ["const struct abi_version abi_versions[ABI_NEWEST - ABI_OLDEST + 1] = {"]
-    out += ["\t{ %d, ARRAY_SIZE(v%d_calls), v%d_calls }," % (d["version"], d["version"], d["version"]) for d in defs]
+        out += ["\t[%d - ABI_OLDEST] = {" % n]
+        out += ["\t\t[%d] = %s," % (c["nr"], dec[(n, c["name"])]) for c in d["calls"]]
+        out += ["\t},"]
     out += ["};", ""]
     return "\n".join(out)
 

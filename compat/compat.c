@@ -10,10 +10,23 @@ struct act compat_retry(struct vcpu *v)
 	return hc_yield(v);
 }
 
+/* The caller's arguments: in 16- and 32-bit code only the low halves. */
+static void narrow_args(struct gprs *r)
+{
+	r->rbx = (u32)r->rbx;
+	r->rcx = (u32)r->rcx;
+	r->rdx = (u32)r->rdx;
+	r->rsi = (u32)r->rsi;
+}
+
 struct act compat_dispatch(struct vcpu *v, const struct exit_info *ei)
 {
 	backend->skip(v, ei->insn_len);
-	return compat_call(v, ei);
+	if (!ei->code64)
+		narrow_args(&v->gprs);
+	if (ei->cpl != 0)
+		return compat_status(v, HC_EPERM);
+	return compat_call64(v, (u8)ei->insn_len);
 }
 
 struct act compat_put(struct vcpu *v, u64 gpa, const void *src, u64 size)

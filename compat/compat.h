@@ -35,18 +35,15 @@
  * run loop does next (most calls: resume the caller). */
 typedef struct act (*hc_decoder)(struct vcpu *v);
 
-struct abi_version {
-	u32 version;
-	u32 count;                 /* calls[0..count), NULL where no function */
-	const hc_decoder *calls;
-};
-
-/* Every version served, oldest first (generated: a call a version kept
- * unchanged points at the decoder of the version that defined it). */
-extern const struct abi_version abi_versions[ABI_NEWEST - ABI_OLDEST + 1];
+/* Every version's functions, oldest version first, NULL where a version
+ * has no such function (generated: a call a version kept unchanged
+ * points at the decoder of the version that defined it). */
+extern const hc_decoder abi_calls[ABI_NEWEST - ABI_OLDEST + 1][ABI_CALLS_MAX];
 
 /* Handles a hypercall exit (ei: its length, the caller's CPL and mode):
- * RIP moves past the call, then the call runs (compat_call). */
+ * RIP moves past the call; a 16- or 32-bit caller's arguments are cut to
+ * their low halves; a caller above CPL 0 is refused; then the call runs
+ * (compat_call64). */
 struct act compat_dispatch(struct vcpu *v, const struct exit_info *ei);
 
 /* From inside a call: puts RIP back on the hypercall instruction and ends
@@ -61,36 +58,24 @@ static inline struct act compat_status(struct vcpu *v, long status)
 	return act_resume();
 }
 
-/* The caller's arguments: in 16- and 32-bit code only the low halves. */
-static inline void compat_narrow_args(struct gprs *r)
-{
-	r->rbx = (u32)r->rbx;
-	r->rcx = (u32)r->rcx;
-	r->rdx = (u32)r->rdx;
-	r->rsi = (u32)r->rsi;
-}
-
-/* Serves the hypercall of an exit whose RIP the caller has already moved
- * past the call instruction: the version's decoder, or the defined error
- * for a caller above CPL 0, a version not served, a function it lacks.
- * Inline: it is on the short way (core/exit/fast.h). */
-static inline struct act compat_call(struct vcpu *v, const struct exit_info *ei)
+/* Serves the hypercall of 64-bit code at CPL 0 (compat_dispatch checks
+ * that; the short way, core/exit/fast.h, is only for such callers), whose
+ * RIP the caller has already moved past the call instruction of len
+ * bytes: the version's decoder, or the defined error for a version not
+ * served, a function it lacks. Inline: it is on the short way. */
+static inline struct act compat_call64(struct vcpu *v, u8 len)
 {
 	u32 eax = (u32)v->gprs.rax, version = eax >> 16, fn = eax & 0xffff;
-	const struct abi_version *abi;
+	hc_decoder call;
 
-	v->hc_len = (u8)ei->insn_len;
-	if (!ei->code64)
-		compat_narrow_args(&v->gprs);
-	if (ei->cpl != 0)
-		return compat_status(v, HC_EPERM);
+	v->hc_len = len;
 	if (version - ABI_OLDEST > ABI_NEWEST - ABI_OLDEST)
 		return compat_status(v, HC_EVERSION);
-	abi = &abi_versions[version - ABI_OLDEST];
-	if (fn >= abi->count || !abi->calls[fn])
+	call = fn < ABI_CALLS_MAX ? abi_calls[version - ABI_OLDEST][fn] : NULL;
+	if (!call)
 		return compat_status(v, HC_ENOSYS);
 	v->guest->abi_used[version] = true;
-	return abi->calls[fn](v);
+	return call(v);
 }
 
 /* get_version as every version defines it: RAX 0, RBX/RCX the versions

@@ -1,6 +1,6 @@
 /* greedy: one way of keeping the CPU, chosen by the guest's RAM size: a
- * guest of N+1 MiB runs pattern N (mem=2M the #DB loop, ... mem=12M the
- * interrupt storm), so a configuration picks patterns without rebuilding.
+ * guest of N+1 MiB runs pattern N (mem=2M the #DB loop, ... mem=13M the
+ * null hypercall), so a configuration picks patterns without rebuilding.
  * Beside it, guests/gapvictim.c measures its time off the CPU. Each runs
  * until the configuration's run_for ends the run. The hypervisor must end
  * every slice on time and charge the work it does to this guest alone. */
@@ -174,10 +174,24 @@ static void irq_storm(void)
 		__asm__ volatile("pause");
 }
 
+/* ---- 12: the null hypercall with the vendor's own instruction, which
+ * the hypervisor serves on its short way, without the run loop: the slice
+ * must still end on time. */
+static void hypercall_loop(void)
+{
+	bool vmmcall = rt_amd();
+
+	for (;;)
+		if (vmmcall)
+			hv_vmmcall(HC(4, HV4_GET_VERSION), 0, 0, 0, 0);
+		else
+			hv_vmcall(HC(4, HV4_GET_VERSION), 0, 0, 0, 0);
+}
+
 static void (*const patterns[])(void) = {
 	[1] = db_loop, [2] = msr_loop, [3] = ud2_loop, [4] = cpuid_loop,
 	[5] = port_loop, [6] = console_flood, [7] = reboot_loop, [8] = sched_greed,
-	[9] = cr_loop, [10] = ac_loop, [11] = irq_storm,
+	[9] = cr_loop, [10] = ac_loop, [11] = irq_storm, [12] = hypercall_loop,
 };
 
 int main(void)

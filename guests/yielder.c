@@ -7,15 +7,10 @@
 
 #define YIELDS 2000
 
-static bool amd(void)
-{
-	return rt_cpuid(0, 0).b == 0x68747541;   /* "Auth"enticAMD */
-}
-
 int main(void)
 {
 	uint64_t best = ~0ULL;
-	bool vmmcall = amd();
+	bool vmmcall = rt_amd();
 
 	for (int i = 0; i < YIELDS; i++) {
 		uint64_t t0 = rt_rdtsc();

@@ -11,21 +11,20 @@
 #include "core/dev/gcons.h"
 #include "core/irq/virq.h"
 
-/* Counts and serves the hypercall of v's exit; the backend has moved RIP
- * past it (ei: insn_len, cpl, code64). True when the guest may be entered
+/* Counts and serves the hypercall of v's exit, made by 64-bit code at
+ * CPL 0 (the backend checked: every other caller takes the long way,
+ * compat_dispatch), with RIP moved past its len bytes. True when the
+ * guest may be entered
  * again at once: the call's action is resume, no device waits for
  * virq_deliver and no console bytes for the writer's slice. False: *act
  * is for the run loop (the backend reports EXIT_SERVED). The backend
- * keeps to the entry's deadline (v->deadline_tsc) across the short way:
- * who pays is the guest, in its own slice. Inline: each backend's loop
- * holds its copy. */
-static inline bool exit_hypercall_fast(struct vcpu *v, const struct exit_info *ei, struct act *act)
+ * keeps to the timer arm_timer set across the short way: who pays is the
+ * guest, in its own slice. Inline: each backend's loop holds its copy. */
+static inline bool exit_hypercall_fast(struct vcpu *v, u8 len, struct act *act)
 {
-	struct guest *g = v->guest;
-
 	v->exit_counts[EXIT_HYPERCALL]++;
-	*act = compat_call(v, ei);
-	return act->kind == ACT_RESUME && !virq_wanted(g) && !g->cons->todo;
+	*act = compat_call64(v, len);
+	return act->kind == ACT_RESUME && !virq_wanted(v->guest) && !v->guest->cons->todo;
 }
 
 #endif

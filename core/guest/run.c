@@ -143,7 +143,7 @@ static const enum sched_why slice_end[] = {
 static enum sched_why run_exits(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
 {
 	struct guest *g = v->guest;
-	u64 limit = time_ns_to_tsc(slice_ns), start = rdtsc(), ran, due, ticks;
+	u64 limit = time_ns_to_tsc(slice_ns), start = rdtsc(), ran, due;
 	struct exit_info ei;
 	struct act act;
 
@@ -157,9 +157,7 @@ static enum sched_why run_exits(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
 		if (ran >= limit)
 			return SCHED_PREEMPTED;
 		due = virq_wanted(g) ? virq_deliver(v) : 0;
-		ticks = ticks_left(due, limit - ran);
-		v->deadline_tsc = start + ran + ticks;
-		backend->arm_timer(v, ticks);
+		backend->arm_timer(v, ticks_left(due, limit - ran));
 		backend->run(v, &ei);
 		act = exit_dispatch(v, &ei);
 		if (act.kind == ACT_REBOOT) {

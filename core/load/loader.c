@@ -70,8 +70,7 @@ static int load_segment(struct load_ctx *c, const struct elf64_phdr *ph, u32 i)
 		return fail(c, "ELF segment %u at %lx+%lx does not fit in guest memory below %lx",
 			    i, ph->paddr, ph->memsz, c->limit);
 	dst = gmem_ptr(&c->g->mem, ph->paddr, ph->memsz);
-	memcpy(dst, c->img + ph->offset, ph->filesz);
-	memset(dst + ph->filesz, 0, ph->memsz - ph->filesz);
+	memcpy(dst, c->img + ph->offset, ph->filesz);   /* the BSS beyond: the RAM is zeroed */
 	c->g->free_base = MAX(c->g->free_base, ALIGN_UP(ph->paddr + ph->memsz, PAGE_SIZE));
 	return 0;
 }

@@ -15,7 +15,9 @@
 
 #include "core/load/longmode.h"
 
-/* Loads img into g's (zeroed) memory per gc and fills *s. Returns 0, or -1
+/* Loads img into g's memory per gc and fills *s. The memory must be zeroed
+ * (a new guest's is; a reboot wipes it): an ELF segment's BSS is not
+ * written again, which keeps a reboot's reload short. Returns 0, or -1
  * with the reason in err. Nothing outside guest memory is written. Sets
  * g->free_base and g->free_end: the RAM the image and the loader's own
  * tables leave free. */

@@ -9,9 +9,10 @@
 ;   the guest's VMLOAD state (VMSAVE) and restores the host's from host_pa.
 ;   Then svm_exit_fast (svm_run.c) may serve the exit on the short way and
 ;   ask for the guest again at once: back to the VMLOAD, with the KEPT
-;   registers (gprs.inc) still the guest's in the CPU. Otherwise it stores
-;   those too, disables interrupts and sets GIF: a pending host interrupt
-;   stays pending for the caller to take.
+;   registers (gprs.inc) still the guest's in the CPU and its RDI on the
+;   stack (no hypercall reads either). Otherwise it stores those too,
+;   disables interrupts and sets GIF: a pending host interrupt stays
+;   pending for the caller to take.
 ;
 ; struct gprs offsets (core/vm/vcpu.h): rax 0, rbx 8, rcx 16, rdx 24, rsi 32,
 ; rdi 40, rbp 48, r8 56 ... r15 112.
@@ -27,35 +28,38 @@ extern svm_exit_fast
 section .text
 svm_enter:
 	HOST_SAVE
-	push rdi                ; [rsp + 16] after the next two: the gprs pointer
-	push rdx                ; [rsp + 8]: host VMCB
-	push rsi                ; [rsp]: guest VMCB; rsp is 16-byte aligned here
+	push rdi                ; [rsp + 32] after the next ones: the gprs pointer
+	push rdx                ; [rsp + 24]: host VMCB
+	push rsi                ; [rsp + 16]: guest VMCB
+	sub rsp, 16             ; [rsp]: the guest's RDI during an exit; rsp 16-byte aligned
 	clgi
 	sti
 	GPRS_LOAD_KEPT
+	mov rax, [rdi + 40]
+	mov [rsp], rax
 .enter:
-	mov rax, [rsp]
+	mov rax, [rsp + 16]
 	vmload                  ; [rax]
 	GPRS_LOAD_CALL
-	mov rdi, [rdi + 40]
+	mov rdi, [rsp]
 	vmrun                   ; [rax]; #VMEXIT restores RAX, RSP, RIP and RFLAGS
-	push rdi
-	mov rdi, [rsp + 24]
+	mov [rsp], rdi
+	mov rdi, [rsp + 32]
 	GPRS_STORE_CALL
-	pop rax
-	mov [rdi + 40], rax
-	mov rax, [rsp]
+	mov rax, [rsp + 16]
 	vmsave                  ; [rax]
-	mov rax, [rsp + 8]
+	mov rax, [rsp + 24]
 	vmload                  ; [rax]
 	call svm_exit_fast      ; rdi = the gprs; true: served, enter again
-	mov rdi, [rsp + 16]
+	mov rdi, [rsp + 32]
 	test al, al
 	jnz .enter
-	GPRS_STORE_KEPT         ; the guest's still: C preserved them
+	mov rax, [rsp]          ; the guest's RDI, and the KEPT registers:
+	mov [rdi + 40], rax     ; C preserved them
+	GPRS_STORE_KEPT
 	cli
 	stgi
-	add rsp, 24
+	add rsp, 40
 	HOST_RESTORE
 	ret
 

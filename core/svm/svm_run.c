@@ -496,7 +496,8 @@ static void tpr_from_vmcb(struct vcpu *v, const struct vmcb *vm)
 		vcr_write_cr8(v, vm->c.v_intr & 0xf);
 }
 
-/* The short way for VMMCALL (core/exit/fast.h). Between its entries the
+/* The short way for VMMCALL from 64-bit code at CPL 0 (core/exit/fast.h;
+ * any other caller takes the long way). Between its entries the
  * LAPIC timer svm_run started goes on counting: once it fires, its
  * interrupt, held while GIF is clear, ends the next VMRUN at once, so the
  * slice ends where it would have. V_TPR stays in the VMCB as the guest
@@ -508,20 +509,19 @@ bool svm_exit_fast(struct gprs *g)
 	struct vcpu *v = (struct vcpu *)g;   /* gprs is its first member */
 	struct svm_vcpu *x = v->arch;
 	struct vmcb *vm = x->vmcb;
-	struct exit_info ei;
 	struct act act;
 	bool again;
+	u8 len;
 
-	if (vm->c.exit_code != SVM_EXIT_VMMCALL)
+	if (vm->c.exit_code != SVM_EXIT_VMMCALL || vm->s.cpl || !code64(vm))
 		return false;
-	ei.insn_len = svm_caps.nrips ? (u8)(vm->c.next_rip - vm->s.rip) : 3;   /* at most 15 */
-	ei.cpl = (u8)vm->s.cpl;
-	ei.code64 = code64(vm);
-	svm_skip(v, ei.insn_len);
+	len = svm_caps.nrips ? (u8)(vm->c.next_rip - vm->s.rip) : 3;   /* at most 15 */
+	vm->s.rip += len;
+	vm->s.rflags &= ~RFLAGS_RF;
 	v->gprs.rax = vm->s.rax;
 	vm->c.tlb_control = 0;
 	vm->c.event_inj = 0;
-	again = exit_hypercall_fast(v, &ei, &act);
+	again = exit_hypercall_fast(v, len, &act);
 	vm->s.rax = v->gprs.rax;
 	if (again)
 		return true;

@@ -90,8 +90,8 @@ struct backend_ops {
 	 * counts every exit and sees every chance to end the slice. The one
 	 * exception is the short way: a hypercall exit_hypercall_fast served
 	 * and let go on is entered again from inside (counted there, and
-	 * within v->deadline_tsc); one it served but did not let go on comes
-	 * back as EXIT_SERVED. */
+	 * within the timer arm_timer set); one it served but did not let go
+	 * on comes back as EXIT_SERVED. */
 	void (*run)(struct vcpu *v, struct exit_info *ei);
 	u64 (*get)(struct vcpu *v, enum vreg r);
 	void (*set)(struct vcpu *v, enum vreg r, u64 val);

@@ -82,7 +82,6 @@ struct vcpu {
 	u32 id;
 	u64 exit_counts[64];       /* by enum exit_reason: every exit, counted once */
 	u8 hc_len;                 /* the hypercall instruction being served (compat_retry) */
-	u64 deadline_tsc;          /* the entry's timer is due: no exit is served past it without the run loop */
 	u64 xcr0;                  /* core/vm/vfpu.c */
 	void *fpu_area;            /* its FPU/SSE/AVX registers while others run */
 	u64 dr[4];                 /* DR0-DR3 while others run (core/vm/vswitch.c) */

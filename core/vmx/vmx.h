@@ -136,6 +136,9 @@ struct vmx_vcpu {
 	u64 syscall_msrs[5];                 /* VREG_KGS_BASE ... VREG_SFMASK */
 	u64 cr2, dr6;
 	bool code64;                         /* CS.L at the last exit (skip) */
+	u64 deadline;                        /* TSC: the armed preemption timer is due */
+	bool served;                         /* vmx_exit_fast served the last exit, */
+	struct act act;                      /* and this follows it */
 };
 
 /* CR0 bits a guest must keep set: with unrestricted guest, PE and PG may
@@ -185,9 +188,15 @@ VMX_PA_INSN(vmxon, "vmxon")
 #undef VMX_PA_INSN
 
 /* vmx_entry.asm: enters the guest; 0 after a VM exit, 1 on VMfailInvalid,
- * 2 on VMfailValid (the VM-instruction error field says why). */
+ * 2 on VMfailValid (the VM-instruction error field says why). After each
+ * exit vmx_exit_fast may serve it and resume the guest at once, with the
+ * KEPT registers (core/vm/gprs.inc) still the guest's in the CPU. */
 int vmx_enter(struct gprs *g, u64 launched);
 void vmx_exit_entry(void);
+
+/* Called by vmx_exit_entry after each exit: true when the exit was served
+ * here and the guest is to be resumed at once (core/exit/fast.h). */
+bool vmx_exit_fast(struct gprs *g);
 
 int vmx_probe(void);
 /* VMXON on this CPU (backend_ops.cpu_init); 0 or < 0. */

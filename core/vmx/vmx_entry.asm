@@ -16,13 +16,15 @@ default rel
 
 global vmx_enter:function hidden
 global vmx_exit_entry:function hidden
+extern vmx_exit_fast
 
 HOST_RSP equ 0x6c14
 
 section .text
 vmx_enter:
 	HOST_SAVE
-	push rdi                ; the gprs pointer, found again at exit
+	push rdi                ; [rsp + 16]: the gprs pointer, found again at exit
+	sub rsp, 16             ; [rsp]: the guest's RDI during an exit; rsp 16-byte aligned
 	mov eax, HOST_RSP
 	vmwrite rax, rsp
 	test rsi, rsi           ; flags survive the loads below
@@ -35,25 +37,41 @@ vmx_enter:
 	jmp .failed
 .resume:
 	vmresume
-.failed:
+.failed:                        ; the KEPT registers may be the guest's: stored
+	mov rdi, [rsp + 16]     ; (MOV leaves the flags alone)
+	GPRS_STORE_KEPT
 	mov eax, 1              ; CF: VMfailInvalid
 	jc .out
 	mov eax, 2              ; ZF: VMfailValid
 .out:
-	add rsp, 8
+	add rsp, 24
 	HOST_RESTORE
 	ret
 
 ; HOST_RIP: the CPU arrives here on every VM exit with RSP = HOST_RSP.
+; vmx_exit_fast may serve the exit and ask for the guest again at once:
+; the KEPT registers are still the guest's (C preserved them), and its RDI
+; waits at [rsp] (no hypercall reads it); both reach *g when the exit
+; leaves.
 vmx_exit_entry:
-	push rdi
-	mov rdi, [rsp + 8]
+	mov [rsp], rdi
+	mov rdi, [rsp + 16]
 	mov [rdi + 0], rax
 	GPRS_STORE_CALL
-	GPRS_STORE_KEPT
-	pop rax
+	call vmx_exit_fast      ; rdi = the gprs; true: served, resume
+	mov rdi, [rsp + 16]
+	test al, al
+	jz .leave
+	mov rax, [rdi + 0]
+	GPRS_LOAD_CALL
+	mov rdi, [rsp]
+	vmresume
+	jmp vmx_enter.failed
+.leave:
+	mov rax, [rsp]
 	mov [rdi + 40], rax
-	add rsp, 8
+	GPRS_STORE_KEPT
+	add rsp, 24
 	HOST_RESTORE
 	xor eax, eax
 	ret

@@ -9,6 +9,7 @@
 #include "core/hw/cpu.h"
 #include "core/lib/string.h"
 #include "core/vm/vcpu_util.h"
+#include "core/exit/fast.h"
 #include "core/exit/vcr.h"
 #include "mm/mm.h"
 
@@ -274,10 +275,12 @@ static void vmx_set_slat_root(struct vcpu *v, u64 root)
 
 static void vmx_arm_timer(struct vcpu *v, u64 ticks)
 {
-	u64 t = ticks ? ticks >> vmx_caps.timer_shift : 0xffffffff;
+	struct vmx_vcpu *x = v->arch;
+	u64 t = MIN(ticks ? ticks >> vmx_caps.timer_shift : 0xffffffff, 0xffffffffULL);
 
-	load_vmcs(v->arch);
-	vmwrite(PREEMPTION_TIMER, MIN(t, 0xffffffffULL));
+	load_vmcs(x);
+	vmwrite(PREEMPTION_TIMER, t);
+	x->deadline = rdtsc() + (t << vmx_caps.timer_shift);
 }
 
 /* ---- exits handled inside the backend ---- */
@@ -415,6 +418,12 @@ static void vmx_run(struct vcpu *v, struct exit_info *ei)
 		return;
 	}
 	x->launched = true;
+	if (x->served) {
+		x->served = false;
+		ei->reason = EXIT_SERVED;
+		ei->served = x->act;
+		return;
+	}
 	reason = (u32)vmread(EXIT_REASON);
 	ei->raw = reason & 0xffff;
 	ei->qual = vmread(EXIT_QUALIFICATION);
@@ -433,15 +442,52 @@ static void vmx_run(struct vcpu *v, struct exit_info *ei)
 		describe(ei, ei->raw);
 }
 
+/* RIP on by len (wrapping at 4 GiB outside 64-bit code), RF cleared: the
+ * current VMCS's guest completed its instruction. */
+static void skip_rip(u64 len, bool code64)
+{
+	u64 rip = vmread(GUEST_RIP) + len, flags = vmread(GUEST_RFLAGS);
+
+	vmwrite(GUEST_RIP, code64 ? rip : rip & 0xffffffff);
+	if (flags & RFLAGS_RF)
+		vmwrite(GUEST_RFLAGS, flags & ~RFLAGS_RF);
+}
+
 /* backend_ops.skip, during the exit's handling (its VMCS is current). */
 static void vmx_skip(struct vcpu *v, u64 len)
 {
-	struct vmx_vcpu *x = v->arch;
-	u64 rip = vmread(GUEST_RIP) + len, flags = vmread(GUEST_RFLAGS);
+	skip_rip(len, ((struct vmx_vcpu *)v->arch)->code64);
+}
 
-	vmwrite(GUEST_RIP, x->code64 ? rip : rip & 0xffffffff);
-	if (flags & RFLAGS_RF)
-		vmwrite(GUEST_RFLAGS, flags & ~RFLAGS_RF);
+/* The short way for VMCALL from 64-bit code at CPL 0 (core/exit/fast.h;
+ * any other caller takes the long way). Each entry loads the
+ * preemption timer again from its field, so the deadline vmx_arm_timer
+ * set is kept here: an exit at or past it goes to the run loop, and before
+ * it what is left goes back into the field (never more than was armed;
+ * the run loop arms the timer again if the call goes there). As on the
+ * long way, the slice may end one call's handling past its end. A VMCALL
+ * exit interrupted no event delivery: nothing is to be injected again. */
+bool vmx_exit_fast(struct gprs *g)
+{
+	struct vcpu *v = (struct vcpu *)g;   /* gprs is its first member */
+	struct vmx_vcpu *x = v->arch;
+	u64 now = rdtsc(), len;
+	struct act act;
+
+	if (vmread(EXIT_REASON) != VMX_VMCALL || now >= x->deadline ||
+	    vmread(GUEST_ES_AR + 2 * SEG_SS) & 3 << 5 ||       /* SS.DPL: CPL above 0 */
+	    !(vmread(GUEST_ES_AR + 2 * SEG_CS) & 1 << 13))     /* CS.L: not 64-bit code */
+		return false;
+	vmwrite(PREEMPTION_TIMER, (x->deadline - now) >> vmx_caps.timer_shift);
+	len = vmread(EXIT_INSN_LEN);
+	x->code64 = true;
+	skip_rip(len, true);
+	if (exit_hypercall_fast(v, (u8)len, &act))
+		return true;
+	x = v->arch;   /* read again after the call: one register less to keep */
+	x->served = true;
+	x->act = act;
+	return false;
 }
 
 static u8 vmx_slat_max_leaf(void)

@@ -58,6 +58,13 @@ static inline struct cpuid rt_cpuid(uint32_t leaf, uint32_t sub)
 	return r;
 }
 
+/* An AMD CPU: VMMCALL is the hypervisor's intercepted instruction there,
+ * VMCALL elsewhere (the other one reaches it as #UD and is decoded). */
+static inline bool rt_amd(void)
+{
+	return rt_cpuid(0, 0).b == 0x68747541;   /* "Auth"enticAMD */
+}
+
 /* XCR0. */
 static inline void rt_xsetbv(uint64_t v)
 {
