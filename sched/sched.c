@@ -14,7 +14,7 @@ static void make_runnable(struct scheduler *s, struct sched_entity *e, u64 ready
 int sched_init(struct scheduler *s, const struct sched_ops *ops, struct sched_cpu *cpus, u32 ncpus,
 	       struct sched_entity **all, u32 n, u64 slice_ns, u64 now, char *err, size_t len)
 {
-	*s = (struct scheduler){ ops, cpus, ncpus, all, n };
+	*s = (struct scheduler){ ops, cpus, ncpus, all, n, 0 };
 	if (!ncpus || !slice_ns)
 		return snformat(err, len, "sched: no CPU or a zero slice"), -1;
 	for (u32 i = 0; i < n; i++) {
@@ -93,6 +93,7 @@ void sched_ran(struct scheduler *s, struct sched_entity *e, u64 ran_ns, u64 now,
 		s->ops->charge(&s->cpus[e->cpu], e, ran_ns, now, why);
 	if (why == SCHED_EXITS) {
 		e->state = SCHED_STOPPED;
+		s->stopped++;
 	} else if (why == SCHED_BLOCKS && (!wake_ns || wake_ns > now)) {
 		sched_block(s, e, wake_ns);
 	} else {
@@ -146,14 +147,6 @@ void sched_wake(struct scheduler *s, struct sched_entity *e, u64 now)
 {
 	if (e->state == SCHED_BLOCKED)
 		make_runnable(s, e, now, now);
-}
-
-bool sched_alive(const struct scheduler *s)
-{
-	for (u32 i = 0; i < s->n; i++)
-		if (s->all[i]->state != SCHED_STOPPED)
-			return true;
-	return false;
 }
 
 void sched_queue_append(struct sched_cpu *c, struct sched_entity *e)

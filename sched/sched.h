@@ -99,6 +99,7 @@ struct scheduler {
 	u32 ncpus;
 	struct sched_entity **all;
 	u32 n;
+	u32 stopped;               /* entities that exited (sched_ran) */
 };
 
 int sched_init(struct scheduler *s, const struct sched_ops *ops, struct sched_cpu *cpus, u32 ncpus,
@@ -136,7 +137,10 @@ void sched_revive(struct scheduler *s, struct sched_entity *e, u64 now);
 void sched_wake(struct scheduler *s, struct sched_entity *e, u64 now);
 
 /* True while some entity has not exited. */
-bool sched_alive(const struct scheduler *s);
+static inline bool sched_alive(const struct scheduler *s)
+{
+	return s->stopped < s->n;
+}
 
 /* ---- helpers for policies ---- */
 

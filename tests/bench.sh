@@ -78,9 +78,9 @@ backend() {
 "$ROOT/tests/svm.sh" guest-hcloop sched-yield >/dev/null
 "$ROOT/tests/vmx.sh" guest-hcloop sched-yield >/dev/null
 printf '%-58s %12s\n' "figure" "instructions"
-backend svm svm "AMD-V (QEMU -cpu max)" "@max" 128 500 340 680
-backend svm_epyc svm "AMD-V (QEMU -cpu EPYC)" "@EPYC" 128 500 340 680
-backend vmx vmx "VT-x (Bochs corei7_skylake_x)" "" 1 340 "" 800
+backend svm svm "AMD-V (QEMU -cpu max)" "@max" 128 500 150 640
+backend svm_epyc svm "AMD-V (QEMU -cpu EPYC)" "@EPYC" 128 500 150 640
+backend vmx vmx "VT-x (Bochs corei7_skylake_x)" "" 1 150 "" 760
 val[hv_efi_bytes]=$(stat -c %s "$ROOT/build/hv.efi")
 printf '%-58s %12s\n' "hv.efi (bytes)" "${val[hv_efi_bytes]}"
 for p in $("$ROOT/build/sched-sim" --list | cut -d' ' -f1); do

@@ -211,15 +211,15 @@ static void stop_the_rest(const char *why)
 		}
 }
 
-/* Whether the run is over: run_for's time is up, or run_until's guest
- * stopped. Then the rest are stopped. */
-static bool time_is_up(u64 t0, u64 run_for_ns)
+/* Whether the run is over at now: run_for's time is up, or run_until's
+ * guest stopped. Then the rest are stopped. */
+static bool time_is_up(u64 t0, u64 run_for_ns, u64 now)
 {
 	char why[64];
 
 	if (run_until && run_until->state == GUEST_STOPPED)
 		snformat(why, sizeof(why), "run_until: guest '%s' stopped", run_until->name);
-	else if (run_for_ns && time_now_ns() - t0 >= run_for_ns)
+	else if (run_for_ns && now - t0 >= run_for_ns)
 		snformat(why, sizeof(why), "run_for (%lu ms) is over", run_for_ns / 1000000);
 	else
 		return false;
@@ -236,11 +236,13 @@ static void schedule(u64 entry_tsc, u64 t0, u64 run_for_ns)
 {
 	u64 next_input_ns = 0;
 
-	while (sched_alive(&sched) && !time_is_up(t0, run_for_ns)) {
+	while (sched_alive(&sched)) {
 		u64 now = time_now_ns(), slice, until, wake = 0, end;
 		struct sched_entity *e;
 		enum sched_why why;
 
+		if (time_is_up(t0, run_for_ns, now))
+			break;
 		if (now >= next_input_ns) {
 			dbgcon_poll(&sched);
 			now = time_now_ns();

@@ -412,16 +412,16 @@ static void vmx_run(struct vcpu *v, struct exit_info *ei)
 
 	load_vmcs(x);
 	fail = vmx_enter(&v->gprs, x->launched);
-	*ei = (struct exit_info){ 0 };
-	if (fail) {
-		entry_failed(v, ei, fail);
-		return;
-	}
-	x->launched = true;
-	if (x->served) {
+	x->launched |= !fail;
+	if (!fail && x->served) {
 		x->served = false;
 		ei->reason = EXIT_SERVED;
 		ei->served = x->act;
+		return;
+	}
+	*ei = (struct exit_info){ 0 };
+	if (fail) {
+		entry_failed(v, ei, fail);
 		return;
 	}
 	reason = (u32)vmread(EXIT_REASON);

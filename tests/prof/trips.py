@@ -42,7 +42,8 @@ for pc in seq:
     if pc == vmrun:
         if trip:
             names = {func(p) for p in trip}
-            kind = " + ".join(k for k in KINDS if k in names) or "other"
+            kind = " + ".join(k for k in KINDS if k in names) or (
+                "short way" if "svm_run" not in names else "other")
             n_of[kind] += 1
             if kind not in best or len(trip) < len(best[kind]):
                 best[kind] = trip
