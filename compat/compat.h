@@ -40,6 +40,8 @@ typedef struct act (*hc_decoder)(struct vcpu *v);
  * points at the decoder of the version that defined it). */
 extern const hc_decoder abi_calls[ABI_NEWEST - ABI_OLDEST + 1][ABI_CALLS_MAX];
 
+_Static_assert(ABI_NEWEST < 32, "struct guest keeps one abi_used flag for each of 32 versions");
+
 /* Handles a hypercall exit (ei: its length, the caller's CPL and mode):
  * RIP moves past the call; a 16- or 32-bit caller's arguments are cut to
  * their low halves; a caller above CPL 0 is refused; then the call runs
@@ -58,11 +60,13 @@ static inline struct act compat_status(struct vcpu *v, long status)
 	return act_resume();
 }
 
-/* Serves the hypercall of 64-bit code at CPL 0 (compat_dispatch checks
- * that; the short way, core/exit/fast.h, is only for such callers), whose
- * RIP the caller has already moved past the call instruction of len
- * bytes: the version's decoder, or the defined error for a version not
- * served, a function it lacks. Inline: it is on the short way. */
+/* Serves the hypercall of a caller at CPL 0 whose arguments are as the
+ * ABI reads them (compat_dispatch refuses other CPLs and narrows a 16- or
+ * 32-bit caller's first; the short way, core/exit/fast.h, takes only
+ * 64-bit callers at CPL 0), with RIP already moved past the call
+ * instruction of len bytes: the version's decoder, or the defined error
+ * for a version not served, a function it lacks. Inline: it is on the
+ * short way. */
 static inline struct act compat_call64(struct vcpu *v, u8 len)
 {
 	u32 eax = (u32)v->gprs.rax, version = eax >> 16, fn = eax & 0xffff;

@@ -139,8 +139,10 @@ void sched_resume(struct scheduler *s, struct sched_entity *e, u64 now)
 
 void sched_revive(struct scheduler *s, struct sched_entity *e, u64 now)
 {
-	if (e->state == SCHED_STOPPED)
+	if (e->state == SCHED_STOPPED) {
+		s->stopped--;
 		make_runnable(s, e, now, now);
+	}
 }
 
 void sched_wake(struct scheduler *s, struct sched_entity *e, u64 now)

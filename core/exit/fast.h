@@ -4,8 +4,9 @@
  * between the exit and the next entry. Everything else takes the long way
  * (exit_dispatch through the run loop), and so does a call that asks for
  * more than resuming. While the call is served, v->gprs holds the guest's
- * RAX-RSI and R8-R11; its RDI, RBP and R12-R15 are still in the CPU
- * (core/vm/gprs.inc), and no hypercall reads or writes them
+ * RAX-RSI and R8-R11; its RBP and R12-R15 are still in the CPU and its
+ * RDI on the host stack (core/vm/gprs.inc), and no hypercall reads or
+ * writes them
  * (compat/README.md). */
 #ifndef CORE_EXIT_FAST_H
 #define CORE_EXIT_FAST_H

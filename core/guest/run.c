@@ -137,9 +137,11 @@ static const enum sched_why slice_end[] = {
 };
 
 /* Runs v for up to slice_ns; says why it came back. Every exit, whichever
- * layer handled it, comes back here: it is counted (exit_dispatch), its
- * action taken and the slice checked, so a slice ends at most one exit's
- * handling past its end. */
+ * layer handled it, is counted (exit_dispatch, or exit_hypercall_fast on
+ * the short way) and comes back here, its action taken and the slice
+ * checked, so a slice ends at most one exit's handling past its end. The
+ * exception is a hypercall the short way served and resumed: the backend
+ * enters the guest again itself, within the timer armed here. */
 static enum sched_why run_exits(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
 {
 	struct guest *g = v->guest;

@@ -146,8 +146,9 @@ const char *svm_explain_invalid(const struct vmcb *v);
 
 /* core/svm/svm_entry.asm: loads the guest GPRs (RAX travels in the VMCB),
  * runs VMLOAD/VMRUN/VMSAVE on vmcb_pa, then VMLOAD host_pa, and again
- * while svm_exit_fast says so. Runs with GIF clear and host interrupts
- * enabled only for the guest's run. */
+ * while svm_exit_fast says so. Runs with GIF clear throughout, so host
+ * interrupts (IF set from before the first VMRUN until after the last
+ * exit) are taken only as exits of the guest's run. */
 void svm_enter(struct gprs *g, u64 vmcb_pa, u64 host_pa);
 
 /* Called by svm_enter after each exit, GIF still clear, the host's VMLOAD

@@ -66,6 +66,9 @@ vmx_exit_entry:
 	GPRS_LOAD_CALL
 	mov rdi, [rsp]
 	vmresume
+	mov rdi, [rsp + 16]     ; failed: the guest's RDI to *g as well
+	mov rax, [rsp]          ; (MOV leaves the flags alone)
+	mov [rdi + 40], rax
 	jmp vmx_enter.failed
 .leave:
 	mov rax, [rsp]

@@ -77,6 +77,7 @@ static void setup(void)
 	vcpu.se.name = "fuzz";
 	vcpu.se.params.weight = 1;
 	all[0] = &vcpu.se;
+	hc_init();
 	if (sched_init(&sched, sched_policy_find("edf"), &cpu, 1, all, 1, 1000000, 0, err, sizeof(err)))
 		abort();
 }
