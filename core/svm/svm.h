@@ -153,7 +153,7 @@ void svm_enter(struct gprs *g, u64 vmcb_pa, u64 host_pa);
 
 /* Called by svm_enter after each exit, GIF still clear, the host's VMLOAD
  * state back: true when the exit was served here and the guest is to be
- * entered again at once (core/exit/exit.h, exit_hypercall_fast). */
+ * entered again at once (core/exit/fast.h). */
 bool svm_exit_fast(struct gprs *g);
 
 /* The AMD-V backend (core/vm/backend.h), for core/guest/virt.c to pick. */
