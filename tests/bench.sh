@@ -78,8 +78,8 @@ backend() {
 "$ROOT/tests/svm.sh" guest-hcloop sched-yield >/dev/null
 "$ROOT/tests/vmx.sh" guest-hcloop sched-yield >/dev/null
 printf '%-58s %12s\n' "figure" "instructions"
-backend svm svm "AMD-V (QEMU -cpu max)" "@max" 128 500 150 640
-backend svm_epyc svm "AMD-V (QEMU -cpu EPYC)" "@EPYC" 128 500 150 640
+backend svm svm "AMD-V (QEMU -cpu max)" "@max" 128 340 150 640
+backend svm_epyc svm "AMD-V (QEMU -cpu EPYC)" "@EPYC" 128 340 150 640
 backend vmx vmx "VT-x (Bochs corei7_skylake_x)" "" 1 150 "" 760
 val[hv_efi_bytes]=$(stat -c %s "$ROOT/build/hv.efi")
 printf '%-58s %12s\n' "hv.efi (bytes)" "${val[hv_efi_bytes]}"

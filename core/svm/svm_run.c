@@ -330,16 +330,21 @@ static int read_at_rip(struct vcpu *v, u8 *buf, u64 len)
 	return 0;
 }
 
-/* #UD in the guest: VMCALL (Intel's hypercall instruction) is a hypercall
- * here too, so one guest binary runs on both vendors. Its usual form, the
- * three bytes alone, is matched directly; anything else goes through the
- * decoder (a prefixed VMCALL), and what is not a VMCALL goes back to the
- * guest as its #UD. */
-static bool undefined_opcode(struct vcpu *v, struct exit_info *ei)
+/* The #UD is VMCALL's usual form, its three bytes alone. */
+static bool plain_vmcall(struct vcpu *v)
 {
 	u8 b[3];
-	u64 len = !read_at_rip(v, b, 3) && (b[0] | b[1] << 8 | b[2] << 16) == INSN_VMCALL_BYTES ?
-		  3 : insn_len(v, INSN_VMCALL);
+
+	return !read_at_rip(v, b, 3) && (b[0] | b[1] << 8 | b[2] << 16) == INSN_VMCALL_BYTES;
+}
+
+/* #UD in the guest: VMCALL (Intel's hypercall instruction) is a hypercall
+ * here too, so one guest binary runs on both vendors. Its usual form is
+ * matched directly; anything else goes through the decoder (a prefixed
+ * VMCALL), and what is not a VMCALL goes back to the guest as its #UD. */
+static bool undefined_opcode(struct vcpu *v, struct exit_info *ei)
+{
+	u64 len = plain_vmcall(v) ? 3 : insn_len(v, INSN_VMCALL);
 
 	if (!len) {
 		svm_inject(v, EXC_UD, EVENT_EXCEPTION, false, 0);
@@ -496,13 +501,14 @@ static void tpr_from_vmcb(struct vcpu *v, const struct vmcb *vm)
 		vcr_write_cr8(v, vm->c.v_intr & 0xf);
 }
 
-/* The short way for VMMCALL from 64-bit code at CPL 0 (core/exit/fast.h;
- * any other caller takes the long way). Between its entries the
+/* The short way for VMMCALL, and for VMCALL's #UD in its plain form, from
+ * 64-bit code at CPL 0 (core/exit/fast.h; any other caller takes the long
+ * way). Between its entries the
  * LAPIC timer svm_run started goes on counting: once it fires, its
  * interrupt, held while GIF is clear, ends the next VMRUN at once, so the
  * slice ends where it would have. V_TPR stays in the VMCB as the guest
  * left it (svm_run takes it at the exit that leaves), and so does the
- * ASID. A VMMCALL exit interrupted no event delivery: nothing is to be
+ * ASID. Neither exit interrupted an event delivery: nothing is to be
  * injected again. */
 bool svm_exit_fast(struct gprs *g)
 {
@@ -513,9 +519,12 @@ bool svm_exit_fast(struct gprs *g)
 	bool again;
 	u8 len;
 
-	if (vm->c.exit_code != SVM_EXIT_VMMCALL || vm->s.cpl || !code64(vm))
+	bool vmmcall = vm->c.exit_code == SVM_EXIT_VMMCALL;
+
+	if (!(vmmcall || vm->c.exit_code == SVM_EXIT_EXC_BASE + EXC_UD) || vm->s.cpl || !code64(vm) ||
+	    (!vmmcall && !plain_vmcall(v)))
 		return false;
-	len = svm_caps.nrips ? (u8)(vm->c.next_rip - vm->s.rip) : 3;   /* at most 15 */
+	len = vmmcall && svm_caps.nrips ? (u8)(vm->c.next_rip - vm->s.rip) : 3;   /* at most 15 */
 	vm->s.rip += len;
 	vm->s.rflags &= ~RFLAGS_RF;
 	v->gprs.rax = vm->s.rax;

@@ -329,16 +329,23 @@ static void debug_state(u64 qual)
 		vmwrite(GUEST_DR7, vmread(GUEST_DR7) & ~DR7_GD);
 }
 
+/* The #UD is VMMCALL, AMD's hypercall instruction: its three bytes. */
+static bool plain_vmmcall(struct vcpu *v)
+{
+	u8 insn[3];
+
+	return !vcpu_read_insn(v, insn, 3) && (insn[0] | insn[1] << 8 | insn[2] << 16) == INSN_VMMCALL_BYTES;
+}
+
 /* A guest exception we intercepted: VMMCALL (#UD on Intel) becomes a
  * hypercall; anything else (#UD, #DB, #AC) goes back to the guest as the
  * CPU would have delivered it, a software one (INT1) with its length. */
 static bool exception(struct vcpu *v, struct exit_info *ei)
 {
 	u32 info = (u32)vmread(EXIT_INTR_INFO), type = info >> 8 & 7;
-	u8 vec = info & 0xff, insn[3];
+	u8 vec = info & 0xff;
 
-	if (vec == EXC_UD && !vcpu_read_insn(v, insn, 3) &&
-	    (insn[0] | insn[1] << 8 | insn[2] << 16) == INSN_VMMCALL_BYTES) {
+	if (vec == EXC_UD && plain_vmmcall(v)) {
 		ei->reason = EXIT_HYPERCALL;
 		ei->insn_len = 3;
 		return false;
@@ -459,27 +466,35 @@ static void vmx_skip(struct vcpu *v, u64 len)
 	skip_rip(len, ((struct vmx_vcpu *)v->arch)->code64);
 }
 
-/* The short way for VMCALL from 64-bit code at CPL 0 (core/exit/fast.h;
- * any other caller takes the long way). Each entry loads the
- * preemption timer again from its field, so the deadline vmx_arm_timer
- * set is kept here: an exit at or past it goes to the run loop, and before
- * it what is left goes back into the field (never more than was armed;
- * the run loop arms the timer again if the call goes there). As on the
- * long way, the slice may end one call's handling past its end. A VMCALL
- * exit interrupted no event delivery: nothing is to be injected again. */
-bool vmx_exit_fast(struct gprs *g)
+/* A hardware #UD, as EXIT_INTR_INFO reports it (valid, type 3). */
+#define INTR_INFO_UD (1u << 31 | 3u << 8 | EXC_UD)
+
+/* The exception exit is VMMCALL's #UD in its plain form. */
+static bool vmmcall_ud(struct vcpu *v)
 {
-	struct vcpu *v = (struct vcpu *)g;   /* gprs is its first member */
+	return (vmread(EXIT_INTR_INFO) & (1u << 31 | 0x7ff)) == INTR_INFO_UD && plain_vmmcall(v);
+}
+
+/* The short way for VMCALL, and for VMMCALL's #UD, from 64-bit code at
+ * CPL 0 (core/exit/fast.h; any other caller takes the long way): the
+ * call of len bytes at RIP. Each entry loads the preemption timer again
+ * from its field, so the deadline vmx_arm_timer set is kept here: an exit
+ * at or past it goes to the run loop, and before it what is left goes
+ * back into the field (never more than was armed; the run loop arms the
+ * timer again if the call goes there). As on the long way, the slice may
+ * end one call's handling past its end. Neither exit interrupted an event
+ * delivery: nothing is to be injected again. */
+static inline __attribute__((always_inline)) bool short_way(struct vcpu *v, u64 len)
+{
 	struct vmx_vcpu *x = v->arch;
-	u64 now = rdtsc(), len;
+	u64 now = rdtsc();
 	struct act act;
 
-	if (vmread(EXIT_REASON) != VMX_VMCALL || now >= x->deadline ||
+	if (now >= x->deadline ||
 	    vmread(GUEST_ES_AR + 2 * SEG_SS) & 3 << 5 ||       /* SS.DPL: CPL above 0 */
 	    !(vmread(GUEST_ES_AR + 2 * SEG_CS) & 1 << 13))     /* CS.L: not 64-bit code */
 		return false;
 	vmwrite(PREEMPTION_TIMER, (x->deadline - now) >> vmx_caps.timer_shift);
-	len = vmread(EXIT_INSN_LEN);
 	x->code64 = true;
 	skip_rip(len, true);
 	if (exit_hypercall_fast(v, (u8)len, &act))
@@ -488,6 +503,23 @@ bool vmx_exit_fast(struct gprs *g)
 	x->served = true;
 	x->act = act;
 	return false;
+}
+
+/* VMMCALL's #UD on the short way. Out of line: its page walk would cost
+ * the VMCALL path registers. */
+static __attribute__((noinline)) bool vmmcall_short_way(struct vcpu *v)
+{
+	return vmmcall_ud(v) && short_way(v, 3);
+}
+
+bool vmx_exit_fast(struct gprs *g)
+{
+	struct vcpu *v = (struct vcpu *)g;   /* gprs is its first member */
+	u64 reason = vmread(EXIT_REASON);
+
+	if (reason == VMX_EXCEPTION)
+		return vmmcall_short_way(v);
+	return reason == VMX_VMCALL && short_way(v, vmread(EXIT_INSN_LEN));
 }
 
 static u8 vmx_slat_max_leaf(void)
