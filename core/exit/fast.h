@@ -19,15 +19,34 @@
  * compat_dispatch), with RIP moved past its len bytes. True when the
  * guest may be entered again at once: the call's action is resume, no
  * device waits for virq_deliver and no console bytes for the writer's
- * slice. False: *act is for the run loop (the backend reports
- * EXIT_SERVED). The backend keeps to the timer arm_timer set across the
+ * slice. False: the action waits in v->served_act for the run loop
+ * (exit_served). The backend keeps to the timer arm_timer set across the
  * short way: who pays is the guest, in its own slice. Inline: each
  * backend's loop holds its copy. */
-static inline bool exit_hypercall_fast(struct vcpu *v, u8 len, struct act *act)
+static inline bool exit_hypercall_fast(struct vcpu *v, u8 len)
 {
+	struct act act;
+
 	v->exit_counts[EXIT_HYPERCALL]++;
-	*act = compat_call64(v, len);
-	return act->kind == ACT_RESUME && !virq_wanted(v->guest) && !v->guest->cons->todo;
+	act = compat_call64(v, len);
+	if (act.kind == ACT_RESUME && !virq_wanted(v->guest) && !v->guest->cons->todo)
+		return true;
+	v->served = true;
+	v->served_act = act;
+	return false;
+}
+
+/* For the backend's run, once the entry loop returned: true when its last
+ * exit was a call the short way served, described in *ei as EXIT_SERVED
+ * with the call's action (exit_dispatch hands it on, counted already). */
+static inline bool exit_served(struct vcpu *v, struct exit_info *ei)
+{
+	if (!v->served)
+		return false;
+	v->served = false;
+	ei->reason = EXIT_SERVED;
+	ei->served = v->served_act;
+	return true;
 }
 
 #endif

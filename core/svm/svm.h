@@ -118,8 +118,6 @@ _Static_assert(__builtin_offsetof(struct vmcb, s.g_pat) == 0x668, "vmcb gpat");
 struct svm_vcpu {
 	struct vmcb *vmcb;         /* identity-mapped: pointer == physical */
 	u64 slice;                 /* preemption slice in TSC ticks, 0 = none */
-	bool served;               /* svm_exit_fast served the last exit, */
-	struct act act;            /* and this follows it */
 };
 
 struct svm_caps {

@@ -513,9 +513,7 @@ static void tpr_from_vmcb(struct vcpu *v, const struct vmcb *vm)
 bool svm_exit_fast(struct gprs *g)
 {
 	struct vcpu *v = (struct vcpu *)g;   /* gprs is its first member */
-	struct svm_vcpu *x = v->arch;
-	struct vmcb *vm = x->vmcb;
-	struct act act;
+	struct vmcb *vm = vmcb_of(v);
 	bool again;
 	u8 len;
 
@@ -525,18 +523,13 @@ bool svm_exit_fast(struct gprs *g)
 	    (!vmmcall && !plain_vmcall(v)))
 		return false;
 	len = vmmcall && svm_caps.nrips ? (u8)(vm->c.next_rip - vm->s.rip) : 3;   /* at most 15 */
-	vm->s.rip += len;
-	vm->s.rflags &= ~RFLAGS_RF;
+	svm_skip(v, len);
 	v->gprs.rax = vm->s.rax;
 	vm->c.tlb_control = 0;
 	vm->c.event_inj = 0;
-	again = exit_hypercall_fast(v, len, &act);
+	again = exit_hypercall_fast(v, len);
 	vm->s.rax = v->gprs.rax;
-	if (again)
-		return true;
-	x->served = true;
-	x->act = act;
-	return false;
+	return again;
 }
 
 static void svm_run(struct vcpu *v, struct exit_info *ei)
@@ -555,12 +548,8 @@ static void svm_run(struct vcpu *v, struct exit_info *ei)
 	svm_enter(&v->gprs, (u64)(uintptr_t)vm, svm_host_vmcb_pa);
 	v->gprs.rax = vm->s.rax;
 	tpr_from_vmcb(v, vm);
-	if (x->served) {
-		x->served = false;
-		ei->reason = EXIT_SERVED;
-		ei->served = x->act;
+	if (exit_served(v, ei))
 		return;
-	}
 	vm->c.tlb_control = 0;
 	/* an event whose delivery the exit interrupted is delivered again */
 	vm->c.event_inj = vm->c.exit_int_info & EVENT_VALID ? vm->c.exit_int_info : 0;

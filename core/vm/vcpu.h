@@ -6,6 +6,7 @@
 
 #include "core/config/config.h"
 #include "core/lib/types.h"
+#include "core/vm/act.h"
 #include "mm/gmem.h"
 #include "mm/pagetable.h"
 #include "sched/sched.h"
@@ -82,6 +83,8 @@ struct vcpu {
 	u32 id;
 	u64 exit_counts[64];       /* by enum exit_reason: every exit, counted once */
 	u8 hc_len;                 /* the hypercall instruction being served (compat_retry) */
+	bool served;               /* the short way served the last exit, and */
+	struct act served_act;     /* this follows it (core/exit/fast.h) */
 	u64 xcr0;                  /* core/vm/vfpu.c */
 	void *fpu_area;            /* its FPU/SSE/AVX registers while others run */
 	u64 dr[4];                 /* DR0-DR3 while others run (core/vm/vswitch.c) */

@@ -137,8 +137,6 @@ struct vmx_vcpu {
 	u64 cr2, dr6;
 	bool code64;                         /* CS.L at the last exit (skip) */
 	u64 deadline;                        /* TSC: the armed preemption timer is due */
-	bool served;                         /* vmx_exit_fast served the last exit, */
-	struct act act;                      /* and this follows it */
 };
 
 /* CR0 bits a guest must keep set: with unrestricted guest, PE and PG may

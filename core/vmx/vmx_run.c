@@ -420,12 +420,8 @@ static void vmx_run(struct vcpu *v, struct exit_info *ei)
 	load_vmcs(x);
 	fail = vmx_enter(&v->gprs, x->launched);
 	x->launched |= !fail;
-	if (!fail && x->served) {
-		x->served = false;
-		ei->reason = EXIT_SERVED;
-		ei->served = x->act;
+	if (!fail && exit_served(v, ei))
 		return;
-	}
 	*ei = (struct exit_info){ 0 };
 	if (fail) {
 		entry_failed(v, ei, fail);
@@ -488,7 +484,6 @@ static inline __attribute__((always_inline)) bool short_way(struct vcpu *v, u64 
 {
 	struct vmx_vcpu *x = v->arch;
 	u64 now = rdtsc();
-	struct act act;
 
 	if (now >= x->deadline ||
 	    vmread(GUEST_ES_AR + 2 * SEG_SS) & 3 << 5 ||       /* SS.DPL: CPL above 0 */
@@ -497,12 +492,7 @@ static inline __attribute__((always_inline)) bool short_way(struct vcpu *v, u64 
 	vmwrite(PREEMPTION_TIMER, (x->deadline - now) >> vmx_caps.timer_shift);
 	x->code64 = true;
 	skip_rip(len, true);
-	if (exit_hypercall_fast(v, (u8)len, &act))
-		return true;
-	x = v->arch;   /* read again after the call: one register less to keep */
-	x->served = true;
-	x->act = act;
-	return false;
+	return exit_hypercall_fast(v, (u8)len);
 }
 
 /* VMMCALL's #UD on the short way. Out of line: its page walk would cost
