@@ -291,6 +291,24 @@ static void gprs_across_yield(unsigned round)
 		check(R_GPRS, out[i], in[i]);
 }
 
+/* Before this guest touches a debug register it yields once, so that
+ * guest 0 (and in watch mode the fuzzer) has run and written its own,
+ * then reads DR0-DR3: they must be its own reset values, 0, whatever the
+ * CPU still holds of another guest's (the hypervisor loads a vCPU's at
+ * its first MOV DR: core/vm/vswitch.c). */
+static void drs_at_first_use(void)
+{
+	uint64_t v[4];
+
+	hv_vmcall(HC(1, HV1_YIELD), 0, 0, 0, 0);
+	DR_READ(0, v[0]);
+	DR_READ(1, v[1]);
+	DR_READ(2, v[2]);
+	DR_READ(3, v[3]);
+	EXPECT(!(v[0] | v[1] | v[2] | v[3]), "DR0-DR3 at first use are 0 (%lx %lx %lx %lx)", v[0], v[1], v[2],
+	       v[3]);
+}
+
 static void setup(void)
 {
 	struct hv1_guest_info gi;
@@ -327,6 +345,7 @@ static void setup(void)
 int main(void)
 {
 	setup();
+	drs_at_first_use();
 	for (unsigned round = 0; watch || round < ROUNDS; round++) {
 		bool avx_off = avx && (round & 1);
 

@@ -36,15 +36,10 @@ int sched_init(struct scheduler *s, const struct sched_ops *ops, struct sched_cp
 	return 0;
 }
 
-/* Wakes c's sleepers that are due; returns the earliest still asleep.
- * Looks only once the earliest wake-up seen has come: a decision with
- * nobody due costs a comparison, not a pass over every entity. */
-static u64 wake_due(struct scheduler *s, struct sched_cpu *c, u64 now)
+void sched_wake_due(struct scheduler *s, struct sched_cpu *c, u64 now)
 {
 	u64 next = SCHED_NEVER;
 
-	if (now < c->next_wake_ns)
-		return c->next_wake_ns;
 	for (u32 i = 0; i < s->n; i++) {
 		struct sched_entity *e = s->all[i];
 
@@ -56,23 +51,6 @@ static u64 wake_due(struct scheduler *s, struct sched_cpu *c, u64 now)
 			next = MIN(next, e->wake_ns);
 	}
 	c->next_wake_ns = next;
-	return next;
-}
-
-struct sched_entity *sched_next(struct scheduler *s, struct sched_cpu *c, u64 now, u64 *slice_ns,
-				u64 *until_ns)
-{
-	u64 wake = wake_due(s, c, now), t = 0;
-	struct sched_entity *e = s->ops->pick(c, now, &t);
-
-	if (e) {
-		*slice_ns = t ? t : c->slice_ns;
-		e->state = SCHED_RUNNING;
-		e->switches++;
-		return e;
-	}
-	*until_ns = MIN(wake, t ? now + t : SCHED_NEVER);
-	return NULL;
 }
 
 void sched_block(struct scheduler *s, struct sched_entity *e, u64 wake_ns)
@@ -85,12 +63,10 @@ void sched_block(struct scheduler *s, struct sched_entity *e, u64 wake_ns)
 		c->next_wake_ns = MIN(c->next_wake_ns, wake_ns);
 }
 
-void sched_ran(struct scheduler *s, struct sched_entity *e, u64 ran_ns, u64 now, enum sched_why why,
-	       u64 wake_ns)
+/* e's new state after a slice that ended for why. */
+static inline void settle(struct scheduler *s, struct sched_entity *e, u64 now, enum sched_why why,
+			  u64 wake_ns)
 {
-	e->runtime_ns += ran_ns;
-	if (s->ops->charge)
-		s->ops->charge(&s->cpus[e->cpu], e, ran_ns, now, why);
 	if (why == SCHED_EXITS) {
 		e->state = SCHED_STOPPED;
 		s->stopped++;
@@ -99,6 +75,24 @@ void sched_ran(struct scheduler *s, struct sched_entity *e, u64 ran_ns, u64 now,
 	} else {
 		make_runnable(s, e, now, now);
 	}
+}
+
+/* Out of line, so that a policy without charge pays for no call around it. */
+static __attribute__((noinline)) void charge_and_settle(struct scheduler *s, struct sched_entity *e,
+							u64 ran_ns, u64 now, enum sched_why why, u64 wake_ns)
+{
+	s->ops->charge(&s->cpus[e->cpu], e, ran_ns, now, why);
+	settle(s, e, now, why, wake_ns);
+}
+
+void sched_ran(struct scheduler *s, struct sched_entity *e, u64 ran_ns, u64 now, enum sched_why why,
+	       u64 wake_ns)
+{
+	e->runtime_ns += ran_ns;
+	if (s->ops->charge)
+		charge_and_settle(s, e, ran_ns, now, why, wake_ns);
+	else
+		settle(s, e, now, why, wake_ns);
 }
 
 int sched_set_params(struct scheduler *s, struct sched_entity *e, const struct sched_params *p, u64 now,
@@ -149,37 +143,6 @@ void sched_wake(struct scheduler *s, struct sched_entity *e, u64 now)
 {
 	if (e->state == SCHED_BLOCKED)
 		make_runnable(s, e, now, now);
-}
-
-void sched_queue_append(struct sched_cpu *c, struct sched_entity *e)
-{
-	struct sched_entity **p = &c->head;
-
-	while (*p)
-		p = &(*p)->next;
-	e->next = NULL;
-	*p = e;
-}
-
-void sched_queue_insert(struct sched_cpu *c, struct sched_entity *e)
-{
-	struct sched_entity **p = &c->head;
-
-	while (*p && (*p)->key <= e->key)
-		p = &(*p)->next;
-	e->next = *p;
-	*p = e;
-}
-
-void sched_queue_remove(struct sched_cpu *c, struct sched_entity *e)
-{
-	struct sched_entity **p = &c->head;
-
-	while (*p && *p != e)
-		p = &(*p)->next;
-	if (*p)
-		*p = e->next;
-	e->next = NULL;
 }
 
 u64 sched_random(struct sched_cpu *c)

@@ -48,7 +48,8 @@ struct sched_entity {
 
 struct sched_cpu {
 	u32 id;
-	struct sched_entity *head; /* policy-owned run queue */
+	struct sched_entity *head; /* policy-owned run queue (the helpers below) */
+	struct sched_entity *tail; /* its last entity, NULL when empty */
 	u64 pol[2];                /* policy-owned per-CPU words */
 	u64 slice_ns;              /* the configured slice */
 	u64 rng;                   /* a seeded random state for policies */
@@ -108,11 +109,33 @@ int sched_init(struct scheduler *s, const struct sched_ops *ops, struct sched_cp
 /* e (not queued) sleeps until wake_ns (0: until sched_wake). */
 void sched_block(struct scheduler *s, struct sched_entity *e, u64 wake_ns);
 
+/* Wakes c's sleepers that are due at now; c->next_wake_ns becomes the
+ * earliest still asleep. For sched_next, once that time has come. */
+void sched_wake_due(struct scheduler *s, struct sched_cpu *c, u64 now);
+
 /* What CPU c runs next: wakes the sleepers that are due, then asks the
  * policy. NULL when nothing can run; *until_ns is then the next moment
- * something may (SCHED_NEVER: nothing ever will). */
-struct sched_entity *sched_next(struct scheduler *s, struct sched_cpu *c, u64 now, u64 *slice_ns,
-				u64 *until_ns);
+ * something may (SCHED_NEVER: nothing ever will). Inline: it is on every
+ * switch's path, and a decision with nobody due to wake costs a
+ * comparison and the policy's pick. */
+static inline struct sched_entity *sched_next(struct scheduler *s, struct sched_cpu *c, u64 now,
+					      u64 *slice_ns, u64 *until_ns)
+{
+	struct sched_entity *e;
+	u64 t = 0;
+
+	if (now >= c->next_wake_ns)
+		sched_wake_due(s, c, now);
+	e = s->ops->pick(c, now, &t);
+	if (!e) {
+		*until_ns = MIN(c->next_wake_ns, t ? now + t : SCHED_NEVER);
+		return NULL;
+	}
+	*slice_ns = t ? t : c->slice_ns;
+	e->state = SCHED_RUNNING;
+	e->switches++;
+	return e;
+}
 
 /* e, picked by sched_next, ran ran_ns and stopped for why. For
  * SCHED_BLOCKS, wake_ns says until when (0 = until sched_wake). */
@@ -144,14 +167,62 @@ static inline bool sched_alive(const struct scheduler *s)
 
 /* ---- helpers for policies ---- */
 
+/* The queue helpers are inline: they sit on every switch's path. */
+
 /* Appends e to c's queue (FIFO order). */
-void sched_queue_append(struct sched_cpu *c, struct sched_entity *e);
+static inline void sched_queue_append(struct sched_cpu *c, struct sched_entity *e)
+{
+	e->next = NULL;
+	if (c->tail)
+		c->tail->next = e;
+	else
+		c->head = e;
+	c->tail = e;
+}
 
 /* Inserts e before the first entity with a larger key (stable). */
-void sched_queue_insert(struct sched_cpu *c, struct sched_entity *e);
+static inline void sched_queue_insert(struct sched_cpu *c, struct sched_entity *e)
+{
+	struct sched_entity **p = &c->head;
+
+	while (*p && (*p)->key <= e->key)
+		p = &(*p)->next;
+	e->next = *p;
+	*p = e;
+	if (!e->next)
+		c->tail = e;
+}
 
 /* Unlinks e from c's queue; e must be in it. */
-void sched_queue_remove(struct sched_cpu *c, struct sched_entity *e);
+static inline void sched_queue_remove(struct sched_cpu *c, struct sched_entity *e)
+{
+	struct sched_entity **p = &c->head, *prev = NULL;
+
+	while (*p && *p != e) {
+		prev = *p;
+		p = &(*p)->next;
+	}
+	if (*p) {
+		*p = e->next;
+		if (c->tail == e)
+			c->tail = prev;
+	}
+	e->next = NULL;
+}
+
+/* Unlinks and returns the head of c's queue, or NULL. */
+static inline struct sched_entity *sched_queue_pop(struct sched_cpu *c)
+{
+	struct sched_entity *e = c->head;
+
+	if (e) {
+		c->head = e->next;
+		if (!c->head)
+			c->tail = NULL;
+		e->next = NULL;
+	}
+	return e;
+}
 
 /* A 64-bit pseudo-random number from c's state (xorshift64*). */
 u64 sched_random(struct sched_cpu *c);

@@ -78,9 +78,9 @@ backend() {
 "$ROOT/tests/svm.sh" guest-hcloop sched-yield >/dev/null
 "$ROOT/tests/vmx.sh" guest-hcloop sched-yield >/dev/null
 printf '%-58s %12s\n' "figure" "instructions"
-backend svm svm "AMD-V (QEMU -cpu max)" "@max" 128 340 150 640
-backend svm_epyc svm "AMD-V (QEMU -cpu EPYC)" "@EPYC" 128 340 150 640
-backend vmx vmx "VT-x (Bochs corei7_skylake_x)" "" 1 150 "" 760
+backend svm svm "AMD-V (QEMU -cpu max)" "@max" 128 340 150 500
+backend svm_epyc svm "AMD-V (QEMU -cpu EPYC)" "@EPYC" 128 340 150 500
+backend vmx vmx "VT-x (Bochs corei7_skylake_x)" "" 1 150 "" 500
 val[hv_efi_bytes]=$(stat -c %s "$ROOT/build/hv.efi")
 printf '%-58s %12s\n' "hv.efi (bytes)" "${val[hv_efi_bytes]}"
 for p in $("$ROOT/build/sched-sim" --list | cut -d' ' -f1); do

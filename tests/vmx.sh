@@ -55,13 +55,19 @@ EOC
 }
 
 # Boots the scenario; RUN_STATUS comes from the serial line, since Bochs
-# exits 1 on every power-off.
+# exits 1 on every power-off. BOCHS_TRACE_FROM=ADDR (tests/prof/vmx.sh):
+# from the instruction at ADDR on, Bochs' debugger prints every executed
+# instruction to $base.stdout.
 boot_vmx() {
 	dir=$1 serial=$2
 	base=${serial%.serial}
 	make_iso "$dir" "$base.iso" "$base.tree"
 	bochs_config "$base.iso" "$serial" "$base.bochs.log" >"$base.bochsrc"
-	echo c >"$base.rc"
+	if [ -n "${BOCHS_TRACE_FROM:-}" ]; then
+		printf 'lb %s\nc\ntrace on\nc\n' "$BOCHS_TRACE_FROM" >"$base.rc"
+	else
+		echo c >"$base.rc"
+	fi
 	rm -f "$serial"
 	TERM=dumb timeout -k 5 "$BOCHS_TIMEOUT" bochs-bin -q -f "$base.bochsrc" -rc "$base.rc" \
 		</dev/null >"$base.stdout" 2>&1

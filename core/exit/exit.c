@@ -136,12 +136,10 @@ static const exit_handler handlers[EXIT_REASON_COUNT] = {
 	[EXIT_RDPMC] = exit_rdpmc,
 };
 
-struct act exit_dispatch(struct vcpu *v, struct exit_info *ei)
+struct act exit_handle(struct vcpu *v, struct exit_info *ei)
 {
 	exit_handler h = ei->reason < EXIT_REASON_COUNT ? handlers[ei->reason] : NULL;
 
-	if (ei->reason == EXIT_SERVED)
-		return ei->served;   /* counted and handled by exit_hypercall_fast */
 	v->exit_counts[ei->reason < ARRAY_SIZE(v->exit_counts) ? ei->reason : 0]++;
 	return (h ? h : exit_unknown)(v, ei);
 }

@@ -20,7 +20,7 @@
  * guest may be entered again at once: the call's action is resume, no
  * device waits for virq_deliver and no console bytes for the writer's
  * slice. False: the action waits in v->served_act for the run loop
- * (exit_served). The backend keeps to the timer arm_timer set across the
+ * (exit_served). The backend keeps to the ticks run was given across the
  * short way: who pays is the guest, in its own slice. Inline: each
  * backend's loop holds its copy. */
 static inline bool exit_hypercall_fast(struct vcpu *v, u8 len)

@@ -145,22 +145,26 @@ static const enum sched_why slice_end[] = {
 static enum sched_why run_exits(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
 {
 	struct guest *g = v->guest;
-	u64 limit = time_ns_to_tsc(slice_ns), start = rdtsc(), ran, due;
+	u64 limit = time_ns_to_tsc(slice_ns), start = rdtsc(), now = start, due;
 	struct exit_info ei;
 	struct act act;
 
 	vswitch_to(v);
-	for (;;) {
-		if (g->state == GUEST_REBOOTING && !reboot_step(g, start, limit))
-			return g->state == GUEST_STOPPED ? stopped(g), SCHED_EXITS : SCHED_PREEMPTED;
-		if (g->cons->todo && !write_step(g, start, limit))
-			return SCHED_PREEMPTED;
-		ran = rdtsc() - start;
-		if (ran >= limit)
+	for (;; now = rdtsc()) {
+		if (g->state == GUEST_REBOOTING) {
+			if (!reboot_step(g, start, limit))
+				return g->state == GUEST_STOPPED ? stopped(g), SCHED_EXITS : SCHED_PREEMPTED;
+			now = rdtsc();
+		}
+		if (g->cons->todo) {
+			if (!write_step(g, start, limit))
+				return SCHED_PREEMPTED;
+			now = rdtsc();
+		}
+		if (now - start >= limit)
 			return SCHED_PREEMPTED;
 		due = virq_wanted(g) ? virq_deliver(v) : 0;
-		backend->arm_timer(v, ticks_left(due, limit - ran));
-		backend->run(v, &ei);
+		backend->run(v, ticks_left(due, limit - (now - start)), &ei);
 		act = exit_dispatch(v, &ei);
 		if (act.kind == ACT_REBOOT) {
 			g->state = GUEST_REBOOTING;   /* wiped and reloaded from the top of the loop */
@@ -229,17 +233,23 @@ static bool time_is_up(u64 t0, u64 run_for_ns, u64 now)
 	return true;
 }
 
-/* Typed input (a guest's COM1, the debug console) is looked at between
- * slices at most this often: a keystroke waits at most a millisecond, and
- * a switch does not pay for reading the UART each time. */
+/* Between slices, at most this often: typed input (a guest's COM1, the
+ * debug console) is looked at, so a keystroke waits at most a
+ * millisecond; and waiting console output is handed to the device, which
+ * at 115200 baud takes a byte about every 87 us (a FIFO's worth at once
+ * when it is empty). A switch does not pay for either each time. */
 #define INPUT_POLL_NS 1000000
+#define OUTPUT_POLL_NS 100000
 
+/* One clock read a switch: the end of a slice is the start of the next
+ * decision, so the scheduler's own time between two slices is charged to
+ * the slice that follows it. */
 static void schedule(u64 entry_tsc, u64 t0, u64 run_for_ns)
 {
-	u64 next_input_ns = 0;
+	u64 next_input_ns = 0, next_output_ns = 0, now = time_now_ns();
 
 	while (sched_alive(&sched)) {
-		u64 now = time_now_ns(), slice, until, wake = 0, end;
+		u64 slice, until, wake = 0, end;
 		struct sched_entity *e;
 		enum sched_why why;
 
@@ -250,13 +260,16 @@ static void schedule(u64 entry_tsc, u64 t0, u64 run_for_ns)
 			now = time_now_ns();
 			next_input_ns = now + INPUT_POLL_NS;
 		}
-		if (console_waiting())
+		if (now >= next_output_ns && console_waiting()) {
 			console_poll();   /* between slices: the device's pace costs no guest */
+			next_output_ns = now + OUTPUT_POLL_NS;
+		}
 		e = sched_next(&sched, &boot_cpu, now, &slice, &until);
 		if (!e) {
 			if (until == SCHED_NEVER)
 				break;
 			idle_until(until);
+			now = time_now_ns();
 			continue;
 		}
 		if (!boot_ticks)
@@ -267,6 +280,7 @@ static void schedule(u64 entry_tsc, u64 t0, u64 run_for_ns)
 		sched_ran(&sched, e, end - now, end, why, wake);
 		if (why == SCHED_EXITS)
 			note_first_stop(end);
+		now = end;
 	}
 }
 

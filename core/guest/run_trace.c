@@ -10,17 +10,18 @@ struct slice_rec {
 
 static struct slice_rec *ring;
 static u64 count;
+bool run_trace_on;   /* ring is allocated */
 
 void run_trace_init(bool on)
 {
 	if (on && !(ring = kzalloc(RUN_TRACE_LEN * sizeof(*ring))))
 		log_warn("sched: no memory for the trace: trace=on ignored\n");
+	run_trace_on = ring != NULL;
 }
 
-void run_trace_record(u64 start_ns, u64 dur_ns, u32 cpu, u32 entity)
+void run_trace_add(u64 start_ns, u64 dur_ns, u32 cpu, u32 entity)
 {
-	if (ring)
-		ring[count++ % RUN_TRACE_LEN] = (struct slice_rec){ start_ns, dur_ns, cpu, entity };
+	ring[count++ % RUN_TRACE_LEN] = (struct slice_rec){ start_ns, dur_ns, cpu, entity };
 }
 
 bool run_trace_dump(const struct scheduler *s)

@@ -12,7 +12,16 @@
 /* Allocates the ring when on; otherwise recording does nothing. */
 void run_trace_init(bool on);
 
-void run_trace_record(u64 start_ns, u64 dur_ns, u32 cpu, u32 entity);
+extern bool run_trace_on;
+
+void run_trace_add(u64 start_ns, u64 dur_ns, u32 cpu, u32 entity);
+
+/* A slice, in the ring when tracing is on: one test a switch when off. */
+static inline void run_trace_record(u64 start_ns, u64 dur_ns, u32 cpu, u32 entity)
+{
+	if (run_trace_on)
+		run_trace_add(start_ns, dur_ns, cpu, entity);
+}
 
 /* Prints the ring, oldest first, naming entities from s; false when
  * tracing is off. */

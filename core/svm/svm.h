@@ -23,6 +23,7 @@ enum {
 	ICPT2_XSETBV = 1u << 13,
 	ICPT_CR0_WRITE = 1u << 16,
 	ICPT_CR4_WRITE = 1u << (16 + 4),
+	ICPT_DR03 = 0xfu | 0xfu << 16,   /* reads and writes of DR0-DR3 */
 	ICPT1_VINTR = 1u << 4,
 };
 
@@ -30,6 +31,7 @@ enum {
 enum {
 	SVM_EXIT_CR0_WRITE = 0x10,
 	SVM_EXIT_CR4_WRITE = 0x14,
+	SVM_EXIT_DR_READ = 0x20, SVM_EXIT_DR_WRITE = 0x30,   /* + the DR's number */
 	SVM_EXIT_EXC_BASE = 0x40, SVM_EXIT_INTR = 0x60, SVM_EXIT_VINTR = 0x64,
 	SVM_EXIT_RDPMC = 0x6f, SVM_EXIT_ICEBP = 0x88, SVM_EXIT_WBINVD = 0x89,
 	SVM_EXIT_CPUID = 0x72, SVM_EXIT_HLT = 0x78, SVM_EXIT_INVLPGA = 0x7a,
@@ -117,7 +119,6 @@ _Static_assert(__builtin_offsetof(struct vmcb, s.g_pat) == 0x668, "vmcb gpat");
 
 struct svm_vcpu {
 	struct vmcb *vmcb;         /* identity-mapped: pointer == physical */
-	u64 slice;                 /* preemption slice in TSC ticks, 0 = none */
 };
 
 struct svm_caps {

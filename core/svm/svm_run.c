@@ -11,6 +11,7 @@
 #include "core/insn/gwalk.h"
 #include "core/lib/string.h"
 #include "core/vm/vcpu_util.h"
+#include "core/vm/vswitch.h"
 #include "core/exit/fast.h"
 #include "core/exit/vcr.h"
 #include "mm/mm.h"
@@ -74,7 +75,6 @@ static void svm_vcpu_reset(struct vcpu *v, const struct vcpu_state *s)
 
 	svm_setup_vmcb(x->vmcb, s, x->vmcb->c.asid);
 	x->vmcb->c.tlb_control = TLB_FLUSH_ALL;
-	x->slice = 0;
 }
 
 /* ---- registers ---- */
@@ -190,11 +190,6 @@ static void svm_irq_window(struct vcpu *v, bool on)
 static void svm_set_slat_root(struct vcpu *v, u64 root)
 {
 	vmcb_of(v)->c.n_cr3 = root;
-}
-
-static void svm_arm_timer(struct vcpu *v, u64 ticks)
-{
-	((struct svm_vcpu *)v->arch)->slice = ticks;
 }
 
 static u8 svm_slat_max_leaf(void)
@@ -452,12 +447,24 @@ static bool reflected(struct vcpu *v, struct exit_info *ei)
 	return true;
 }
 
+/* The vCPU's first MOV DR: its DR0-DR3 become the CPU's and the
+ * instruction runs again, no longer intercepted (core/vm/vswitch.c). */
+static bool dr_access(struct vcpu *v, struct exit_info *ei)
+{
+	(void)ei;
+	vmcb_of(v)->c.icpt_dr = 0;
+	vswitch_take_drs(v);
+	return true;
+}
+
 /* Exit codes needing more than their reason; a CR write the decoder cannot
  * finish stays unknown (ei->reason 0), which stops the guest. */
 static bool (*const finish[SVM_EXIT_CODE_MAX])(struct vcpu *v, struct exit_info *ei) = {
 	[SVM_EXIT_CR0_WRITE] = cr0_write, [SVM_EXIT_CR4_WRITE] = cr4_write,
 	[SVM_EXIT_EXC_BASE + EXC_DB] = reflected, [SVM_EXIT_EXC_BASE + EXC_AC] = reflected,
 	[SVM_EXIT_ICEBP] = reflected, [SVM_EXIT_EXC_BASE + EXC_UD] = undefined_opcode,
+	[SVM_EXIT_DR_READ ... SVM_EXIT_DR_READ + 3] = dr_access,
+	[SVM_EXIT_DR_WRITE ... SVM_EXIT_DR_WRITE + 3] = dr_access,
 	[SVM_EXIT_INTR] = interrupt, [SVM_EXIT_IOIO] = port_io, [SVM_EXIT_MSR] = msr,
 	[SVM_EXIT_VMMCALL] = vmmcall, [SVM_EXIT_HLT] = skipped, [SVM_EXIT_CPUID] = skipped,
 	[SVM_EXIT_XSETBV] = skipped, [SVM_EXIT_WBINVD] = skipped,
@@ -532,7 +539,18 @@ bool svm_exit_fast(struct gprs *g)
 	return again;
 }
 
-static void svm_run(struct vcpu *v, struct exit_info *ei)
+/* The exit svm_enter came back from, described in *ei. Out of line: a
+ * call served on the short way needs none of it. */
+static __attribute__((noinline)) void describe_exit(struct vcpu *v, struct vmcb *vm, struct exit_info *ei)
+{
+	vm->c.tlb_control = 0;
+	/* an event whose delivery the exit interrupted is delivered again */
+	vm->c.event_inj = vm->c.exit_int_info & EVENT_VALID ? vm->c.exit_int_info : 0;
+	if (translate(v, ei))
+		ei->reason = EXIT_BACKEND;
+}
+
+static void svm_run(struct vcpu *v, u64 ticks, struct exit_info *ei)
 {
 	struct svm_vcpu *x = v->arch;
 	struct vmcb *vm = x->vmcb;
@@ -543,18 +561,12 @@ static void svm_run(struct vcpu *v, struct exit_info *ei)
 		asid_owner[vm->c.asid] = v;
 		vm->c.tlb_control = TLB_FLUSH_ALL;
 	}
-	if (x->slice)
-		lapic_timer_start(x->slice);
+	lapic_timer_start(ticks);
 	svm_enter(&v->gprs, (u64)(uintptr_t)vm, svm_host_vmcb_pa);
 	v->gprs.rax = vm->s.rax;
 	tpr_from_vmcb(v, vm);
-	if (exit_served(v, ei))
-		return;
-	vm->c.tlb_control = 0;
-	/* an event whose delivery the exit interrupted is delivered again */
-	vm->c.event_inj = vm->c.exit_int_info & EVENT_VALID ? vm->c.exit_int_info : 0;
-	if (translate(v, ei))
-		ei->reason = EXIT_BACKEND;
+	if (!exit_served(v, ei))
+		describe_exit(v, vm, ei);
 }
 
 const struct backend_ops svm_backend = {
@@ -573,5 +585,4 @@ const struct backend_ops svm_backend = {
 	.set_slat_root = svm_set_slat_root,
 	.slat_format = &pt_npt,
 	.slat_max_leaf = svm_slat_max_leaf,
-	.arm_timer = svm_arm_timer,
 };

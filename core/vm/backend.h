@@ -85,14 +85,17 @@ struct backend_ops {
 	 * (VT-x: the SYSCALL and SWAPGS MSRs), before v's slice; every entry
 	 * until the next call is v's. */
 	void (*load)(struct vcpu *v);
-	/* Enters v and describes the exit in *ei; an exit the backend
+	/* Enters v for at most ticks TSC ticks of guest time (at least 1):
+	 * an exit is forced when they are up, interrupts masked or not, as
+	 * EXIT_TIMER (VMX preemption timer) or EXIT_EXT_INTR (the LAPIC
+	 * timer on AMD-V). Describes the exit in *ei; an exit the backend
 	 * finished itself comes back too, as EXIT_BACKEND, so the run loop
 	 * counts every exit and sees every chance to end the slice. The one
 	 * exception is the short way: a hypercall exit_hypercall_fast served
 	 * and let go on is entered again from inside (counted there, and
-	 * within the timer arm_timer set); one it served but did not let go
-	 * on comes back as EXIT_SERVED. */
-	void (*run)(struct vcpu *v, struct exit_info *ei);
+	 * within the same ticks); one it served but did not let go on comes
+	 * back as EXIT_SERVED. */
+	void (*run)(struct vcpu *v, u64 ticks, struct exit_info *ei);
 	u64 (*get)(struct vcpu *v, enum vreg r);
 	void (*set)(struct vcpu *v, enum vreg r, u64 val);
 	/* Moves RIP on by len bytes (wrapping at 4 GiB outside 64-bit code, as
@@ -113,8 +116,10 @@ struct backend_ops {
 	 * page level they may use here (1 = 4K, 2 = 2M, 3 = 1G). */
 	const struct pt_format *slat_format;
 	u8 (*slat_max_leaf)(void);
-	/* Arms an exit after `ticks` TSC ticks of guest time (0 = disarm). */
-	void (*arm_timer)(struct vcpu *v, u64 ticks);
+	/* XSETBV always exits (VT-x: unconditionally), so v->xcr0 is the
+	 * guest's XCR0 at every moment. AMD-V intercepts it too, but QEMU does
+	 * not honour that intercept: there the CPU's XCR0 is read back. */
+	bool xsetbv_exits;
 };
 
 /* The backend in use, chosen at boot by the CPU's vendor features

@@ -88,6 +88,7 @@ struct vcpu {
 	u64 xcr0;                  /* core/vm/vfpu.c */
 	void *fpu_area;            /* its FPU/SSE/AVX registers while others run */
 	u64 dr[4];                 /* DR0-DR3 while others run (core/vm/vswitch.c) */
+	bool dr_live;              /* it used them: MOV DR does not exit, they switch */
 	u64 tsc_aux;               /* IA32_TSC_AUX (core/vm/vswitch.c) */
 	struct vlapic *lapic;      /* core/irq/vlapic.h */
 	bool irq_window;           /* an interrupt-window exit is asked for (core/irq/virq.c) */

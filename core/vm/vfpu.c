@@ -144,19 +144,28 @@ int fpu_vcpu_init(struct vcpu *v)
 
 u64 fpu_xcr0(struct vcpu *v)
 {
-	return has_xsave && owner == v ? xgetbv() : v->xcr0;
+	return has_xsave && owner == v && !backend->xsetbv_exits ? xgetbv() : v->xcr0;
 }
 
 void fpu_switch(struct vcpu *next)
 {
-	if (owner == next)
+	struct vcpu *prev = owner;
+
+	if (prev == next)
 		return;
-	if (owner) {
-		owner->xcr0 = fpu_xcr0(owner);
-		save(owner);
-	}
-	load(next, owner ? xcr0_supported : XCR0_X87);   /* fpu_init left x87 */
 	owner = next;
+	if (!has_xsave) {
+		if (prev)
+			save(prev);
+		load(next, 0);
+		return;
+	}
+	if (prev) {
+		if (!backend->xsetbv_exits)
+			prev->xcr0 = xgetbv();
+		save(prev);
+	}
+	load(next, prev ? xcr0_supported : XCR0_X87);   /* fpu_init left x87 */
 }
 
 /* The rules the CPU applies to a new XCR0 (Intel SDM Vol. 1, 13.3). */

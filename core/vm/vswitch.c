@@ -5,7 +5,10 @@
 
 #define MSR_TSC_AUX 0xc0000103
 
-static struct vcpu *dr_owner;   /* whose DR0-DR3 and TSC_AUX the CPU holds */
+/* This CPU's: whose DR0-DR3 it holds (NULL: nobody's that matters), the
+ * vCPU whose slice it is, and the IA32_TSC_AUX it holds. */
+static struct vcpu *dr_owner, *current;
+static u64 cpu_tsc_aux;
 static bool has_tsc_aux;        /* RDTSCP or RDPID: the CPU has IA32_TSC_AUX */
 
 void vswitch_init(void)
@@ -24,26 +27,39 @@ bool vswitch_tsc_aux(void)
 	return has_tsc_aux;
 }
 
+/* Without TSC_AUX every vCPU's value stays 0 (vswitch_set_tsc_aux refuses
+ * others), the CPU's "value" too: nothing is ever written. */
+static void tsc_aux_to(u64 val)
+{
+	if (cpu_tsc_aux != val) {
+		wrmsr(MSR_TSC_AUX, val);
+		cpu_tsc_aux = val;
+	}
+}
+
 int vswitch_set_tsc_aux(struct vcpu *v, u64 val)
 {
 	if (!has_tsc_aux || val >> 32)
 		return -1;
 	v->tsc_aux = val;
-	if (dr_owner == v)
-		wrmsr(MSR_TSC_AUX, val);
+	if (current == v)
+		tsc_aux_to(val);
 	return 0;
 }
 
-/* MOV DR is not intercepted: a guest's DR0-DR3 are the CPU's while it runs.
- * DR7 (which arms them) is loaded from the VMCS/VMCB at every entry and
- * reset to 0x400 at every exit, so the host never breaks on them. RDTSCP
- * and RDPID read IA32_TSC_AUX without an exit (neither can be intercepted
- * everywhere: QEMU ignores SVM's RDTSCP intercept, no CPU has one for
- * RDPID); writes to it exit (core/exit/vmsr.c). */
-static void switch_drs(struct vcpu *next)
+/* DR0-DR3 are switched lazily. A vCPU starts with MOV DR trapped (the
+ * backend's start state); its first MOV DR of any register exits, and the
+ * backend calls vswitch_take_drs, which loads its DR0-DR3 and makes it
+ * dr_live: from then on (until its guest restarts) MOV DR runs without an
+ * exit and its DR0-DR3 are switched at every slice it gets, read back from
+ * the CPU when another dr_live vCPU needs them. A vCPU that is not dr_live
+ * cannot read the CPU's DR0-DR3 (it traps first), and its DR7, which only
+ * a trapped MOV could have changed, is the reset value that arms none of
+ * them: whatever the CPU holds is nobody's business of its. DR7 itself is
+ * loaded from the VMCS/VMCB at every entry and reset to 0x400 at every
+ * exit, so the host never breaks on them. */
+static void load_drs(struct vcpu *next)
 {
-	if (dr_owner == next)
-		return;
 	if (dr_owner) {
 		dr_owner->dr[0] = read_dr0();
 		dr_owner->dr[1] = read_dr1();
@@ -54,26 +70,39 @@ static void switch_drs(struct vcpu *next)
 	write_dr1(next->dr[1]);
 	write_dr2(next->dr[2]);
 	write_dr3(next->dr[3]);
-	if (has_tsc_aux && (!dr_owner || dr_owner->tsc_aux != next->tsc_aux))
-		wrmsr(MSR_TSC_AUX, next->tsc_aux);
 	dr_owner = next;
 }
 
+void vswitch_take_drs(struct vcpu *v)
+{
+	v->dr_live = true;
+	if (dr_owner != v)
+		load_drs(v);
+}
+
+/* RDTSCP and RDPID read IA32_TSC_AUX without an exit (neither can be
+ * intercepted everywhere: QEMU ignores SVM's RDTSCP intercept, no CPU has
+ * one for RDPID); writes to it exit (core/exit/vmsr.c). */
 void vswitch_to(struct vcpu *next)
 {
 	fpu_switch(next);
-	switch_drs(next);
+	if (next->dr_live && dr_owner != next)
+		load_drs(next);
+	tsc_aux_to(next->tsc_aux);
+	current = next;
 	if (backend->load)
 		backend->load(next);
 }
 
+/* The backend's vcpu_reset, called next, traps MOV DR again. */
 void vswitch_reset(struct vcpu *v)
 {
 	for (int i = 0; i < 4; i++)
 		v->dr[i] = 0;
+	v->dr_live = false;
+	if (dr_owner == v)
+		dr_owner = NULL;   /* what the CPU holds is nobody's now */
 	v->tsc_aux = 0;
-	if (dr_owner == v) {
-		dr_owner = NULL;
-		switch_drs(v);
-	}
+	if (current == v)
+		tsc_aux_to(0);
 }

@@ -19,12 +19,19 @@ bool vswitch_tsc_aux(void);
  * without it. */
 int vswitch_set_tsc_aux(struct vcpu *v, u64 val);
 
-/* Makes the CPU hold next's FPU/SSE/AVX state, XCR0, DR0-DR3, TSC_AUX and whatever
- * the backend switches itself (backend_ops.load). */
+/* Makes the CPU hold next's FPU/SSE/AVX state, XCR0, TSC_AUX, DR0-DR3
+ * if next is dr_live, and whatever the backend switches itself
+ * (backend_ops.load). */
 void vswitch_to(struct vcpu *next);
 
-/* Puts v's switched debug registers in their reset state (a guest start),
- * in the CPU too when v is the one it holds. */
+/* For the backend, at v's first trapped MOV DR (any register): the CPU
+ * loads v's DR0-DR3 and v becomes dr_live. The backend then stops
+ * trapping MOV DR for v and lets the instruction run again, unemulated. */
+void vswitch_take_drs(struct vcpu *v);
+
+/* Puts v's switched debug registers and TSC_AUX in their reset state (a
+ * guest start), TSC_AUX in the CPU too when it is v's slice. Before the
+ * backend's vcpu_reset, whose start state traps MOV DR again. */
 void vswitch_reset(struct vcpu *v);
 
 #endif

@@ -76,6 +76,7 @@ enum vmcs_field {
 #define PROC_RDPMC_EXIT (1u << 11)
 #define PROC_CR8_LOAD_EXIT (1u << 19)
 #define PROC_CR8_STORE_EXIT (1u << 20)
+#define PROC_MOV_DR_EXIT (1u << 23)
 #define PROC_MWAIT_EXIT (1u << 10)
 #define PROC_MONITOR_EXIT (1u << 29)
 #define PROC_IO_BITMAPS (1u << 25)

@@ -9,13 +9,14 @@
 #include "core/hw/cpu.h"
 #include "core/lib/string.h"
 #include "core/vm/vcpu_util.h"
+#include "core/vm/vswitch.h"
 #include "core/exit/fast.h"
 #include "core/exit/vcr.h"
 #include "mm/mm.h"
 
 enum {
 	VMX_EXCEPTION = 0, VMX_EXT_INTR = 1, VMX_TRIPLE_FAULT = 2, VMX_CPUID = 10,
-	VMX_HLT = 12, VMX_VMCALL = 18, VMX_CR_ACCESS = 28, VMX_IO = 30,
+	VMX_HLT = 12, VMX_VMCALL = 18, VMX_CR_ACCESS = 28, VMX_DR_ACCESS = 29, VMX_IO = 30,
 	VMX_RDMSR = 31, VMX_WRMSR = 32, VMX_EPT_VIOLATION = 48,
 	VMX_PREEMPT_TIMER = 52, VMX_REASON_MAX = 70,
 };
@@ -97,7 +98,7 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_state *s)
 	return vmcs_start(v, s);
 }
 
-static void load_cpu_state(struct vmx_vcpu *x);
+static void vmx_load(struct vcpu *v);
 
 /* A cleared VMCS, launched afresh; the VPID's translations are flushed. */
 static void vmx_vcpu_reset(struct vcpu *v, const struct vcpu_state *s)
@@ -109,8 +110,10 @@ static void vmx_vcpu_reset(struct vcpu *v, const struct vcpu_state *s)
 	memset(x->syscall_msrs, 0, sizeof(x->syscall_msrs));
 	x->cr2 = 0;
 	x->dr6 = 0xffff0ff0;
-	if (cpu_owner == x)                  /* rebooted in its own slice: the CPU's copy too */
-		load_cpu_state(x);
+	if (cpu_owner == x) {                /* rebooted in its own slice: the CPU's copy too */
+		cpu_owner = NULL;            /* (all written again) */
+		vmx_load(v);
+	}
 }
 
 /* ---- registers ---- */
@@ -140,17 +143,27 @@ static bool is_syscall_msr(enum vreg r)
 	return r >= VREG_KGS_BASE && r <= VREG_SFMASK;
 }
 
+/* The SYSCALL and SWAPGS MSRs as the CPU holds them, once cpu_owner is
+ * set (the first load writes them all): the switch writes only the ones
+ * that differ. */
+static u64 cpu_msrs[5];
+
 static void save_cpu_state(struct vmx_vcpu *x)
 {
-	x->syscall_msrs[0] = rdmsr(syscall_msr_numbers[0]);   /* KERNEL_GS_BASE */
+	x->syscall_msrs[0] = cpu_msrs[0] = rdmsr(syscall_msr_numbers[0]);   /* KERNEL_GS_BASE */
 	x->cr2 = read_cr2();
 	x->dr6 = read_dr6();
 }
 
-static void load_cpu_state(struct vmx_vcpu *x)
+static inline __attribute__((always_inline)) void load_cpu_state(struct vmx_vcpu *x)
 {
-	for (int i = 0; i < 5; i++)
-		wrmsr(syscall_msr_numbers[i], x->syscall_msrs[i]);
+#pragma GCC unroll 5
+	for (int i = 0; i < 5; i++) {
+		if (cpu_msrs[i] != x->syscall_msrs[i] || !cpu_owner) {
+			wrmsr(syscall_msr_numbers[i], x->syscall_msrs[i]);
+			cpu_msrs[i] = x->syscall_msrs[i];
+		}
+	}
 	write_cr2(x->cr2);
 	write_dr6(x->dr6);
 	cpu_owner = x;
@@ -236,8 +249,10 @@ static void vmx_set(struct vcpu *v, enum vreg r, u64 val)
 		write_cr(GUEST_CR4, CR4_SHADOW, x->cr4_mask, c->cr4_fixed0, c->cr4_fixed1, val);
 	else if (is_syscall_msr(r)) {
 		x->syscall_msrs[r - VREG_KGS_BASE] = val;
-		if (cpu_owner == x)
+		if (cpu_owner == x) {
 			wrmsr(syscall_msr_numbers[r - VREG_KGS_BASE], val);
+			cpu_msrs[r - VREG_KGS_BASE] = val;
+		}
 	} else if (r == VREG_SHADOW) {
 		vmwrite(GUEST_INTERRUPTIBILITY, (vmread(GUEST_INTERRUPTIBILITY) & ~3ULL) | (val ? 1 : 0));
 	}   /* VREG_CPL: read-only */
@@ -273,12 +288,12 @@ static void vmx_set_slat_root(struct vcpu *v, u64 root)
 	vmwrite(EPT_POINTER, root | 3 << 3 | 6);   /* 4-level walk, write-back */
 }
 
-static void vmx_arm_timer(struct vcpu *v, u64 ticks)
+/* The preemption timer for ticks TSC ticks from now (its field, and the
+ * deadline the short way keeps to); v's VMCS is current. */
+static void arm_timer(struct vmx_vcpu *x, u64 ticks)
 {
-	struct vmx_vcpu *x = v->arch;
-	u64 t = MIN(ticks ? ticks >> vmx_caps.timer_shift : 0xffffffff, 0xffffffffULL);
+	u64 t = MIN(ticks >> vmx_caps.timer_shift, 0xffffffffULL);
 
-	load_vmcs(x);
 	vmwrite(PREEMPTION_TIMER, t);
 	x->deadline = rdtsc() + (t << vmx_caps.timer_shift);
 }
@@ -313,6 +328,15 @@ static bool cr_access(struct vcpu *v, u64 qual)
 		vcpu_inject_gp(v);
 	else
 		vcpu_skip(v, vmread(EXIT_INSN_LEN));
+	return true;
+}
+
+/* The vCPU's first MOV DR: its DR0-DR3 become the CPU's and the
+ * instruction runs again, no longer intercepted (core/vm/vswitch.c). */
+static bool dr_access(struct vcpu *v)
+{
+	vmwrite(PROC_CONTROLS, vmread(PROC_CONTROLS) & ~(u64)PROC_MOV_DR_EXIT);
+	vswitch_take_drs(v);
 	return true;
 }
 
@@ -411,17 +435,13 @@ static void reinject_vectoring(void)
 	vmwrite(ENTRY_INSN_LEN, vmread(EXIT_INSN_LEN));
 }
 
-static void vmx_run(struct vcpu *v, struct exit_info *ei)
+/* The exit vmx_enter came back from (fail: its status), described in
+ * *ei. Out of line: a call served on the short way needs none of it. */
+static __attribute__((noinline)) void describe_exit(struct vcpu *v, struct exit_info *ei, int fail)
 {
 	struct vmx_vcpu *x = v->arch;
-	int fail;
 	u32 reason;
 
-	load_vmcs(x);
-	fail = vmx_enter(&v->gprs, x->launched);
-	x->launched |= !fail;
-	if (!fail && exit_served(v, ei))
-		return;
 	*ei = (struct exit_info){ 0 };
 	if (fail) {
 		entry_failed(v, ei, fail);
@@ -438,11 +458,25 @@ static void vmx_run(struct vcpu *v, struct exit_info *ei)
 		return;
 	}
 	reinject_vectoring();
-	if ((ei->raw == VMX_CR_ACCESS && cr_access(v, ei->qual)) ||
+	if ((ei->raw == VMX_DR_ACCESS && dr_access(v)) ||
+	    (ei->raw == VMX_CR_ACCESS && cr_access(v, ei->qual)) ||
 	    (ei->raw == VMX_EXCEPTION && exception(v, ei)))
 		ei->reason = EXIT_BACKEND;
 	else if (ei->raw != VMX_EXCEPTION)
 		describe(ei, ei->raw);
+}
+
+static void vmx_run(struct vcpu *v, u64 ticks, struct exit_info *ei)
+{
+	struct vmx_vcpu *x = v->arch;
+	int fail;
+
+	load_vmcs(x);
+	arm_timer(x, ticks);
+	fail = vmx_enter(&v->gprs, x->launched);
+	x->launched |= !fail;
+	if (fail || !exit_served(v, ei))
+		describe_exit(v, ei, fail);
 }
 
 /* RIP on by len (wrapping at 4 GiB outside 64-bit code), RF cleared: the
@@ -474,7 +508,7 @@ static bool vmmcall_ud(struct vcpu *v)
 /* The short way for VMCALL, and for VMMCALL's #UD, from 64-bit code at
  * CPL 0 (core/exit/fast.h; any other caller takes the long way): the
  * call of len bytes at RIP. Each entry loads the preemption timer again
- * from its field, so the deadline vmx_arm_timer set is kept here: an exit
+ * from its field, so the deadline arm_timer set is kept here: an exit
  * at or past it goes to the run loop, and before it what is left goes
  * back into the field (never more than was armed; the run loop arms the
  * timer again if the call goes there). As on the long way, the slice may
@@ -534,5 +568,5 @@ const struct backend_ops vmx_backend = {
 	.set_slat_root = vmx_set_slat_root,
 	.slat_format = &pt_ept,
 	.slat_max_leaf = vmx_slat_max_leaf,
-	.arm_timer = vmx_arm_timer,
+	.xsetbv_exits = true,
 };

@@ -51,10 +51,12 @@ static void setup_execution(struct vmx_vcpu *x)
 	 * RDPID read the guest's TSC_AUX, core/vm/vswitch.c) */
 	proc2 |= (u32)(c->proc2 >> 32) & (PROC2_RDTSCP | PROC2_INVPCID | PROC2_XSAVES);
 	vmwrite(PIN_CONTROLS, vmx_adjust(c->pin, PIN_EXT_INTR_EXIT | PIN_NMI_EXIT | PIN_PREEMPT_TIMER));
-	/* CR8 is the guest's APIC TPR (core/irq/vlapic.c), not the CPU's */
+	/* CR8 is the guest's APIC TPR (core/irq/vlapic.c), not the CPU's;
+	 * MOV DR exits until the first use (core/vm/vswitch.c) */
 	vmwrite(PROC_CONTROLS, vmx_adjust(c->proc, PROC_HLT_EXIT | PROC_MWAIT_EXIT | PROC_MONITOR_EXIT |
 					  PROC_IO_BITMAPS | PROC_MSR_BITMAPS | PROC_SECONDARY |
-					  PROC_RDPMC_EXIT | PROC_CR8_LOAD_EXIT | PROC_CR8_STORE_EXIT));
+					  PROC_RDPMC_EXIT | PROC_CR8_LOAD_EXIT | PROC_CR8_STORE_EXIT |
+					  PROC_MOV_DR_EXIT));
 	vmwrite(PROC_CONTROLS2, vmx_adjust(c->proc2, proc2));
 	/* #UD: VMMCALL on Intel. #DB and #AC: reflected by the run loop, so
 	 * that a guest whose delivery of one raises it again (a breakpoint on

@@ -10,12 +10,8 @@ static void rr_enqueue(struct sched_cpu *c, struct sched_entity *e, u64 now)
 
 static struct sched_entity *rr_pick(struct sched_cpu *c, u64 now, u64 *slice_ns)
 {
-	struct sched_entity *e = c->head;
-
 	(void)now, (void)slice_ns;
-	if (e)
-		sched_queue_remove(c, e);
-	return e;
+	return sched_queue_pop(c);
 }
 
 static const struct sched_ops rr = {
