@@ -7,6 +7,7 @@
 #   make test-abi the ABI lock and the golden guests on both backends
 #   make test-sched the scheduler: simulator tests and on-target scenarios
 #   make test-hostile  attackers beside a victim; make fuzz, make fuzz-host
+#   make test-smp several CPUs: the APs started on both backends
 #   make coverage line and branch coverage of the host-run code
 #   make image    build/hv.img, a bootable disk image for a USB stick
 #   make debug    QEMU + gdb, stopped at hv.efi's first instruction
@@ -43,7 +44,7 @@ GNUEFI := /usr/lib
 EFI_SECTIONS := -j .text -j .rodata -j .data -j .dynamic -j .dynsym \
 	-j .rel -j .rela -j .reloc
 
-.PHONY: all run test test-unit test-svm test-vmx test-linux test-abi test-sched test-hostile bench fuzz fuzz-host coverage image debug deps clean abi abi-lock abi-golden
+.PHONY: all run test test-unit test-svm test-vmx test-linux test-abi test-sched test-hostile test-smp bench fuzz fuzz-host coverage image debug deps clean abi abi-lock abi-golden
 all: $(B)/hv.efi $(B)/hv.elf guests $(B)/sched-sim
 
 $(B)/k/boot/efi/%.o: boot/efi/%.c
@@ -217,6 +218,11 @@ test-sched: deps all
 # them in the svm and vmx suites.
 test-hostile: deps all
 	@tests/svm.sh hostile-attacks hostile-fuzz hostile-statefuzz && tests/vmx.sh hostile-attacks hostile-fuzz hostile-statefuzz
+
+# Several CPUs (tests/e2e/smp-*) on both backends; make test runs them in
+# the svm and vmx suites.
+test-smp: deps all
+	@tests/svm.sh smp-online smp-four smp-cap smp-absent smp-nmi && tests/vmx.sh smp-online smp-nmi
 
 # The hypercall and state fuzzer guests, longer and with a fresh seed
 # (SEED= replays).

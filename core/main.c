@@ -12,7 +12,10 @@
 #include "core/hw/cpu_info.h"
 #include "core/guest/guest.h"
 #include "core/hw/image.h"
+#include "core/hw/lapic.h"
 #include "core/hw/percpu.h"
+#include "core/hw/smp.h"
+#include "core/hw/time.h"
 #include "core/hw/power.h"
 #include "core/lib/string.h"
 #include "sched/sched.h"
@@ -154,6 +157,28 @@ static u32 check_guests(const struct boot_info *bi)
 	return errors;
 }
 
+/* selftest=nmi: CPU 1 sends CPU 0 NMI_STORM NMIs, one every NMI_GAP_NS,
+ * while the guests start and run there: each must reach the host
+ * (smp_report counts them), none a guest. */
+#define NMI_STORM 100
+#define NMI_GAP_NS 2000000
+
+static void nmi_storm(void)
+{
+	for (int i = 0; i < NMI_STORM; i++) {
+		lapic_send_ipi(smp_cpu(0)->apic_id, ICR_NMI);
+		time_wait_until(time_now_ns() + NMI_GAP_NS);
+	}
+}
+
+static void start_nmi_storm(void)
+{
+	if (smp_call(1, nmi_storm))
+		log_info("selftest: CPU 1 sends CPU 0 %d NMIs\n", NMI_STORM);
+	else
+		log_err("selftest: nmi needs a second CPU\n");
+}
+
 /* Deliberate faults, so the exception path can be tested end to end. */
 static void run_selftest(u8 which)
 {
@@ -174,6 +199,8 @@ static void run_selftest(u8 which)
 
 void hv_main(struct boot_info *bi)
 {
+	struct cpu *bsp = cpu_boot_init();
+
 	config_init(&cfg);
 	if (bi->magic != BOOT_INFO_MAGIC) {
 		start_console();
@@ -185,7 +212,7 @@ void hv_main(struct boot_info *bi)
 	if (bi->error[0])
 		panic("boot: %s", bi->error);
 	idt_init();
-	cpu_tables_init(this_cpu());
+	cpu_tables_init(bsp);
 	power_init(bi);
 	acpi_init(bi->rsdp);
 	mm_init(bi);
@@ -196,10 +223,13 @@ void hv_main(struct boot_info *bi)
 		power_off(HV_EXIT_CONFIG);
 	}
 	run_selftest(cfg.selftest);
-	if (virt_init() && cfg.nguests)
+	if (virt_init(cfg.cpus) && cfg.nguests)
 		power_off(HV_EXIT_UNSUPPORTED);
+	if (cfg.selftest == SELFTEST_NMI)
+		start_nmi_storm();
 	if (cfg.nguests)
 		guests_run(&cfg, bi);
+	smp_report();
 	log_info("hv: done\n");
 	power_off(HV_EXIT_OK);
 }

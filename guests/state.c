@@ -291,22 +291,39 @@ static void gprs_across_yield(unsigned round)
 		check(R_GPRS, out[i], in[i]);
 }
 
-/* Before this guest touches a debug register it yields once, so that
- * guest 0 (and in watch mode the fuzzer) has run and written its own,
- * then reads DR0-DR3: they must be its own reset values, 0, whatever the
- * CPU still holds of another guest's (the hypervisor loads a vCPU's at
- * its first MOV DR: core/vm/vswitch.c). */
+/* A breakpoint target: both copies are one image, so it lies at the same
+ * address in each. */
+static __attribute__((noinline)) void probe(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("nop");
+}
+
+/* Guest 0 points its DR0 at probe and yields. Guest 1, which has touched
+ * no debug register yet, then arms breakpoint 0 by writing DR7 alone and
+ * calls probe: no #DB may come (the CPU still holds guest 0's DR0, but
+ * guest 1's first MOV DR, of DR7 too, loads its own: core/vm/vswitch.c),
+ * and DR0-DR3 read as its own reset values, 0. */
 static void drs_at_first_use(void)
 {
 	uint64_t v[4];
+	int hit;
 
-	hv_vmcall(HC(1, HV1_YIELD), 0, 0, 0, 0);
+	if (me == 0) {
+		DR_WRITE(0, (uint64_t)(uintptr_t)probe);
+		hv_vmcall(HC(1, HV1_YIELD), 0, 0, 0, 0);
+		return;
+	}
+	DR_WRITE(7, 0x401ULL);                       /* L0: execute at DR0 */
+	hit = rt_try(probe, NULL);
+	DR_WRITE(7, 0x400ULL);
 	DR_READ(0, v[0]);
 	DR_READ(1, v[1]);
 	DR_READ(2, v[2]);
 	DR_READ(3, v[3]);
-	EXPECT(!(v[0] | v[1] | v[2] | v[3]), "DR0-DR3 at first use are 0 (%lx %lx %lx %lx)", v[0], v[1], v[2],
-	       v[3]);
+	EXPECT(hit == -1 && !(v[0] | v[1] | v[2] | v[3]),
+	       "DR0-DR3 at first use: 0 and arming nothing (%lx %lx %lx %lx, vector %d)", v[0], v[1], v[2], v[3],
+	       hit);
 }
 
 static void setup(void)

@@ -163,6 +163,28 @@ static void reclaim_boot_memory(void)
 			 (frames.nfree - before) * PAGE_SIZE >> 20);
 }
 
+u64 mm_low_page(void)
+{
+	u64 best = 0;
+
+	for (u32 i = 0; i < nmap; i++) {
+		u64 end = MIN(map[i].base + map[i].size, MM_LOW_PAGE_TOP);
+		u64 page = ALIGN_DOWN(end, PAGE_SIZE) - PAGE_SIZE;
+
+		if ((map[i].type == MEM_USABLE || map[i].type == MEM_BOOT_RECLAIM) && end >= PAGE_SIZE &&
+		    page >= MAX(map[i].base, PAGE_SIZE))
+			best = MAX(best, page);
+	}
+	return best;
+}
+
+void mm_host_protect(u64 pa, u64 size, u32 prot)
+{
+	host_map(pa, size, prot);
+	for (u64 a = pa; a < pa + size; a += PAGE_SIZE)
+		__asm__ volatile("invlpg (%0)" : : "r"(a) : "memory");
+}
+
 static bool heap_grow(size_t need)
 {
 	u64 bytes = ALIGN_UP(MAX(need + 64, HEAP_CHUNK), PAGE_SIZE);

@@ -7,7 +7,7 @@
 #include "mm/pagetable.h"
 
 /* Frames below this address are never handed out (real-mode structures,
- * future AP start-up code). */
+ * the APs' start-up page). */
 #define MM_LOW_LIMIT MiB(1)
 
 /* Builds everything from bi. Must run after the CPU tables are the core's
@@ -27,6 +27,18 @@ u64 frames_free_count(void);
 void *kmalloc(size_t size);   /* NULL when out of memory */
 void *kzalloc(size_t size);
 void kfree(void *p);          /* panics on a pointer kmalloc did not return */
+
+/* A page of RAM below MM_LOW_PAGE_TOP (so below the EBDA and the legacy
+ * ROM area too) that the memory map calls free, for the APs' real-mode
+ * start (core/hw/smp.c): the highest one, or 0 when there is none. Never
+ * handed out by the frame allocator (MM_LOW_LIMIT). */
+#define MM_LOW_PAGE_TOP 0x9f000
+u64 mm_low_page(void);
+
+/* Remaps [pa, pa + size) (page-aligned, in the identity map) in the host
+ * page tables with prot (enum pt_prot), and drops this CPU's TLB entries
+ * for it. Other CPUs must flush their own. */
+void mm_host_protect(u64 pa, u64 size, u32 prot);
 
 /* Allocator callback for pt_init(): zeroed frames from frames_alloc. */
 void *mm_table_alloc(void *ctx, u64 *pa);

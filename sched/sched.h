@@ -48,8 +48,8 @@ struct sched_entity {
 
 struct sched_cpu {
 	u32 id;
-	struct sched_entity *head; /* policy-owned run queue (the helpers below) */
-	struct sched_entity *tail; /* its last entity, NULL when empty */
+	struct sched_entity *head; /* policy-owned run queue: read it, change */
+	struct sched_entity *tail; /* it only through the helpers below */
 	u64 pol[2];                /* policy-owned per-CPU words */
 	u64 slice_ns;              /* the configured slice */
 	u64 rng;                   /* a seeded random state for policies */

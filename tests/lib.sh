@@ -18,7 +18,8 @@
 #            like "hello.elf realmode.bin"), FILES (committed files to ship,
 #            relative to the repository, like "guests/golden/abi-v1.elf"),
 #            QEMU_MEM (256M), QEMU_ICOUNT (shift=7,sleep=off; "" for none),
-#            BOCHS_MEM (128, in MiB)
+#            BOCHS_MEM (128, in MiB), QEMU_SMP and BOCHS_CPUS (1: the
+#            machine's CPUs under each emulator)
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$ROOT/build/test-out
@@ -32,7 +33,7 @@ clean_serial() {
 # Reads a scenario's env file into the variables above.
 load_env() {
 	DOORS="svm vmx" QEMU_CPU=max BOCHS_CPU=corei7_skylake_x CMDLINE="" GUESTS="" FILES=""
-	export QEMU_MEM=256M QEMU_ICOUNT=shift=7,sleep=off BOCHS_MEM=128
+	export QEMU_MEM=256M QEMU_ICOUNT=shift=7,sleep=off BOCHS_MEM=128 QEMU_SMP=1 BOCHS_CPUS=1
 	[ -f "$1/env" ] && . "$1/env"
 	return 0
 }

@@ -2,7 +2,8 @@
 OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-120}
-# QEMU_MEM: the machine's memory (256M); QEMU_ICOUNT: the -icount setting
+# QEMU_MEM: the machine's memory (256M); QEMU_SMP: its CPUs (1; with
+# icount TCG runs them in turn on one host thread); QEMU_ICOUNT: the -icount setting
 # (shift=7,sleep=off: the TSC counts instructions; empty: no icount, the
 # TSC follows the host clock and TCG runs many times faster)
 
@@ -14,7 +15,7 @@ qemu_cmd() {
 	[ -f "$1" ] && disk=$1
 	icount=${QEMU_ICOUNT-shift=7,sleep=off}
 	echo timeout -k 5 "$QEMU_TIMEOUT" qemu-system-x86_64 -machine q35,accel=tcg -cpu "$3" \
-		-m "${QEMU_MEM:-256M}" -smp 1 \
+		-m "${QEMU_MEM:-256M}" -smp "${QEMU_SMP:-1}" \
 		-drive if=pflash,format=raw,readonly=on,file=$OVMF_CODE \
 		-drive if=pflash,format=raw,file="$2" \
 		-drive format=raw,file="$disk" \

@@ -36,7 +36,7 @@ config_interface: textconfig
 display_library: term
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
-cpu: model=$CPU, count=1, ips=50000000, reset_on_triple_fault=0
+cpu: model=$CPU, count=${BOCHS_CPUS:-1}, ips=50000000, reset_on_triple_fault=0
 memory: guest=${BOCHS_MEM:-128}, host=${BOCHS_MEM:-128}
 clock: sync=none, time0=946681200
 ata0-master: type=cdrom, path=$1, status=inserted

@@ -74,7 +74,7 @@ static const struct choice log_levels[] = {
 static const struct choice selftests[] = {
 	{ "none", SELFTEST_NONE }, { "ud", SELFTEST_UD },
 	{ "write-text", SELFTEST_WRITE_TEXT }, { "exec-data", SELFTEST_EXEC_DATA },
-	{ "bad-guest-state", SELFTEST_BAD_GUEST_STATE },
+	{ "bad-guest-state", SELFTEST_BAD_GUEST_STATE }, { "nmi", SELFTEST_NMI },
 };
 
 const char *config_log_level_name(u8 level)
@@ -107,7 +107,7 @@ static bool set_selftest(struct cursor *cur, const char *v)
 	u32 t;
 
 	if (!pick(selftests, ARRAY_SIZE(selftests), v, &t))
-		return fail(cur, "bad value '%s' for 'selftest' (expected none, ud, write-text, exec-data or bad-guest-state)", v);
+		return fail(cur, "bad value '%s' for 'selftest' (expected none, ud, write-text, exec-data, bad-guest-state or nmi)", v);
 	cur->c->selftest = (u8)t;
 	return true;
 }
@@ -140,6 +140,16 @@ static bool set_run_for(struct cursor *cur, const char *v)
 	if (!config_parse_duration(v, &ns))
 		return fail(cur, "bad value '%s' for 'run_for' (a duration such as 2s)", v);
 	cur->c->run_for_ns = ns;
+	return true;
+}
+
+static bool set_cpus(struct cursor *cur, const char *v)
+{
+	u64 n;
+
+	if (!config_parse_size(v, &n) || n < 1 || n > CFG_CPUS_MAX)
+		return fail(cur, "bad value '%s' for 'cpus' (a number of CPUs from 1 to %d)", v, CFG_CPUS_MAX);
+	cur->c->cpus = (u32)n;
 	return true;
 }
 
@@ -518,6 +528,7 @@ static const struct key keys[] = {
 	{ "run_for", set_run_for, false },
 	{ "input", set_input, false },
 	{ "run_until", set_run_until, false },
+	{ "cpus", set_cpus, false },
 };
 
 static void apply_word(struct cursor *cur, char *word)
@@ -536,7 +547,7 @@ static void apply_word(struct cursor *cur, char *word)
 			return;
 		}
 	}
-	fail(cur, "unknown key '%s' (expected console, log, guest, selftest, sched, slice, trace, run_for, run_until or input)", word);
+	fail(cur, "unknown key '%s' (expected console, log, guest, selftest, sched, slice, trace, run_for, run_until, input or cpus)", word);
 }
 
 /* Reads one word starting at text[i] into word; returns the index after it,

@@ -44,6 +44,7 @@
 #include "core/lib/types.h"
 
 #define CFG_MAX_GUESTS 16
+#define CFG_CPUS_MAX 64           /* cpus=: the most CPUs the hypervisor takes (HV_MAX_CPUS) */
 #define CFG_NAME_MAX 32
 #define CFG_IMAGE_MAX 64
 #define CFG_MAX_ERRORS 8
@@ -59,6 +60,7 @@ enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 enum selftest {
 	SELFTEST_NONE, SELFTEST_UD, SELFTEST_WRITE_TEXT, SELFTEST_EXEC_DATA,
 	SELFTEST_BAD_GUEST_STATE,   /* the first guest starts with CS.L and CS.D set */
+	SELFTEST_NMI,               /* CPU 1 sends NMIs to CPU 0 while guests run */
 };
 
 enum image_kind { IMAGE_AUTO, IMAGE_ELF, IMAGE_FLAT, IMAGE_MULTIBOOT, IMAGE_LINUX };
@@ -101,6 +103,7 @@ struct config {
 	u64 slice_ns;
 	u64 run_for_ns;           /* 0: run until every guest stopped */
 	char run_until[CFG_NAME_MAX]; /* the guest whose stop ends the run; "" = none */
+	u32 cpus;                 /* at most this many CPUs online; 0 = all */
 	u32 nguests;
 	struct guest_cfg guests[CFG_MAX_GUESTS];
 	u32 nerrors;              /* all errors; the first CFG_MAX_ERRORS kept */

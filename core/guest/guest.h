@@ -6,9 +6,11 @@
 #include "core/config/config.h"
 #include "core/vm/vcpu.h"
 
-/* Picks and starts the backend for this CPU (core/guest/virt.c). 0, or
- * < 0 after printing why no guest can run here. */
-int virt_init(void);
+/* Picks and starts the backend on the boot CPU, then starts up to cpus
+ * CPUs in all (0: every one; core/hw/smp.h), each with the backend on
+ * (core/guest/virt.c). 0, or < 0 after printing why no guest can run
+ * here. */
+int virt_init(u32 cpus);
 
 /* Builds guest number id from its configuration: memory, tables, image,
  * vCPU. 0, or -1 after saying why. */

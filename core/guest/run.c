@@ -137,19 +137,20 @@ static const enum sched_why slice_end[] = {
 };
 
 /* Runs v for up to slice_ns; says why it came back. Every exit, whichever
- * layer handled it, is counted (exit_dispatch, or exit_hypercall_fast on
- * the short way) and comes back here, its action taken and the slice
- * checked, so a slice ends at most one exit's handling past its end. The
- * exception is a hypercall the short way served and resumed: the backend
- * enters the guest again itself, within the timer armed here. */
+ * layer handled it, is counted (exit_handle, or exit_hypercall_fast on the
+ * short way) and comes back here, its action taken and the slice checked,
+ * so a slice ends at most one exit's handling past its end. The exception
+ * is a hypercall the short way served and resumed: the backend enters the
+ * guest again itself, within the ticks given to run here. */
 static enum sched_why run_exits(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
 {
 	struct guest *g = v->guest;
-	u64 limit = time_ns_to_tsc(slice_ns), start = rdtsc(), now = start, due;
+	u64 limit = time_ns_to_tsc(slice_ns), start, now, due;
 	struct exit_info ei;
 	struct act act;
 
 	vswitch_to(v);
+	start = now = rdtsc();   /* the switch was the scheduler's time: its slice starts here */
 	for (;; now = rdtsc()) {
 		if (g->state == GUEST_REBOOTING) {
 			if (!reboot_step(g, start, limit))
@@ -236,8 +237,9 @@ static bool time_is_up(u64 t0, u64 run_for_ns, u64 now)
 /* Between slices, at most this often: typed input (a guest's COM1, the
  * debug console) is looked at, so a keystroke waits at most a
  * millisecond; and waiting console output is handed to the device, which
- * at 115200 baud takes a byte about every 87 us (a FIFO's worth at once
- * when it is empty). A switch does not pay for either each time. */
+ * at 115200 baud sends a byte about every 87 us (the driver gives it one
+ * when its transmitter is empty). A switch does not pay for either each
+ * time. */
 #define INPUT_POLL_NS 1000000
 #define OUTPUT_POLL_NS 100000
 
@@ -261,7 +263,7 @@ static void schedule(u64 entry_tsc, u64 t0, u64 run_for_ns)
 			next_input_ns = now + INPUT_POLL_NS;
 		}
 		if (now >= next_output_ns && console_waiting()) {
-			console_poll();   /* between slices: the device's pace costs no guest */
+			console_poll();   /* between slices: no guest waits for the device */
 			next_output_ns = now + OUTPUT_POLL_NS;
 		}
 		e = sched_next(&sched, &boot_cpu, now, &slice, &until);

@@ -2,6 +2,8 @@
 #include "core/guest/guest.h"
 #include "core/console/console.h"
 #include "core/hw/cpu_info.h"
+#include "core/hw/lapic.h"
+#include "core/hw/smp.h"
 #include "core/hw/time.h"
 #include "core/hw/wallclock.h"
 #include "core/svm/svm.h"
@@ -9,11 +11,11 @@
 #include "core/vm/vswitch.h"
 #include "core/vmx/vmx.h"
 
-int virt_init(void)
+int virt_init(u32 cpus)
 {
 	const struct cpu_info *ci = &boot_cpu_info;
 
-	if (time_init())
+	if (time_init() || lapic_init())
 		return -1;
 	wallclock_init();
 	fpu_init();
@@ -31,5 +33,6 @@ int virt_init(void)
 		backend = NULL;
 		return -1;
 	}
+	smp_start(cpus, backend->cpu_init);
 	return 0;
 }

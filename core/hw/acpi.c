@@ -110,6 +110,46 @@ int acpi_parse(u64 rsdp, struct acpi_info *ai)
 	return 0;
 }
 
+/* MADT entries (ACPI 6.x, 5.2.12): after the 44-byte head, type and length
+ * bytes then the entry. A processor counts when enabled (flags bit 0) or
+ * online-capable (bit 1). */
+#define MADT_ENTRIES 44
+#define MADT_LAPIC 0        /* UID u8, APIC ID u8, flags u32 */
+#define MADT_X2APIC 9       /* reserved u16, x2APIC ID u32, flags u32, UID u32 */
+#define MADT_USABLE 3u
+
+/* Adds id to ids[] (n so far, room for max) unless it is there. */
+static u32 add_cpu(u32 *ids, u32 n, u32 max, u32 id)
+{
+	for (u32 i = 0; i < n && i < max; i++)
+		if (ids[i] == id)
+			return n;
+	if (n < max)
+		ids[n] = id;
+	return n + 1;
+}
+
+u32 acpi_madt_cpus(u64 madt, u32 *ids, u32 max)
+{
+	const struct acpi_sdt_header *t = table(madt);
+	const u8 *m = (const u8 *)t;
+	u32 n = 0;
+
+	if (!t || memcmp(t->sig, "APIC", 4) || t->length < MADT_ENTRIES)
+		return 0;
+	for (u32 off = MADT_ENTRIES; off + 2 <= t->length && m[off + 1] >= 2; off += m[off + 1]) {
+		const u8 *e = m + off;
+
+		if (off + e[1] > t->length)
+			break;
+		if (e[0] == MADT_LAPIC && e[1] >= 8 && (rd32(e, 4) & MADT_USABLE))
+			n = add_cpu(ids, n, max, e[3]);
+		else if (e[0] == MADT_X2APIC && e[1] >= 16 && (rd32(e, 8) & MADT_USABLE))
+			n = add_cpu(ids, n, max, rd32(e, 4));
+	}
+	return n;
+}
+
 /* Decodes one AML integer-constant element; returns its size or 0. */
 static u32 aml_const(const u8 *p, u64 left, u8 *v)
 {

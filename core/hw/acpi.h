@@ -50,6 +50,12 @@ struct acpi_info {
  * Returns 0, or -1 when the RSDP is absent or malformed (ai->rsdp is 0). */
 int acpi_parse(u64 rsdp, struct acpi_info *ai);
 
+/* The local APIC IDs of the CPUs the MADT at physical address madt lists
+ * as usable (enabled or online-capable; xAPIC and x2APIC entries, each ID
+ * once), the first max of them in ids. Returns how many it lists (maybe
+ * more than max); 0 when madt is not a valid MADT. */
+u32 acpi_madt_cpus(u64 madt, u32 *ids, u32 max);
+
 /* Finds the \_S5 package in AML and its first two values. */
 bool acpi_find_s5(const u8 *aml, u64 len, u8 *typa, u8 *typb);
 
@@ -64,5 +70,8 @@ void acpi_power_off(void);
 
 /* Parses and remembers the tables for acpi_power_off; logs a summary. */
 void acpi_init(u64 rsdp);
+
+/* The MADT acpi_init found (physical address), or 0. */
+u64 acpi_madt(void);
 
 #endif

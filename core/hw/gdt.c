@@ -1,12 +1,22 @@
 /* GDT and TSS of one CPU: flat 64-bit code and data segments and a TSS
  * whose IST stacks catch double faults, NMIs and machine checks. */
 #include "core/hw/percpu.h"
+#include "core/hw/cpu.h"
 #include "core/lib/string.h"
+
+#define MSR_GS_BASE 0xc0000101
 
 static struct cpu boot_cpu;
 
-struct cpu *this_cpu(void)
+static void set_gs_base(struct cpu *c)
 {
+	c->self = c;
+	wrmsr(MSR_GS_BASE, (u64)(uintptr_t)c);
+}
+
+struct cpu *cpu_boot_init(void)
+{
+	set_gs_base(&boot_cpu);
 	return &boot_cpu;
 }
 
@@ -58,7 +68,8 @@ void cpu_tables_init(struct cpu *c)
 	c->gdt[1] = GDT_CODE64;
 	c->gdt[2] = GDT_DATA;
 	set_tss_desc(&c->gdt[3], &c->tss);
-	load_gdt(c);
+	load_gdt(c);   /* a null GS selector: the base is set again below */
+	set_gs_base(c);
 	__asm__ volatile("ltr %w0" : : "r"((u16)SEL_TSS));
 	idt_load();
 }

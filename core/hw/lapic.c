@@ -11,11 +11,13 @@
 #define APIC_BASE_ENABLE (1ULL << 11)
 
 enum {
-	APIC_EOI = 0xb0, APIC_SVR = 0xf0, APIC_LVT_TIMER = 0x320,
+	APIC_ID = 0x20, APIC_EOI = 0xb0, APIC_SVR = 0xf0, APIC_ICR = 0x300, APIC_ICR_HIGH = 0x310,
+	APIC_LVT_TIMER = 0x320,
 	APIC_TIMER_INIT = 0x380, APIC_TIMER_CUR = 0x390, APIC_TIMER_DIV = 0x3e0,
 };
 
 #define SVR_ENABLE (1u << 8)
+#define ICR_PENDING (1u << 12)   /* xAPIC delivery status: not yet accepted */
 #define LVT_MASKED (1u << 16)
 #define DIV_BY_1 0xb
 #define CALIBRATE_TICKS (1u << 20)
@@ -47,6 +49,11 @@ static void on_timer(void)
 	apic_write(APIC_EOI, 0);
 }
 
+static void on_kick(void)
+{
+	apic_write(APIC_EOI, 0);
+}
+
 static void on_spurious(void)
 {
 	/* no EOI for the spurious vector */
@@ -71,7 +78,7 @@ static int calibrate(void)
 	return tsc_per_tick_q16 ? 0 : -1;
 }
 
-int lapic_timer_init(void)
+int lapic_init(void)
 {
 	u64 base = rdmsr(MSR_APIC_BASE);
 
@@ -80,7 +87,35 @@ int lapic_timer_init(void)
 	mmio_base = base & APIC_BASE_X2APIC ? 0 : base & ~0xfffULL & 0xffffffffffULL;
 	trap_set_irq(LAPIC_TIMER_VECTOR, on_timer);
 	trap_set_irq(LAPIC_SPURIOUS_VECTOR, on_spurious);
+	trap_set_irq(LAPIC_KICK_VECTOR, on_kick);
 	apic_write(APIC_SVR, SVR_ENABLE | LAPIC_SPURIOUS_VECTOR);
+	return 0;
+}
+
+u32 lapic_id(void)
+{
+	return mmio_base ? apic_read(APIC_ID) >> 24 : apic_read(APIC_ID);
+}
+
+bool lapic_x2apic(void)
+{
+	return !mmio_base;
+}
+
+void lapic_send_ipi(u32 apic_id, u32 icr)
+{
+	if (!mmio_base) {
+		wrmsr(0x800 + APIC_ICR / 16, (u64)apic_id << 32 | icr);
+		return;
+	}
+	apic_write(APIC_ICR_HIGH, apic_id << 24);
+	apic_write(APIC_ICR, icr);
+	for (int i = 0; i < 100000 && (apic_read(APIC_ICR) & ICR_PENDING); i++)
+		cpu_relax();
+}
+
+int lapic_timer_init(void)
+{
 	if (calibrate()) {
 		log_err("lapic: the local APIC timer does not count; guests cannot be preempted\n");
 		return -1;

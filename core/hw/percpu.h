@@ -1,5 +1,9 @@
-/* Per-CPU state: descriptor tables, TSS and exception stacks. Only the boot
- * CPU exists for now; the layout already gives each CPU its own copy. */
+/* Per-CPU state: descriptor tables, TSS and exception stacks, one struct
+ * cpu for each CPU (the boot CPU's static, each AP's allocated when it is
+ * started: core/hw/smp.c), reached through the GS base, which holds the
+ * CPU's own struct cpu in the hypervisor (VT-x reloads it from the VMCS's
+ * host state at every exit, AMD-V from the host's VMLOAD area). Every
+ * field is touched only by its own CPU, except where a comment says. */
 #ifndef CORE_PERCPU_H
 #define CORE_PERCPU_H
 
@@ -26,20 +30,40 @@ struct tss {
 } __attribute__((packed));
 
 struct cpu {
-	u32 id;
+	struct cpu *self;          /* first: this_cpu() reads it at %gs:0 */
+	u32 id;                    /* 0 for the boot CPU, then in start order */
+	u32 apic_id;               /* its local APIC's ID */
 	u32 trap_depth;            /* nested exceptions seen by the handler */
+	u64 nmis;                  /* NMIs taken (core/hw/trap.c); smp_report reads it */
+	/* An AP's next work (core/hw/smp.c): set by another CPU, which then
+	 * kicks it; taken and cleared by the AP itself. */
+	void (*volatile work)(void);
 	u64 gdt[5];                /* null, code, data, TSS (two slots) */
 	struct tss tss;
 	u8 ist_stacks[IST_COUNT][IST_STACK_SIZE] __attribute__((aligned(16)));
 };
 
-/* Loads the GDT, segment registers, TSS and the shared IDT on this CPU. */
+#define HV_MAX_CPUS 64
+
+/* The boot CPU's struct cpu, its GS base pointed at it: the first thing
+ * hv_main does, so that this_cpu() works from then on. */
+struct cpu *cpu_boot_init(void);
+
+/* Loads the GDT, segment registers, TSS and the shared IDT on this CPU,
+ * and points its GS base at c. */
 void cpu_tables_init(struct cpu *c);
 
 /* Fills the IDT (shared by all CPUs); call once before cpu_tables_init. */
 void idt_init(void);
 void idt_load(void);
 
-struct cpu *this_cpu(void);
+/* The running CPU's struct cpu. */
+static inline struct cpu *this_cpu(void)
+{
+	struct cpu *c;
+
+	__asm__("mov %%gs:0, %0" : "=r"(c));
+	return c;
+}
 
 #endif

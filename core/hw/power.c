@@ -43,6 +43,11 @@ void acpi_init(u64 rsdp)
 		 acpi.s5 ? "yes" : "no");
 }
 
+u64 acpi_madt(void)
+{
+	return acpi.madt;
+}
+
 #define SLP_EN (1u << 13)
 
 void acpi_power_off(void)

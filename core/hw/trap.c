@@ -38,6 +38,11 @@ void trap_set_irq(u8 vector, irq_handler fn)
 
 static const u8 ist_of[32] = { [2] = IST_NMI, [8] = IST_DF, [18] = IST_MC };
 
+void trap_nmi(void)
+{
+	this_cpu()->nmis++;
+}
+
 /* The hypervisor takes no interrupt from the legacy 8259 pair; firmware
  * leaves at least the PIT's IRQ 0 unmasked, and nothing here would ever
  * acknowledge it: left pending, it would end every VM entry at once. */
@@ -50,6 +55,7 @@ static void mask_legacy_pics(void)
 void idt_init(void)
 {
 	mask_legacy_pics();
+	irqs[2] = trap_nmi;
 	for (int v = 0; v < 256; v++) {
 		u64 a = (u64)(uintptr_t)(trap_stubs + 16 * v);
 

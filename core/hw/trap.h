@@ -17,6 +17,13 @@ struct trap_frame {
 typedef void (*irq_handler)(void);
 void trap_set_irq(u8 vector, irq_handler fn);
 
+/* The host's NMI handling: counted in this CPU's struct cpu. Every NMI is
+ * the host's, whether it came while the host ran (vector 2 on its own
+ * stack) or while a guest did (VT-x: an exit, then this, by INT 2, whose
+ * IRET ends the NMI blocking; AMD-V: an intercept, the NMI held until
+ * GIF is set again): a guest never receives one. */
+void trap_nmi(void);
+
 /* Called by the stubs. An interrupt with a handler goes to it; anything
  * else (an exception in the hypervisor, a stray interrupt) is fatal: the
  * frame and control registers are printed and the machine is powered off. */

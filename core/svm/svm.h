@@ -13,7 +13,8 @@
 
 /* Intercept words of the control area. */
 enum {
-	ICPT1_INTR = 1u << 0, ICPT1_CPUID = 1u << 18, ICPT1_INVD = 1u << 22, ICPT1_HLT = 1u << 24,
+	ICPT1_INTR = 1u << 0, ICPT1_NMI = 1u << 1,
+	ICPT1_CPUID = 1u << 18, ICPT1_INVD = 1u << 22, ICPT1_HLT = 1u << 24,
 	ICPT1_RDPMC = 1u << 15, ICPT1_INVLPGA = 1u << 26, ICPT1_IOIO = 1u << 27, ICPT1_MSR = 1u << 28,
 	ICPT1_SHUTDOWN = 1u << 31,
 	ICPT2_VMRUN = 1u << 0, ICPT2_VMMCALL = 1u << 1, ICPT2_VMLOAD = 1u << 2,
@@ -23,7 +24,7 @@ enum {
 	ICPT2_XSETBV = 1u << 13,
 	ICPT_CR0_WRITE = 1u << 16,
 	ICPT_CR4_WRITE = 1u << (16 + 4),
-	ICPT_DR03 = 0xfu | 0xfu << 16,   /* reads and writes of DR0-DR3 */
+	ICPT_DR_ALL = 0xffu | 0xffu << 16,   /* reads and writes of DR0-DR7 */
 	ICPT1_VINTR = 1u << 4,
 };
 
@@ -32,7 +33,7 @@ enum {
 	SVM_EXIT_CR0_WRITE = 0x10,
 	SVM_EXIT_CR4_WRITE = 0x14,
 	SVM_EXIT_DR_READ = 0x20, SVM_EXIT_DR_WRITE = 0x30,   /* + the DR's number */
-	SVM_EXIT_EXC_BASE = 0x40, SVM_EXIT_INTR = 0x60, SVM_EXIT_VINTR = 0x64,
+	SVM_EXIT_EXC_BASE = 0x40, SVM_EXIT_INTR = 0x60, SVM_EXIT_NMI = 0x61, SVM_EXIT_VINTR = 0x64,
 	SVM_EXIT_RDPMC = 0x6f, SVM_EXIT_ICEBP = 0x88, SVM_EXIT_WBINVD = 0x89,
 	SVM_EXIT_CPUID = 0x72, SVM_EXIT_HLT = 0x78, SVM_EXIT_INVLPGA = 0x7a,
 	SVM_EXIT_IOIO = 0x7b, SVM_EXIT_MSR = 0x7c, SVM_EXIT_SHUTDOWN = 0x7f,
@@ -131,7 +132,7 @@ extern struct svm_caps svm_caps;
 int svm_probe(void);
 int svm_cpu_on(void);
 /* Physical address of the host state VMLOAD restores after each exit. */
-extern u64 svm_host_vmcb_pa;
+extern u64 svm_host_vmcb[];   /* each CPU's host VMCB (svm_cpu_on), by struct cpu id */
 
 /* Fills a fresh VMCB for a vCPU starting in state s with address space asid. */
 void svm_setup_vmcb(struct vmcb *vmcb, const struct vcpu_state *s, u32 asid);

@@ -5,10 +5,11 @@
 #include "core/hw/cpu.h"
 #include "core/hw/cpu_info.h"
 #include "core/hw/lapic.h"
+#include "core/hw/percpu.h"
 #include "mm/mm.h"
 
 struct svm_caps svm_caps;
-u64 svm_host_vmcb_pa;
+u64 svm_host_vmcb[HV_MAX_CPUS];
 
 static const char *yn(bool b)
 {
@@ -44,24 +45,22 @@ int svm_probe(void)
 		log_err("svm: required feature missing: an ASID for guests (%u ASIDs)\n", c->asids);
 		return -1;
 	}
-	return 0;
+	return lapic_timer_init();   /* AMD-V preempts guests with it */
 }
 
 /* EFER.SVME, the host save area VMRUN uses, and a VMCB holding the host's
  * own FS, GS, TR, LDTR and syscall MSRs, which VMLOAD restores after each
- * exit (VMRUN and #VMEXIT do not switch them). */
+ * exit (VMRUN and #VMEXIT do not switch them): this CPU's own. */
 int svm_cpu_on(void)
 {
-	u64 hsave = frames_alloc_filled(1, 0);
+	u64 hsave = frames_alloc_filled(1, 0), host = frames_alloc_filled(1, 0);
 
-	svm_host_vmcb_pa = frames_alloc_filled(1, 0);
-	if (!hsave || !svm_host_vmcb_pa)
+	if (!hsave || !host)
 		return -1;
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, hsave);
-	__asm__ volatile("vmsave %%rax" : : "a"(svm_host_vmcb_pa) : "memory");
-	if (lapic_timer_init())
-		return -1;
+	__asm__ volatile("vmsave %%rax" : : "a"(host) : "memory");
+	svm_host_vmcb[this_cpu()->id] = host;
 	log_info("svm: SVM on (host save area %lx)\n", hsave);
 	return 0;
 }

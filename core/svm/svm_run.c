@@ -8,6 +8,7 @@
 #include "core/hw/cpu_info.h"
 #include "core/lib/fmt.h"
 #include "core/hw/lapic.h"
+#include "core/hw/percpu.h"
 #include "core/insn/gwalk.h"
 #include "core/lib/string.h"
 #include "core/vm/vcpu_util.h"
@@ -418,9 +419,13 @@ static bool cr_write(struct vcpu *v, u32 cr)
 
 /* #DB and #AC go back to the guest as they came: the CPU has already put
  * the hit bits in the VMCB's DR6. ICEBP (INT1, one byte) is a #DB too,
- * delivered after it. */
+ * delivered after it. B0-B3 may be set for breakpoints DR7 does not
+ * enable, and a vCPU that never used its debug registers enables none:
+ * its B0-B3 are cleared, or they could tell it of another's DR0-DR3. */
 static void reflect(struct vcpu *v, u64 code)
 {
+	if (!v->dr_live)
+		vmcb_of(v)->s.dr6 &= ~0xfULL;
 	if (code == SVM_EXIT_ICEBP)
 		vcpu_skip(v, 1);
 	if (code == SVM_EXIT_EXC_BASE + EXC_AC)
@@ -447,6 +452,15 @@ static bool reflected(struct vcpu *v, struct exit_info *ei)
 	return true;
 }
 
+/* An NMI came while the guest ran: it is the host's (core/hw/trap.h),
+ * held while GIF was clear and taken by trap_nmi when svm_enter set GIF
+ * again, before this runs. Nothing for the guest. */
+static bool host_nmi(struct vcpu *v, struct exit_info *ei)
+{
+	(void)v, (void)ei;
+	return true;
+}
+
 /* The vCPU's first MOV DR: its DR0-DR3 become the CPU's and the
  * instruction runs again, no longer intercepted (core/vm/vswitch.c). */
 static bool dr_access(struct vcpu *v, struct exit_info *ei)
@@ -463,9 +477,9 @@ static bool (*const finish[SVM_EXIT_CODE_MAX])(struct vcpu *v, struct exit_info 
 	[SVM_EXIT_CR0_WRITE] = cr0_write, [SVM_EXIT_CR4_WRITE] = cr4_write,
 	[SVM_EXIT_EXC_BASE + EXC_DB] = reflected, [SVM_EXIT_EXC_BASE + EXC_AC] = reflected,
 	[SVM_EXIT_ICEBP] = reflected, [SVM_EXIT_EXC_BASE + EXC_UD] = undefined_opcode,
-	[SVM_EXIT_DR_READ ... SVM_EXIT_DR_READ + 3] = dr_access,
-	[SVM_EXIT_DR_WRITE ... SVM_EXIT_DR_WRITE + 3] = dr_access,
-	[SVM_EXIT_INTR] = interrupt, [SVM_EXIT_IOIO] = port_io, [SVM_EXIT_MSR] = msr,
+	[SVM_EXIT_DR_READ ... SVM_EXIT_DR_READ + 7] = dr_access,
+	[SVM_EXIT_DR_WRITE ... SVM_EXIT_DR_WRITE + 7] = dr_access,
+	[SVM_EXIT_INTR] = interrupt, [SVM_EXIT_NMI] = host_nmi, [SVM_EXIT_IOIO] = port_io, [SVM_EXIT_MSR] = msr,
 	[SVM_EXIT_VMMCALL] = vmmcall, [SVM_EXIT_HLT] = skipped, [SVM_EXIT_CPUID] = skipped,
 	[SVM_EXIT_XSETBV] = skipped, [SVM_EXIT_WBINVD] = skipped,
 };
@@ -562,7 +576,7 @@ static void svm_run(struct vcpu *v, u64 ticks, struct exit_info *ei)
 		vm->c.tlb_control = TLB_FLUSH_ALL;
 	}
 	lapic_timer_start(ticks);
-	svm_enter(&v->gprs, (u64)(uintptr_t)vm, svm_host_vmcb_pa);
+	svm_enter(&v->gprs, (u64)(uintptr_t)vm, svm_host_vmcb[this_cpu()->id]);
 	v->gprs.rax = vm->s.rax;
 	tpr_from_vmcb(v, vm);
 	if (!exit_served(v, ei))

@@ -43,8 +43,8 @@ static void setup_control(struct vmcb_control *c, u32 asid)
 	 * the slice check sees, not inside the CPU forever. */
 	c->icpt_exc = 1u << EXC_UD | 1u << EXC_DB | 1u << EXC_AC;
 	c->icpt_cr = ICPT_CR0_WRITE | ICPT_CR4_WRITE;   /* checked as the CPU would (svm_run.c) */
-	c->icpt_dr = ICPT_DR03;   /* until the first use (core/vm/vswitch.c) */
-	c->icpt1 = ICPT1_INTR | ICPT1_CPUID | ICPT1_INVD | ICPT1_HLT | ICPT1_INVLPGA | ICPT1_IOIO |
+	c->icpt_dr = ICPT_DR_ALL;   /* until the first use (core/vm/vswitch.c) */
+	c->icpt1 = ICPT1_INTR | ICPT1_NMI | ICPT1_CPUID | ICPT1_INVD | ICPT1_HLT | ICPT1_INVLPGA | ICPT1_IOIO |
 		   ICPT1_MSR | ICPT1_SHUTDOWN | ICPT1_RDPMC;
 	c->icpt2 = ICPT2_VMRUN | ICPT2_VMMCALL | ICPT2_VMLOAD | ICPT2_VMSAVE | ICPT2_STGI |
 		   ICPT2_CLGI | ICPT2_SKINIT | ICPT2_MONITOR | ICPT2_MWAIT | ICPT2_XSETBV |

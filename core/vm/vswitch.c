@@ -5,8 +5,10 @@
 
 #define MSR_TSC_AUX 0xc0000103
 
-/* This CPU's: whose DR0-DR3 it holds (NULL: nobody's that matters), the
- * vCPU whose slice it is, and the IA32_TSC_AUX it holds. */
+/* This CPU's: the dr_live vCPU whose DR0-DR3 it holds (NULL: none; it may
+ * still hold a vCPU's from before its guest restarted, which no vCPU can
+ * see without becoming dr_live and loading its own), the vCPU whose slice
+ * it is, and the IA32_TSC_AUX it holds. */
 static struct vcpu *dr_owner, *current;
 static u64 cpu_tsc_aux;
 static bool has_tsc_aux;        /* RDTSCP or RDPID: the CPU has IA32_TSC_AUX */
@@ -27,8 +29,12 @@ bool vswitch_tsc_aux(void)
 	return has_tsc_aux;
 }
 
-/* Without TSC_AUX every vCPU's value stays 0 (vswitch_set_tsc_aux refuses
- * others), the CPU's "value" too: nothing is ever written. */
+/* RDTSCP and RDPID read IA32_TSC_AUX without an exit (neither can be
+ * intercepted everywhere: QEMU ignores SVM's RDTSCP intercept, no CPU has
+ * one for RDPID); writes to it exit (core/exit/vmsr.c). The CPU gets the
+ * running vCPU's, written only when it differs. Without TSC_AUX every
+ * vCPU's value stays 0 (vswitch_set_tsc_aux refuses others), the CPU's
+ * "value" too: nothing is ever written. */
 static void tsc_aux_to(u64 val)
 {
 	if (cpu_tsc_aux != val) {
@@ -47,17 +53,18 @@ int vswitch_set_tsc_aux(struct vcpu *v, u64 val)
 	return 0;
 }
 
-/* DR0-DR3 are switched lazily. A vCPU starts with MOV DR trapped (the
- * backend's start state); its first MOV DR of any register exits, and the
- * backend calls vswitch_take_drs, which loads its DR0-DR3 and makes it
- * dr_live: from then on (until its guest restarts) MOV DR runs without an
- * exit and its DR0-DR3 are switched at every slice it gets, read back from
- * the CPU when another dr_live vCPU needs them. A vCPU that is not dr_live
- * cannot read the CPU's DR0-DR3 (it traps first), and its DR7, which only
- * a trapped MOV could have changed, is the reset value that arms none of
- * them: whatever the CPU holds is nobody's business of its. DR7 itself is
- * loaded from the VMCS/VMCB at every entry and reset to 0x400 at every
- * exit, so the host never breaks on them. */
+/* DR0-DR3 are switched lazily. A vCPU starts with MOV DR to or from any
+ * debug register trapped (the backend's start state); its first one
+ * exits, and the backend calls vswitch_take_drs, which loads its DR0-DR3
+ * and makes it dr_live: from then on (until its guest restarts) MOV DR
+ * runs without an exit and its DR0-DR3 are switched at every slice it
+ * gets, read back from the CPU when another dr_live vCPU needs them. A
+ * vCPU that is not dr_live cannot read the CPU's DR0-DR3 (it traps
+ * first), its DR7, which only a trapped MOV could have changed, is the
+ * reset value that arms none of them, and the backend clears the B0-B3
+ * bits of the #DBs it reflects to it: whatever the CPU holds is nothing it
+ * can see or use. DR7 itself is loaded from the VMCS/VMCB at every entry
+ * and reset to 0x400 at every exit, so the host never breaks on them. */
 static void load_drs(struct vcpu *next)
 {
 	if (dr_owner) {
@@ -80,9 +87,6 @@ void vswitch_take_drs(struct vcpu *v)
 		load_drs(v);
 }
 
-/* RDTSCP and RDPID read IA32_TSC_AUX without an exit (neither can be
- * intercepted everywhere: QEMU ignores SVM's RDTSCP intercept, no CPU has
- * one for RDPID); writes to it exit (core/exit/vmsr.c). */
 void vswitch_to(struct vcpu *next)
 {
 	fpu_switch(next);

@@ -71,6 +71,7 @@ enum vmcs_field {
 #define PIN_NMI_EXIT (1u << 3)
 #define PIN_PREEMPT_TIMER (1u << 6)
 
+#define INTR_BLOCK_NMI (1u << 3)    /* guest interruptibility: blocking by NMI */
 #define PROC_INTR_WINDOW (1u << 2)
 #define PROC_HLT_EXIT (1u << 7)
 #define PROC_RDPMC_EXIT (1u << 11)

@@ -68,6 +68,7 @@ static bool has_bitmaps(const struct vmx_caps *c)
 {
 	return vmx_allowed1(c->proc, PROC_IO_BITMAPS | PROC_MSR_BITMAPS | PROC_HLT_EXIT);
 }
+static bool has_dr_exit(const struct vmx_caps *c) { return vmx_allowed1(c->proc, PROC_MOV_DR_EXIT); }
 static bool has_efer(const struct vmx_caps *c)
 {
 	return vmx_allowed1(c->exit, EXIT_HOST_64 | EXIT_LOAD_EFER | EXIT_SAVE_EFER) &&
@@ -80,6 +81,7 @@ static const struct requirement required[] = {
 	{ "unrestricted guest", has_ug },
 	{ "VMX preemption timer", has_timer },
 	{ "I/O and MSR bitmaps, HLT exiting", has_bitmaps },
+	{ "MOV-DR exiting (debug registers switched from first use)", has_dr_exit },
 	{ "64-bit host and EFER load/save on entry and exit", has_efer },
 };
 

@@ -157,9 +157,11 @@ static void save_cpu_state(struct vmx_vcpu *x)
 
 static inline __attribute__((always_inline)) void load_cpu_state(struct vmx_vcpu *x)
 {
+	bool all = !cpu_owner;
+
 #pragma GCC unroll 5
 	for (int i = 0; i < 5; i++) {
-		if (cpu_msrs[i] != x->syscall_msrs[i] || !cpu_owner) {
+		if (all || cpu_msrs[i] != x->syscall_msrs[i]) {
 			wrmsr(syscall_msr_numbers[i], x->syscall_msrs[i]);
 			cpu_msrs[i] = x->syscall_msrs[i];
 		}
@@ -345,10 +347,15 @@ static bool dr_access(struct vcpu *v)
 
 /* A #DB exit leaves DR6 and DR7 as they were: what the CPU would have done
  * to them before delivering it (DR6's hit bits from the qualification, GD
- * cleared) is done here. This vCPU's DR6 is in the CPU (vmx_load). */
-static void debug_state(u64 qual)
+ * cleared) is done here. This vCPU's DR6 is in the CPU (vmx_load). B0-B3
+ * may be set for breakpoints DR7 does not enable, and a vCPU that never
+ * used its debug registers enables none: they are left out, or they could
+ * tell it of another's DR0-DR3. */
+static void debug_state(struct vcpu *v, u64 qual)
 {
-	write_dr6((read_dr6() & ~0xfULL) | (qual & DR6_HIT));
+	u64 hit = qual & DR6_HIT & ~(v->dr_live ? 0 : 0xfULL);
+
+	write_dr6((read_dr6() & ~0xfULL) | hit);
 	if (qual & 1ULL << 13)
 		vmwrite(GUEST_DR7, vmread(GUEST_DR7) & ~DR7_GD);
 }
@@ -361,21 +368,30 @@ static bool plain_vmmcall(struct vcpu *v)
 	return !vcpu_read_insn(v, insn, 3) && (insn[0] | insn[1] << 8 | insn[2] << 16) == INSN_VMMCALL_BYTES;
 }
 
-/* A guest exception we intercepted: VMMCALL (#UD on Intel) becomes a
- * hypercall; anything else (#UD, #DB, #AC) goes back to the guest as the
- * CPU would have delivered it, a software one (INT1) with its length. */
+/* A guest exception we intercepted, or an NMI: an NMI is the host's
+ * (core/hw/trap.h) and never reaches the guest; VMMCALL (#UD on Intel)
+ * becomes a hypercall; anything else (#UD, #DB, #AC) goes back to the
+ * guest as the CPU would have delivered it, a software one (INT1) with its
+ * length. */
 static bool exception(struct vcpu *v, struct exit_info *ei)
 {
 	u32 info = (u32)vmread(EXIT_INTR_INFO), type = info >> 8 & 7;
 	u8 vec = info & 0xff;
 
+	if (type == EVENT_NMI) {                       /* the host's (NMI exiting) */
+		__asm__ volatile("int $2" : : : "memory");   /* trap_nmi; its IRET unblocks NMIs */
+		/* The exit saves blocking by NMI as if the guest had taken it (so
+		 * Bochs does): it had not, or the NMI could not have come. */
+		vmwrite(GUEST_INTERRUPTIBILITY, vmread(GUEST_INTERRUPTIBILITY) & ~(u64)INTR_BLOCK_NMI);
+		return true;
+	}
 	if (vec == EXC_UD && plain_vmmcall(v)) {
 		ei->reason = EXIT_HYPERCALL;
 		ei->insn_len = 3;
 		return false;
 	}
 	if (vec == EXC_DB)
-		debug_state(ei->qual);
+		debug_state(v, ei->qual);
 	vmx_inject(v, vec, type, info >> 11 & 1, (u32)vmread(EXIT_INTR_ERROR));
 	if (type >= 4)                                 /* software interrupt or exception */
 		vmwrite(ENTRY_INSN_LEN, ei->insn_len);

@@ -108,7 +108,7 @@ static void setup_host(void)
 	vmwrite(HOST_GS_SEL, 0);
 	vmwrite(HOST_TR_SEL, SEL_TSS);
 	vmwrite(HOST_FS_BASE, 0);
-	vmwrite(HOST_GS_BASE, 0);
+	vmwrite(HOST_GS_BASE, (u64)(uintptr_t)this_cpu());   /* this_cpu() after every exit */
 	vmwrite(HOST_TR_BASE, (u64)(uintptr_t)&this_cpu()->tss);
 	vmwrite(HOST_GDTR_BASE, desc_base(false));
 	vmwrite(HOST_IDTR_BASE, desc_base(true));

@@ -23,13 +23,11 @@ static void wfs_enqueue(struct sched_cpu *c, struct sched_entity *e, u64 now)
 
 static struct sched_entity *wfs_pick(struct sched_cpu *c, u64 now, u64 *slice_ns)
 {
-	struct sched_entity *e = c->head;
+	struct sched_entity *e = sched_queue_pop(c);
 
 	(void)now, (void)slice_ns;
-	if (e) {
-		sched_queue_remove(c, e);
+	if (e)
 		c->pol[0] = e->key;
-	}
 	return e;
 }
 

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Instruction profile of the hypervisor under Bochs (VT-x): boots the
 # scenario tests/e2e/SCENARIO with Bochs' debugger tracing every executed
-# instruction from the run loop's start on (about 1 GB of text for a few
+# instruction from guests_run on (guest creation, then the run loop) (about 1 GB of text for a few
 # million instructions, deleted afterwards), then tests/prof/trips.py cuts
 # the host's part into exits (from the landing at HOST_RIP to the next
 # VMRESUME) and prints the cheapest trip of each kind by function. Exact:
@@ -10,6 +10,7 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 ELF=$ROOT/build/hv.elf
+[ $# = 1 ] || { echo "usage: tests/prof/vmx.sh SCENARIO"; exit 1; }
 [ -d "$ROOT/tests/e2e/$1" ] || { echo "prof: no scenario tests/e2e/$1"; exit 1; }
 from=0x$(nm "$ELF" | awk '$3 == "guests_run" { print $1 }')
 BOCHS_TRACE_FROM=$from "$ROOT/tests/vmx.sh" "$1" >/dev/null

@@ -525,3 +525,50 @@ TEST(acpi_find_s5_absent_or_malformed)
 	CHECK(!FIND(cut5, &a, &b));
 	CHECK(!acpi_find_s5(none, 0, &a, &b));
 }
+
+/* A MADT holding the n bytes of entries e after its 44-byte head. */
+static u8 *madt(const u8 *e, u32 n)
+{
+	u8 *t = sdt("APIC", 44 + n, false);
+
+	put32(t, HDR_LEN, 0xfee00000);
+	memcpy(t + 44, e, n);
+	return seal(t);
+}
+
+TEST(acpi_madt_cpus_lists_usable_ones)
+{
+	static const u8 e[] = {
+		0, 8, 0, 0, 1, 0, 0, 0,                 /* UID 0, APIC 0, enabled */
+		1, 12, 2, 0, 0, 0, 0xc0, 0xfe, 0, 0, 0, 0,   /* an IOAPIC: not a CPU */
+		0, 8, 1, 3, 0, 0, 0, 0,                 /* APIC 3: neither enabled nor online-capable */
+		0, 8, 2, 6, 2, 0, 0, 0,                 /* APIC 6: online-capable */
+		9, 16, 0, 0, 0x2c, 1, 0, 0, 1, 0, 0, 0, 9, 0, 0, 0,   /* x2APIC 0x12c, enabled */
+		9, 16, 0, 0, 6, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0,      /* APIC 6 again: once */
+	};
+	u32 ids[8] = { 0 };
+
+	mem_reset();
+	CHECK_EQ(acpi_madt_cpus(A(madt(e, sizeof(e))), ids, 8), 3);
+	CHECK_EQ(ids[0], 0);
+	CHECK_EQ(ids[1], 6);
+	CHECK_EQ(ids[2], 0x12c);
+	CHECK_EQ(acpi_madt_cpus(A(madt(e, sizeof(e))), ids, 2), 3);   /* counted past max */
+}
+
+TEST(acpi_madt_cpus_bounded_and_checked)
+{
+	static const u8 cut[] = { 0, 8, 0, 0, 1, 0, 0, 0, 0, 8, 1, 1, 1 };   /* the second runs past the end */
+	static const u8 zero_len[] = { 0, 0, 0, 0, 1, 0, 0, 0 };             /* length 0: stop */
+	u32 ids[4];
+	u8 *t;
+
+	mem_reset();
+	CHECK_EQ(acpi_madt_cpus(A(madt(cut, sizeof(cut))), ids, 4), 1);
+	CHECK_EQ(acpi_madt_cpus(A(madt(zero_len, sizeof(zero_len))), ids, 4), 0);
+	t = madt(cut, 8);
+	t[20] ^= 1;                                  /* checksum broken */
+	CHECK_EQ(acpi_madt_cpus(A(t), ids, 4), 0);
+	CHECK_EQ(acpi_madt_cpus(A(seal(sdt("FACP", 60, false))), ids, 4), 0);
+	CHECK_EQ(acpi_madt_cpus(0, ids, 4), 0);
+}

@@ -63,6 +63,7 @@ TEST(config_console_log_selftest)
 		{ "selftest=write-text", SELFTEST_WRITE_TEXT },
 		{ "selftest=exec-data", SELFTEST_EXEC_DATA },
 		{ "selftest=bad-guest-state", SELFTEST_BAD_GUEST_STATE },
+		{ "selftest=nmi", SELFTEST_NMI },
 		{ "selftest=none", SELFTEST_NONE },
 	};
 	struct config c;
@@ -202,19 +203,32 @@ TEST(config_errors_keys_and_values)
 
 	CHECK_STR(one_error(&c, "verbose"), "t:1: 'verbose' is not key=value");
 	CHECK_STR(one_error(&c, "foo=1"),
-		  "t:1: unknown key 'foo' (expected console, log, guest, selftest, sched, slice, trace, run_for, run_until or input)");
+		  "t:1: unknown key 'foo' (expected console, log, guest, selftest, sched, slice, trace, run_for, run_until, input or cpus)");
 	CHECK_STR(one_error(&c, "=com1"),
-		  "t:1: unknown key '' (expected console, log, guest, selftest, sched, slice, trace, run_for, run_until or input)");
+		  "t:1: unknown key '' (expected console, log, guest, selftest, sched, slice, trace, run_for, run_until, input or cpus)");
 	CHECK_STR(one_error(&c, "\"console\"=com1"),
-		  "t:1: unknown key '\"console\"' (expected console, log, guest, selftest, sched, slice, trace, run_for, run_until or input)");
+		  "t:1: unknown key '\"console\"' (expected console, log, guest, selftest, sched, slice, trace, run_for, run_until, input or cpus)");
 	CHECK_STR(one_error(&c, "console=com5"),
 		  "t:1: bad value 'com5' for 'console' (expected com1, com2, com3, com4 or none)");
 	CHECK_STR(one_error(&c, "console="),
 		  "t:1: bad value '' for 'console' (expected com1, com2, com3, com4 or none)");
 	CHECK_STR(one_error(&c, "selftest=crash"),
-		  "t:1: bad value 'crash' for 'selftest' (expected none, ud, write-text, exec-data or bad-guest-state)");
+		  "t:1: bad value 'crash' for 'selftest' (expected none, ud, write-text, exec-data, bad-guest-state or nmi)");
 	CHECK_STR(one_error(&c, "log=info=debug"),
 		  "t:1: bad value 'info=debug' for 'log' (expected error, warn, info or debug)");
+	CHECK_STR(one_error(&c, "cpus=0"), "t:1: bad value '0' for 'cpus' (a number of CPUs from 1 to 64)");
+	CHECK_STR(one_error(&c, "cpus=65"), "t:1: bad value '65' for 'cpus' (a number of CPUs from 1 to 64)");
+	CHECK_STR(one_error(&c, "cpus=two"), "t:1: bad value 'two' for 'cpus' (a number of CPUs from 1 to 64)");
+}
+
+TEST(config_cpus)
+{
+	struct config c;
+
+	config_init(&c);
+	CHECK_EQ(c.cpus, 0);   /* all */
+	CHECK_EQ(config_parse(&c, "t", "cpus=2", 6), 0);
+	CHECK_EQ(c.cpus, 2);
 }
 
 TEST(config_errors_guest_mem)
