@@ -14,7 +14,7 @@
 #include "core/hw/image.h"
 #include "core/hw/lapic.h"
 #include "core/hw/percpu.h"
-#include "core/hw/smp.h"
+#include "core/smp/smp.h"
 #include "core/hw/time.h"
 #include "core/hw/power.h"
 #include "core/lib/string.h"

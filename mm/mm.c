@@ -131,6 +131,7 @@ static void init_host_tables(void)
 	if (pt_init(&host_pt, &fmt, ci->page1g ? 3 : 2, mm_table_alloc, NULL))
 		panic("mm: out of memory for the host page tables");
 	host_map(0, top, PT_R | PT_W);
+	host_map(0, PAGE_SIZE, PT_R | PT_W);   /* the first 2 MiB in 4 KiB pages: mm_low_page's */
 	for (u32 i = 0; i < nmap; i++)
 		if (map[i].type == MEM_FW_CODE)
 			host_map(ALIGN_DOWN(map[i].base, PAGE_SIZE), ALIGN_UP(map[i].size, PAGE_SIZE),

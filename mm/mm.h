@@ -30,14 +30,15 @@ void kfree(void *p);          /* panics on a pointer kmalloc did not return */
 
 /* A page of RAM below MM_LOW_PAGE_TOP (so below the EBDA and the legacy
  * ROM area too) that the memory map calls free, for the APs' real-mode
- * start (core/hw/smp.c): the highest one, or 0 when there is none. Never
+ * start (core/smp/smp.c): the highest one, or 0 when there is none. Never
  * handed out by the frame allocator (MM_LOW_LIMIT). */
 #define MM_LOW_PAGE_TOP 0x9f000
 u64 mm_low_page(void);
 
 /* Remaps [pa, pa + size) (page-aligned, in the identity map) in the host
  * page tables with prot (enum pt_prot), and drops this CPU's TLB entries
- * for it. Other CPUs must flush their own. */
+ * for it. Other CPUs must flush their own. Below 2 MiB the tables are
+ * already of 4 KiB pages, so only the leaves' rights change there. */
 void mm_host_protect(u64 pa, u64 size, u32 prot);
 
 /* Allocator callback for pt_init(): zeroed frames from frames_alloc. */

@@ -33,6 +33,7 @@ core/config
 core/console
 core/hw
 mm
+core/smp
 core/insn
 core/vm
 core/irq

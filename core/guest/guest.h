@@ -7,7 +7,7 @@
 #include "core/vm/vcpu.h"
 
 /* Picks and starts the backend on the boot CPU, then starts up to cpus
- * CPUs in all (0: every one; core/hw/smp.h), each with the backend on
+ * CPUs in all (0: every one; core/smp/smp.h), each with the backend on
  * (core/guest/virt.c). 0, or < 0 after printing why no guest can run
  * here. */
 int virt_init(u32 cpus);

@@ -3,7 +3,7 @@
 #include "core/console/console.h"
 #include "core/hw/cpu_info.h"
 #include "core/hw/lapic.h"
-#include "core/hw/smp.h"
+#include "core/smp/smp.h"
 #include "core/hw/time.h"
 #include "core/hw/wallclock.h"
 #include "core/svm/svm.h"

@@ -111,12 +111,13 @@ int acpi_parse(u64 rsdp, struct acpi_info *ai)
 }
 
 /* MADT entries (ACPI 6.x, 5.2.12): after the 44-byte head, type and length
- * bytes then the entry. A processor counts when enabled (flags bit 0) or
- * online-capable (bit 1). */
+ * bytes then the entry. A processor is there when enabled (flags bit 0);
+ * one only online-capable (bit 1) may be hot-added later, and is not
+ * there now. The all-ones IDs are broadcasts, no CPU's. */
 #define MADT_ENTRIES 44
 #define MADT_LAPIC 0        /* UID u8, APIC ID u8, flags u32 */
 #define MADT_X2APIC 9       /* reserved u16, x2APIC ID u32, flags u32, UID u32 */
-#define MADT_USABLE 3u
+#define MADT_ENABLED 1u
 
 /* Adds id to ids[] (n so far, room for max) unless it is there. */
 static u32 add_cpu(u32 *ids, u32 n, u32 max, u32 id)
@@ -142,9 +143,10 @@ u32 acpi_madt_cpus(u64 madt, u32 *ids, u32 max)
 
 		if (off + e[1] > t->length)
 			break;
-		if (e[0] == MADT_LAPIC && e[1] >= 8 && (rd32(e, 4) & MADT_USABLE))
+		if (e[0] == MADT_LAPIC && e[1] >= 8 && (rd32(e, 4) & MADT_ENABLED) && e[3] != 0xff)
 			n = add_cpu(ids, n, max, e[3]);
-		else if (e[0] == MADT_X2APIC && e[1] >= 16 && (rd32(e, 8) & MADT_USABLE))
+		else if (e[0] == MADT_X2APIC && e[1] >= 16 && (rd32(e, 8) & MADT_ENABLED) &&
+			 rd32(e, 4) != 0xffffffff)
 			n = add_cpu(ids, n, max, rd32(e, 4));
 	}
 	return n;

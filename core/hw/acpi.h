@@ -51,8 +51,8 @@ struct acpi_info {
 int acpi_parse(u64 rsdp, struct acpi_info *ai);
 
 /* The local APIC IDs of the CPUs the MADT at physical address madt lists
- * as usable (enabled or online-capable; xAPIC and x2APIC entries, each ID
- * once), the first max of them in ids. Returns how many it lists (maybe
+ * as enabled (xAPIC and x2APIC entries, each ID once; not the ones only
+ * online-capable, nor broadcast IDs), the first max of them in ids. Returns how many it lists (maybe
  * more than max); 0 when madt is not a valid MADT. */
 u32 acpi_madt_cpus(u64 madt, u32 *ids, u32 max);
 

@@ -1,4 +1,5 @@
-/* Local APIC timer; see lapic.h. Register offsets are the xAPIC MMIO ones
+/* The local APIC: its set-up on each CPU, IDs, IPIs and the timer; see
+ * lapic.h. Register offsets are the xAPIC MMIO ones
  * (Intel SDM Vol. 3 ch. 11, AMD APM Vol. 2 ch. 16); in x2APIC mode the MSR
  * is 0x800 + offset / 16. */
 #include "core/hw/lapic.h"
@@ -92,6 +93,17 @@ int lapic_init(void)
 	return 0;
 }
 
+void lapic_cpu_init(void)
+{
+	u64 base = rdmsr(MSR_APIC_BASE);
+
+	if (!(base & APIC_BASE_ENABLE))
+		wrmsr(MSR_APIC_BASE, base |= APIC_BASE_ENABLE);   /* xAPIC first: */
+	if (!mmio_base && !(base & APIC_BASE_X2APIC))
+		wrmsr(MSR_APIC_BASE, base | APIC_BASE_X2APIC);    /* then the boot CPU's x2APIC */
+	apic_write(APIC_SVR, SVR_ENABLE | LAPIC_SPURIOUS_VECTOR);
+}
+
 u32 lapic_id(void)
 {
 	return mmio_base ? apic_read(APIC_ID) >> 24 : apic_read(APIC_ID);
@@ -105,6 +117,9 @@ bool lapic_x2apic(void)
 void lapic_send_ipi(u32 apic_id, u32 icr)
 {
 	if (!mmio_base) {
+		/* WRMSR to the x2APIC is not serializing: earlier stores (the
+		 * work a kick announces) must be visible first */
+		__asm__ volatile("mfence; lfence" : : : "memory");
 		wrmsr(0x800 + APIC_ICR / 16, (u64)apic_id << 32 | icr);
 		return;
 	}

@@ -1,6 +1,7 @@
-/* The boot CPU's local APIC timer, as the host's preemption clock for
- * backends without one of their own (AMD-V). xAPIC or x2APIC, whichever
- * mode the firmware left the APIC in. */
+/* The local APICs: set up on every CPU in the mode the firmware left the
+ * boot CPU's in (xAPIC or x2APIC), their IDs, the IPIs that start and kick
+ * CPUs, and the boot CPU's timer, the host's preemption clock for backends
+ * without one of their own (AMD-V). */
 #ifndef CORE_LAPIC_H
 #define CORE_LAPIC_H
 
@@ -10,9 +11,14 @@
 #define LAPIC_SPURIOUS_VECTOR 0xff
 #define LAPIC_KICK_VECTOR 0xf1     /* wakes a halted CPU: acknowledged, nothing else */
 
-/* This CPU's local APIC: enabled (software too, with the spurious vector),
- * its interrupt handlers installed. On every CPU, the boot CPU first. */
+/* The boot CPU's local APIC: its mode (xAPIC or x2APIC, as the firmware
+ * left it) learnt, enabled (software too, with the spurious vector), the
+ * interrupt handlers installed. Once, before any AP starts. */
 int lapic_init(void);
+
+/* An AP's local APIC: enabled in the boot CPU's mode, with the spurious
+ * vector. */
+void lapic_cpu_init(void);
 
 /* This CPU's local APIC ID; whether the APICs are in x2APIC mode. */
 u32 lapic_id(void);

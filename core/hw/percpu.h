@@ -1,9 +1,10 @@
 /* Per-CPU state: descriptor tables, TSS and exception stacks, one struct
  * cpu for each CPU (the boot CPU's static, each AP's allocated when it is
- * started: core/hw/smp.c), reached through the GS base, which holds the
+ * started: core/smp/smp.c), reached through the GS base, which holds the
  * CPU's own struct cpu in the hypervisor (VT-x reloads it from the VMCS's
  * host state at every exit, AMD-V from the host's VMLOAD area). Every
- * field is touched only by its own CPU, except where a comment says. */
+ * field is touched only by its own CPU, except where a comment says; an
+ * AP's id and apic_id are written by the boot CPU before it starts. */
 #ifndef CORE_PERCPU_H
 #define CORE_PERCPU_H
 
@@ -35,7 +36,8 @@ struct cpu {
 	u32 apic_id;               /* its local APIC's ID */
 	u32 trap_depth;            /* nested exceptions seen by the handler */
 	u64 nmis;                  /* NMIs taken (core/hw/trap.c); smp_report reads it */
-	/* An AP's next work (core/hw/smp.c): set by another CPU, which then
+	u64 guest_nmis;            /* of them, those that came while a guest ran (its exit) */
+	/* An AP's next work (core/smp/smp.c): set by another CPU, which then
 	 * kicks it; taken and cleared by the AP itself. */
 	void (*volatile work)(void);
 	u64 gdt[5];                /* null, code, data, TSS (two slots) */

@@ -96,7 +96,8 @@ static void dump_frame(const struct trap_frame *tf)
 	kprintf("  image base %016lx (see docs/debugging.md to resolve hv+ offsets)\n", base);
 }
 
-/* Frame-pointer walk, staying inside the boot image (stacks live there). */
+/* Frame-pointer walk, staying inside the boot image (the boot CPU's stack
+ * lives there; an AP's does not, and its backtrace is empty). */
 static void backtrace(u64 rbp)
 {
 	kprintf("  backtrace:");

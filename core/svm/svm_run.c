@@ -458,6 +458,7 @@ static bool reflected(struct vcpu *v, struct exit_info *ei)
 static bool host_nmi(struct vcpu *v, struct exit_info *ei)
 {
 	(void)v, (void)ei;
+	this_cpu()->guest_nmis++;
 	return true;
 }
 

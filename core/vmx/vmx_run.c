@@ -7,6 +7,7 @@
 #include "core/lib/fmt.h"
 #include "core/hw/power.h"
 #include "core/hw/cpu.h"
+#include "core/hw/percpu.h"
 #include "core/lib/string.h"
 #include "core/vm/vcpu_util.h"
 #include "core/vm/vswitch.h"
@@ -379,6 +380,7 @@ static bool exception(struct vcpu *v, struct exit_info *ei)
 	u8 vec = info & 0xff;
 
 	if (type == EVENT_NMI) {                       /* the host's (NMI exiting) */
+		this_cpu()->guest_nmis++;
 		__asm__ volatile("int $2" : : : "memory");   /* trap_nmi; its IRET unblocks NMIs */
 		/* The exit saves blocking by NMI as if the guest had taken it (so
 		 * Bochs does): it had not, or the NMI could not have come. */

@@ -536,15 +536,18 @@ static u8 *madt(const u8 *e, u32 n)
 	return seal(t);
 }
 
-TEST(acpi_madt_cpus_lists_usable_ones)
+TEST(acpi_madt_cpus_lists_enabled_ones)
 {
 	static const u8 e[] = {
 		0, 8, 0, 0, 1, 0, 0, 0,                 /* UID 0, APIC 0, enabled */
 		1, 12, 2, 0, 0, 0, 0xc0, 0xfe, 0, 0, 0, 0,   /* an IOAPIC: not a CPU */
-		0, 8, 1, 3, 0, 0, 0, 0,                 /* APIC 3: neither enabled nor online-capable */
-		0, 8, 2, 6, 2, 0, 0, 0,                 /* APIC 6: online-capable */
+		0, 8, 1, 3, 0, 0, 0, 0,                 /* APIC 3: not enabled */
+		0, 8, 2, 5, 2, 0, 0, 0,                 /* APIC 5: only online-capable (hot-pluggable) */
+		0, 8, 2, 6, 1, 0, 0, 0,                 /* APIC 6: enabled */
+		0, 8, 3, 0xff, 1, 0, 0, 0,              /* the broadcast ID: no CPU */
 		9, 16, 0, 0, 0x2c, 1, 0, 0, 1, 0, 0, 0, 9, 0, 0, 0,   /* x2APIC 0x12c, enabled */
 		9, 16, 0, 0, 6, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0,      /* APIC 6 again: once */
+		9, 16, 0, 0, 0xff, 0xff, 0xff, 0xff, 1, 0, 0, 0, 4, 0, 0, 0,   /* x2APIC broadcast */
 	};
 	u32 ids[8] = { 0 };
 

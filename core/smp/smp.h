@@ -1,11 +1,11 @@
 /* Starting the application processors: the CPUs the ACPI MADT lists, each
  * brought from INIT through a real-mode page below 1 MiB into the core,
  * onto its own GDT, TSS, IDT, stacks and struct cpu (core/hw/percpu.h),
- * with its local APIC on and the boot CPU's control registers, PAT and
- * EFER. Until the scheduler runs guests on them, a started AP halts
+ * with its local APIC on and the boot CPU's CR0, CR4, PAT and EFER.LME/NXE
+ * (MTRRs and the like stay as the firmware set them: INIT keeps them). Until the scheduler runs guests on them, a started AP halts
  * until smp_call gives it work. */
-#ifndef CORE_SMP_H
-#define CORE_SMP_H
+#ifndef CORE_SMP_SMP_H
+#define CORE_SMP_SMP_H
 
 #include "core/hw/percpu.h"
 
@@ -23,10 +23,12 @@ struct cpu *smp_cpu(u32 id);
 /* Has AP number id run fn (with interrupts off) once it is idle: waits
  * until it has taken its previous work, sets this one and kicks it. False
  * when id is the boot CPU or not online. Nothing waits for fn: it says
- * when it is done, if anyone needs to know. */
+ * when it is done, if anyone needs to know. One caller at a time (today
+ * only the boot CPU calls it). */
 bool smp_call(u32 id, void (*fn)(void));
 
-/* Logs, for each CPU, the NMIs it took (when it took any). */
+/* Logs, for each CPU, the NMIs it took (when it took any), and how many
+ * of them came while a guest ran. */
 void smp_report(void);
 
 #endif

@@ -1,4 +1,4 @@
-; The application processors' way into the core (core/hw/smp.c).
+; The application processors' way into the core (core/smp/smp.c).
 ;
 ; ap_tramp_start .. ap_tramp_end is copied to a page below 1 MiB, whose
 ; number is the start-up IPI's vector: the AP begins there in real mode,

@@ -1,9 +1,9 @@
-/* AP start-up (core/hw/smp.h), by INIT and two start-up IPIs, as the
+/* AP start-up (core/smp/smp.h), by INIT and two start-up IPIs, as the
  * Intel SDM (Vol. 3, 8.4.4) and AMD APM (Vol. 2, 16.5) describe it; the
- * real-mode part is core/hw/ap_boot.asm. One AP at a time: the boot CPU
+ * real-mode part is core/smp/ap_boot.asm. One AP at a time: the boot CPU
  * fills the page's parameter block, sends the IPIs and waits for the AP
  * to say it is online (or failed) before the next one. */
-#include "core/hw/smp.h"
+#include "core/smp/smp.h"
 #include "core/hw/acpi.h"
 #include "core/hw/cpu.h"
 #include "core/hw/lapic.h"
@@ -76,22 +76,30 @@ void smp_report(void)
 {
 	for (u32 i = 0; i < HV_MAX_CPUS; i++)
 		if (online[i] && online[i]->nmis)
-			log_info("cpu: CPU %u took %lu NMIs\n", i, online[i]->nmis);
+			log_info("cpu: CPU %u took %lu NMIs, %lu of them while a guest ran\n", i, online[i]->nmis,
+				 online[i]->guest_nmis);
 }
 
-/* The AP, from ap_entry64 on its own stack: its tables, its TLB emptied
- * of the start page's executable mapping, the boot CPU's CR4 (less VMXE,
- * which per_cpu sets) and PAT, its local APIC, then per_cpu. Then it
- * halts with interrupts on (it takes only kicks) and does the work
- * smp_call gives it, one at a time. */
+/* The AP, from ap_entry64 on its own stack: its tables, the boot CPU's
+ * PAT and CR4 (less VMXE, which per_cpu sets), its local APIC, then
+ * per_cpu. An AP that is not the one this block was filled for (one that
+ * woke too late and was sent INIT, then started anyway) or whose per_cpu
+ * failed halts for good, interrupts off. An online one halts with
+ * interrupts on (it takes only kicks) and does the work smp_call gives
+ * it, one at a time. */
 void ap_main(struct cpu *c)
 {
+	bool ok;
+
 	cpu_tables_init(c);
-	write_cr3(read_cr3());
-	write_cr4(bsp_cr4 & ~CR4_VMXE);
 	wrmsr(MSR_PAT, bsp_pat);
-	lapic_init();
-	__atomic_store_n(&ap_state, ap_per_cpu() ? AP_FAILED : AP_ONLINE, __ATOMIC_RELEASE);
+	write_cr4(bsp_cr4 & ~CR4_VMXE);
+	write_cr3(read_cr3());          /* a TLB flush after the PAT change */
+	lapic_cpu_init();
+	ok = lapic_id() == c->apic_id && !ap_per_cpu();
+	__atomic_store_n(&ap_state, ok ? AP_ONLINE : AP_FAILED, __ATOMIC_RELEASE);
+	if (!ok)
+		cpu_halt_forever();
 	for (;;) {
 		void (*fn)(void) = __atomic_exchange_n(&c->work, NULL, __ATOMIC_ACQ_REL);
 
@@ -112,8 +120,11 @@ static u32 wait_answer(u64 deadline_ns)
 	return s;
 }
 
-/* INIT, then start-up IPIs at the page until the AP answers: its state. */
-static u32 kick(u32 apic_id, u64 page)
+/* INIT, then start-up IPIs at the page until the AP answers: its state.
+ * One that has not answered in time is sent INIT again, back to waiting
+ * for a start-up IPI, so that it cannot wake later on the next AP's
+ * parameter block or after the page stopped being executable. */
+static u32 init_sipi(u32 apic_id, u64 page)
 {
 	u32 s;
 
@@ -125,6 +136,8 @@ static u32 kick(u32 apic_id, u64 page)
 		lapic_send_ipi(apic_id, ICR_SIPI((u32)(page >> 12)));
 		s = wait_answer(time_now_ns() + ONLINE_WAIT_NS);
 	}
+	if (s == AP_WAITING)
+		lapic_send_ipi(apic_id, ICR_INIT);
 	return s;
 }
 
@@ -146,7 +159,8 @@ static bool prepare(struct ap_params *p, u32 id, u32 apic_id)
 }
 
 /* Starts the AP apic_id as CPU number id: true when it is online. A CPU
- * that did not answer keeps its memory: it may still wake up and use it. */
+ * that did not come online keeps the memory it was given: it may have
+ * used it before INIT stopped it. */
 static bool start_ap(struct ap_params *p, u64 page, u32 id, u32 apic_id)
 {
 	u32 s;
@@ -156,7 +170,7 @@ static bool start_ap(struct ap_params *p, u64 page, u32 id, u32 apic_id)
 		return false;
 	}
 	ap_state = AP_WAITING;
-	s = kick(apic_id, page);
+	s = init_sipi(apic_id, page);
 	if (s != AP_ONLINE) {
 		log_warn("cpu: the CPU with APIC ID %u %s; left out\n", apic_id,
 			 s == AP_FAILED ? "could not turn virtualization on" : "did not come up in 200 ms");
@@ -196,10 +210,21 @@ static struct ap_params *set_up_page(u64 page)
 }
 
 /* Work for each AP once the start page is no longer executable: any
- * translation of it its TLB may have cached since it left it goes. */
+ * translation of it its TLB may still hold goes (smp_start waits until
+ * every AP has taken it). */
 static void flush_tlb(void)
 {
 	write_cr3(read_cr3());
+}
+
+/* An xAPIC's ICR names 8-bit destinations, and 0xff is the broadcast:
+ * a CPU with a larger APIC ID needs x2APIC mode. */
+static bool reachable(u32 apic_id)
+{
+	if (lapic_x2apic() || apic_id < 0xff)
+		return true;
+	log_warn("cpu: the CPU with APIC ID %u needs x2APIC mode; left out\n", apic_id);
+	return false;
 }
 
 u32 smp_start(u32 max, int (*per_cpu)(void))
@@ -219,11 +244,14 @@ u32 smp_start(u32 max, int (*per_cpu)(void))
 		ap_per_cpu = per_cpu;
 		mm_host_protect(page, PAGE_SIZE, PT_R | PT_W | PT_X);   /* fetched with paging on */
 		for (u32 i = 0; i < MIN(n, HV_MAX_CPUS) && count < max; i++)
-			if (ids[i] != self && start_ap(p, page, count, ids[i]))
+			if (ids[i] != self && reachable(ids[i]) && start_ap(p, page, count, ids[i]))
 				count++;
 		mm_host_protect(page, PAGE_SIZE, PT_R | PT_W);
 		for (u32 i = 1; i < count; i++)
 			smp_call(i, flush_tlb);
+		for (u32 i = 1; i < count; i++)
+			while (__atomic_load_n(&online[i]->work, __ATOMIC_ACQUIRE))
+				cpu_relax();
 	}
 	log_info("cpu: %u of %u CPUs online\n", count, MAX(n, 1));
 	return count;
