@@ -80,23 +80,25 @@ void smp_report(void)
 				 online[i]->guest_nmis);
 }
 
-/* The AP, from ap_entry64 on its own stack: its tables, the boot CPU's
- * PAT and CR4 (less VMXE, which per_cpu sets), its local APIC, then
+/* The AP, from ap_entry64 on its own stack: the boot CPU's PAT and CR4
+ * (less VMXE, which per_cpu sets), its local APIC, its tables, then
  * per_cpu. An AP that is not the one this block was filled for (one that
- * woke too late and was sent INIT, then started anyway) or whose per_cpu
- * failed halts for good, interrupts off. An online one halts with
+ * woke too late despite the INIT it was sent) halts for good at once,
+ * saying nothing; one whose per_cpu failed says so and halts for good. An online one halts with
  * interrupts on (it takes only kicks) and does the work smp_call gives
  * it, one at a time. */
 void ap_main(struct cpu *c)
 {
 	bool ok;
 
-	cpu_tables_init(c);
 	wrmsr(MSR_PAT, bsp_pat);
 	write_cr4(bsp_cr4 & ~CR4_VMXE);
 	write_cr3(read_cr3());          /* a TLB flush after the PAT change */
 	lapic_cpu_init();
-	ok = lapic_id() == c->apic_id && !ap_per_cpu();
+	if (lapic_id() != c->apic_id)
+		cpu_halt_forever();     /* before touching c, or the state of the AP it is for */
+	cpu_tables_init(c);
+	ok = !ap_per_cpu();
 	__atomic_store_n(&ap_state, ok ? AP_ONLINE : AP_FAILED, __ATOMIC_RELEASE);
 	if (!ok)
 		cpu_halt_forever();
