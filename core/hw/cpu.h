@@ -20,6 +20,7 @@
 #define CR4_PCIDE (1ULL << 17)
 #define CR4_OSXSAVE (1ULL << 18)
 #define MSR_EFER 0xc0000080
+#define MSR_PAT 0x277
 #define EFER_SCE 1ULL
 #define EFER_LME (1ULL << 8)
 #define EFER_LMA (1ULL << 10)

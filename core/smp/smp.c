@@ -15,7 +15,6 @@
 
 _Static_assert(HV_MAX_CPUS == CFG_CPUS_MAX, "cpus= and the CPU table agree");
 
-#define MSR_PAT 0x277
 #define AP_STACK_PAGES 4
 #define INIT_WAIT_NS 10000000ULL        /* INIT to the first start-up IPI */
 #define SIPI_WAIT_NS 200000ULL          /* between the two */

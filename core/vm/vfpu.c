@@ -153,18 +153,11 @@ void fpu_switch(struct vcpu *next)
 
 	if (prev == next)
 		return;
-	owner = next;
-	if (!has_xsave) {
-		if (prev)
-			save(prev);
-		load(next, 0);
-		return;
-	}
 	if (prev) {
-		if (!backend->xsetbv_exits)
-			prev->xcr0 = xgetbv();
+		prev->xcr0 = fpu_xcr0(prev);   /* while prev is still the owner */
 		save(prev);
 	}
+	owner = next;
 	load(next, prev ? xcr0_supported : XCR0_X87);   /* fpu_init left x87 */
 }
 

@@ -7,7 +7,6 @@
 #include "core/lib/string.h"
 #include "mm/mm.h"
 
-#define MSR_PAT 0x277
 #define PAT_DEFAULT 0x0007040600070406ULL
 
 /* One set of all-ones bitmaps: every port and every MSR access exits. */
