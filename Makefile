@@ -42,7 +42,7 @@ MB2_OBJS := $(B)/k/boot/multiboot2/mb2.o $(B)/k/boot/multiboot2/entry.asm.o
 
 GNUEFI := /usr/lib
 EFI_SECTIONS := -j .text -j .rodata -j .data -j .dynamic -j .dynsym \
-	-j .rel -j .rela -j .reloc
+	-j .rel -j .rela -j .reloc -j .bss
 
 .PHONY: all run test test-unit test-svm test-vmx test-linux test-abi test-sched test-hostile test-smp bench fuzz fuzz-host coverage image debug deps clean abi abi-lock abi-golden
 all: $(B)/hv.efi $(B)/hv.elf guests $(B)/sched-sim
