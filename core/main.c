@@ -166,7 +166,7 @@ static u32 check_guests(const struct boot_info *bi)
 static void nmi_storm(void)
 {
 	for (int i = 0; i < NMI_STORM; i++) {
-		lapic_send_ipi(smp_cpu(0)->apic_id, ICR_NMI);
+		lapic_send_ipi(cpu_by_id(0)->apic_id, ICR_NMI);
 		time_wait_until(time_now_ns() + NMI_GAP_NS);
 	}
 }

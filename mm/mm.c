@@ -5,6 +5,7 @@
 #include "core/hw/cpu_info.h"
 #include "core/hw/image.h"
 #include "core/hw/power.h"
+#include "core/lib/spinlock.h"
 #include "core/lib/string.h"
 #include "mm/frame.h"
 #include "mm/heap.h"
@@ -18,10 +19,17 @@ static u32 nmap;
 static struct frame_alloc frames;
 static struct heap heap;
 static struct pagetable host_pt;
+/* The frames and the heap are the lock's: any CPU may allocate. */
+static struct spinlock lock = SPINLOCK("mm");
 
 u64 frames_alloc(u64 count, u64 align)
 {
-	return frame_alloc(&frames, count, align);
+	u64 pa;
+
+	spin_lock(&lock);
+	pa = frame_alloc(&frames, count, align);
+	spin_unlock(&lock);
+	return pa;
 }
 
 u64 frames_alloc_filled(u64 count, u8 byte)
@@ -35,7 +43,12 @@ u64 frames_alloc_filled(u64 count, u8 byte)
 
 void frames_free(u64 pa, u64 count)
 {
-	if (frame_free(&frames, pa, count))
+	int err;
+
+	spin_lock(&lock);
+	err = frame_free(&frames, pa, count);
+	spin_unlock(&lock);
+	if (err)
 		panic("mm: bad free of %lu frames at %lx", count, pa);
 }
 
@@ -189,7 +202,7 @@ void mm_host_protect(u64 pa, u64 size, u32 prot)
 static bool heap_grow(size_t need)
 {
 	u64 bytes = ALIGN_UP(MAX(need + 64, HEAP_CHUNK), PAGE_SIZE);
-	u64 pa = frames_alloc(bytes / PAGE_SIZE, PAGE_SIZE);
+	u64 pa = frame_alloc(&frames, bytes / PAGE_SIZE, PAGE_SIZE);   /* the lock is held */
 
 	if (!pa)
 		return false;
@@ -199,10 +212,13 @@ static bool heap_grow(size_t need)
 
 void *kmalloc(size_t size)
 {
-	void *p = heap_alloc(&heap, size);
+	void *p;
 
+	spin_lock(&lock);
+	p = heap_alloc(&heap, size);
 	if (!p && size && heap_grow(size))
 		p = heap_alloc(&heap, size);
+	spin_unlock(&lock);
 	return p;
 }
 
@@ -215,7 +231,12 @@ void *kzalloc(size_t size)
 
 void kfree(void *p)
 {
-	if (heap_free(&heap, p))
+	int err;
+
+	spin_lock(&lock);
+	err = heap_free(&heap, p);
+	spin_unlock(&lock);
+	if (err)
 		panic("mm: kfree of %p, which kmalloc did not return", p);
 }
 

@@ -11,17 +11,35 @@ static void make_runnable(struct scheduler *s, struct sched_entity *e, u64 ready
 	s->ops->enqueue(&s->cpus[e->cpu], e, now);
 }
 
+/* The allowed CPU of e with the fewest entities (load[] so far), or -1. */
+static int place(const struct sched_entity *e, const u32 *load, u32 ncpus)
+{
+	int best = -1;
+
+	for (u32 c = 0; c < ncpus && c < 64; c++)
+		if ((!e->cpus_allowed || (e->cpus_allowed >> c & 1)) && (best < 0 || load[c] < load[best]))
+			best = (int)c;
+	return best;
+}
+
 int sched_init(struct scheduler *s, const struct sched_ops *ops, struct sched_cpu *cpus, u32 ncpus,
 	       struct sched_entity **all, u32 n, u64 slice_ns, u64 now, char *err, size_t len)
 {
+	u32 load[64] = { 0 };
+
 	*s = (struct scheduler){ ops, cpus, ncpus, all, n, 0 };
-	if (!ncpus || !slice_ns)
-		return snformat(err, len, "sched: no CPU or a zero slice"), -1;
+	if (!ncpus || ncpus > 64 || !slice_ns)
+		return snformat(err, len, "sched: %u CPUs (1 to 64) or a zero slice", ncpus), -1;
 	for (u32 i = 0; i < n; i++) {
+		int c = place(all[i], load, ncpus);
+
 		if (!all[i]->params.weight)
 			return snformat(err, len, "sched: '%s' has weight 0 (at least 1)", all[i]->name), -1;
+		if (c < 0)
+			return snformat(err, len, "sched: '%s' may run on none of the %u CPUs", all[i]->name, ncpus), -1;
 		all[i]->id = i;
-		all[i]->cpu = i % ncpus;
+		all[i]->cpu = (u32)c;
+		load[c]++;
 	}
 	if (ops->admit && ops->admit(all, n, err, len))
 		return -1;
@@ -69,7 +87,7 @@ static inline void settle(struct scheduler *s, struct sched_entity *e, u64 now, 
 {
 	if (why == SCHED_EXITS) {
 		e->state = SCHED_STOPPED;
-		s->stopped++;
+		__atomic_add_fetch(&s->stopped, 1, __ATOMIC_RELAXED);
 	} else if (why == SCHED_BLOCKS && (!wake_ns || wake_ns > now)) {
 		sched_block(s, e, wake_ns);
 	} else {
@@ -134,7 +152,7 @@ void sched_resume(struct scheduler *s, struct sched_entity *e, u64 now)
 void sched_revive(struct scheduler *s, struct sched_entity *e, u64 now)
 {
 	if (e->state == SCHED_STOPPED) {
-		s->stopped--;
+		__atomic_sub_fetch(&s->stopped, 1, __ATOMIC_RELAXED);
 		make_runnable(s, e, now, now);
 	}
 }

@@ -31,7 +31,8 @@ struct sched_params {
 struct sched_entity {
 	const char *name;
 	u32 id;                    /* index in sched_init's array */
-	u32 cpu;                   /* the CPU whose queue it belongs to */
+	u32 cpu;                   /* the CPU whose queue it belongs to (sched_init places it) */
+	u64 cpus_allowed;          /* the CPUs it may run on, bit n for CPU n; 0 = any */
 	enum sched_state state;
 	struct sched_params params;
 	u64 runtime_ns;            /* CPU time used */
@@ -91,9 +92,18 @@ const struct sched_ops *sched_policy_find(const char *name);
 /* Calls fn for every policy linked in, in link order. */
 void sched_policy_each(void (*fn)(const struct sched_ops *ops, void *arg), void *arg);
 
-/* The scheduler of ncpus CPUs over n entities (which it numbers and spreads
- * over the CPUs round-robin), all runnable at now. 0, or -1 with the
- * reason in err (unknown policy, refused parameters). */
+/* The scheduler of ncpus CPUs over n entities, all runnable at now. It
+ * numbers them and places each, in order, on the CPU it may run on
+ * (cpus_allowed) that has the fewest entities so far (the lowest of
+ * equals): without affinities, round-robin. An entity stays on its CPU.
+ * 0, or -1 with the reason in err (unknown policy, an entity allowed on
+ * no CPU there is, refused parameters).
+ *
+ * Who touches what: CPU c's struct sched_cpu and the entities placed on it
+ * are c's alone (sched_next, sched_ran, sched_set_params for one of its
+ * own), except while the other CPUs are stopped (the hypervisor's debug
+ * console: sched_pause, sched_resume, sched_revive, sched_wake); stopped
+ * is counted atomically. */
 struct scheduler {
 	const struct sched_ops *ops;
 	struct sched_cpu *cpus;
@@ -162,7 +172,7 @@ void sched_wake(struct scheduler *s, struct sched_entity *e, u64 now);
 /* True while some entity has not exited. */
 static inline bool sched_alive(const struct scheduler *s)
 {
-	return s->stopped < s->n;
+	return __atomic_load_n(&s->stopped, __ATOMIC_RELAXED) < s->n;
 }
 
 /* ---- helpers for policies ---- */

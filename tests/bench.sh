@@ -72,7 +72,7 @@ backend() {
 	t=$(ticks "$sw" ".*\\[ping\\] .* min \\([0-9]*\\) ticks.*")
 	record "guest_switch.$key" "$2: guest-to-guest switch (yield)" "${t:+$((t / $4 / 2))}" "$7"
 	t=$(ticks "$hc" ".*boot: \\([0-9]*\\) TSC ticks from the hypervisor's entry.*")
-	record "boot_to_first_guest.$key" "$2: boot to the first guest entry" "${t:+$((t / $4))}" 2000000
+	record "boot_to_first_guest.$key" "$2: boot to the first scheduling decision" "${t:+$((t / $4))}" 2000000
 }
 
 "$ROOT/tests/svm.sh" guest-hcloop sched-yield >/dev/null

@@ -378,6 +378,39 @@ static bool guest_weight(struct cursor *cur, struct guest_cfg *g, const char *v)
 	return true;
 }
 
+/* "N", "N-M", joined by '+' (the guest line's fields take the commas):
+ * the set of CPUs, bit n for CPU n. False on anything else, a reversed
+ * range or a CPU number of CFG_CPUS_MAX or more. */
+bool config_parse_cpuset(const char *v, u64 *set)
+{
+	*set = 0;
+	for (;;) {
+		u64 lo, hi;
+
+		if (!parse_decimal(&v, &lo))
+			return false;
+		hi = lo;
+		if (*v == '-' && (v++, !parse_decimal(&v, &hi)))
+			return false;
+		if (lo > hi || hi >= CFG_CPUS_MAX)
+			return false;
+		for (u64 n = lo; n <= hi; n++)
+			*set |= 1ULL << n;
+		if (!*v)
+			return true;
+		if (*v++ != '+')
+			return false;
+	}
+}
+
+static bool guest_cpus(struct cursor *cur, struct guest_cfg *g, const char *v)
+{
+	if (!config_parse_cpuset(v, &g->cpus))
+		return fail(cur, "guest '%s': bad value '%s' for 'cpus' (CPU numbers from 0 to %d, such as 1 or 0-1+3)",
+			    g->name, v, CFG_CPUS_MAX - 1);
+	return true;
+}
+
 static bool guest_max_weight(struct cursor *cur, struct guest_cfg *g, const char *v)
 {
 	u64 w;
@@ -448,6 +481,7 @@ static const struct guest_key guest_keys[] = {
 	{ "kind", guest_kind },
 	{ "load", guest_load },
 	{ "weight", guest_weight },
+	{ "cpus", guest_cpus },
 	{ "max_weight", guest_max_weight },
 	{ "max_share", guest_max_share },
 	{ "budget", guest_budget },
@@ -467,7 +501,7 @@ static bool guest_field(struct cursor *cur, struct guest_cfg *g, char *field)
 	for (size_t i = 0; i < ARRAY_SIZE(guest_keys); i++)
 		if (!strcmp(guest_keys[i].name, field))
 			return guest_keys[i].set(cur, g, v);
-	return fail(cur, "guest '%s': unknown key '%s' (expected image, mem, kind, load, weight, max_weight, budget, period, max_share, cmdline, module or initrd)",
+	return fail(cur, "guest '%s': unknown key '%s' (expected image, mem, kind, load, weight, cpus, max_weight, budget, period, max_share, cmdline, module or initrd)",
 		    g->name, field);
 }
 

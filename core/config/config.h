@@ -81,6 +81,7 @@ struct guest_cfg {
 	u8 kind;                  /* enum image_kind */
 	u64 load;                 /* guest-physical load address of a flat image */
 	u32 weight;               /* share against other guests, 1..CFG_WEIGHT_MAX */
+	u64 cpus;                 /* the physical CPUs it may run on, bit n for CPU n; 0 = any */
 	char cmdline[CFG_CMDLINE_MAX];                 /* for Multiboot and Linux kernels */
 	char modules[CFG_MAX_MODULES][CFG_IMAGE_MAX];  /* files handed to them */
 	u32 nmodules;
@@ -123,6 +124,10 @@ u32 config_parse(struct config *c, const char *src, const char *text, size_t len
  * hexadecimal numbers ("0x7c00", no suffix). Returns false on anything else
  * or on overflow. */
 bool config_parse_size(const char *s, u64 *out);
+
+/* Parses a set of CPUs: numbers and ranges joined by '+' ("0-1+3"), each
+ * below CFG_CPUS_MAX, into bits. Returns false on anything else. */
+bool config_parse_cpuset(const char *s, u64 *set);
 
 /* Parses durations: a decimal number with ns, us, ms or s ("2ms"). Returns
  * false on anything else or on overflow. */

@@ -1,8 +1,34 @@
 /* Console output: formats with core/fmt and hands each character to the
- * active device. A "\n" is sent as "\r\n" for terminals. */
+ * active device. A "\n" is sent as "\r\n" for terminals.
+ *
+ * Every entry point below takes the console lock once several CPUs run
+ * (console_share): the ring, its indices and the device are the lock's.
+ * A kprintf's text, and a console_put's bytes, go into the ring in one
+ * piece, so a line printed by one call never interleaves another CPU's. */
 #include "core/console/console.h"
+#include "core/lib/spinlock.h"
 #include "core/lib/fmt.h"
 #include "core/lib/string.h"
+
+static struct spinlock lock = SPINLOCK("console");
+static bool shared;   /* several CPUs print: take the lock */
+
+static void take(void)
+{
+	if (shared)
+		spin_lock(&lock);
+}
+
+static void give(void)
+{
+	if (shared)
+		spin_unlock(&lock);
+}
+
+void console_share(bool on)
+{
+	shared = on;
+}
 
 static const struct console_ops *con_ops;
 static void *con_dev;
@@ -33,7 +59,12 @@ void console_set(const struct console_ops *ops, void *dev)
 
 int console_getc(void)
 {
-	return con_ops && con_ops->getc ? con_ops->getc(con_dev) : -1;
+	int c;
+
+	take();
+	c = con_ops && con_ops->getc ? con_ops->getc(con_dev) : -1;
+	give();
+	return c;
 }
 
 /* Sends the oldest waiting byte: true when it went. */
@@ -50,10 +81,17 @@ static bool send_one(bool wait)
 	return true;
 }
 
-void console_send(u32 n)
+static void send(u32 n)
 {
 	while (con_ops && ring_used && n-- && send_one(false))
 		;
+}
+
+void console_send(u32 n)
+{
+	take();
+	send(n);
+	give();
 }
 
 void console_poll(void)
@@ -68,8 +106,10 @@ u32 console_waiting(void)
 
 void console_flush(void)
 {
+	take();
 	while (con_ops && ring_used)
 		send_one(true);
+	give();
 }
 
 bool console_room(u32 n)
@@ -79,6 +119,7 @@ bool console_room(u32 n)
 
 void console_put(const char *s, u32 n)
 {
+	take();
 	while (con_ops && n) {
 		u32 tail, k;
 
@@ -91,6 +132,7 @@ void console_put(const char *s, u32 n)
 		s += k;
 		n -= k;
 	}
+	give();
 }
 
 static void ring_put(char c)
@@ -112,9 +154,12 @@ static void con_put(void *ctx, char c)
 
 int kvprintf(const char *fmt, va_list ap)
 {
-	int n = vformat(con_put, NULL, fmt, ap);
+	int n;
 
-	console_poll();
+	take();
+	n = vformat(con_put, NULL, fmt, ap);
+	send(CONSOLE_POLL_MAX);
+	give();
 	return n;
 }
 

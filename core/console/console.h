@@ -17,6 +17,11 @@ struct console_ops {
 	int (*getc)(void *dev);    /* optional: a received byte, or -1 (never waits) */
 };
 
+/* From on (on = true), every console call takes the console lock: before
+ * a second CPU starts. Off again (power-off, panic) once the other CPUs
+ * are stopped, whatever lock they held. */
+void console_share(bool on);
+
 /* Makes ops/dev the console; NULL ops silences it. */
 void console_set(const struct console_ops *ops, void *dev);
 

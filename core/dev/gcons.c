@@ -9,9 +9,11 @@
 /* Typed bytes the input guest's FIFO had no room for yet. */
 #define HELD 256
 
-static struct guest *input;
+struct guest *gcons_input_guest;
 static u8 held[HELD];
-static u32 held_head, held_len;
+/* One producer (gcons_input, on the boot CPU), one consumer (gcons_feed,
+ * on the input guest's CPU): each index is written by one side only. */
+static u32 held_head, held_tail;
 
 /* Length of the oldest waiting line, its newline included. */
 static u32 line_len(const struct guest *g)
@@ -162,16 +164,16 @@ void gcons_putc(struct guest *g, char c)
 
 void gcons_set_input(struct guest *g)
 {
-	input = g;
+	gcons_input_guest = g;
 }
 
-/* Moves held bytes into the guest's FIFO while it has room. */
-static void feed(void)
+void gcons_feed(struct guest *g)
 {
-	while (held_len && vuart_receive(input, held[held_head])) {
-		held_head = (held_head + 1) % HELD;
-		held_len--;
-	}
+	u32 head = held_head;
+
+	while (head != __atomic_load_n(&held_tail, __ATOMIC_ACQUIRE) && vuart_receive(g, held[head % HELD]))
+		head++;
+	__atomic_store_n(&held_head, head, __ATOMIC_RELEASE);
 }
 
 bool gcons_input(int key)
@@ -181,10 +183,10 @@ bool gcons_input(int key)
 	while ((c = console_getc()) >= 0) {
 		if (c == key)
 			return true;
-		if (input && held_len < HELD)
-			held[(held_head + held_len++) % HELD] = (u8)c;
+		if (gcons_input_guest && held_tail - __atomic_load_n(&held_head, __ATOMIC_ACQUIRE) < HELD) {
+			held[held_tail % HELD] = (u8)c;
+			__atomic_store_n(&held_tail, held_tail + 1, __ATOMIC_RELEASE);
+		}
 	}
-	if (held_len && input->state != GUEST_STOPPED)
-		feed();
 	return false;
 }

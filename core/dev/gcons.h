@@ -58,11 +58,15 @@ u32 gcons_drain(struct guest *g);
 void gcons_flush(struct guest *g);
 
 /* Console input: bytes typed on the hypervisor's console go to the COM1 of
- * the guest set here (NULL: nowhere; a stopped guest gets nothing), up to
- * 256 held back while its FIFO is full (more are dropped). gcons_input
- * moves what is waiting and returns true, leaving the rest, when it meets
- * the byte `key` (the debug console's). */
+ * the guest set here (NULL: nowhere), up to 256 held back while its FIFO
+ * is full (more are dropped). gcons_input, on the boot CPU, reads what was
+ * typed and returns true, leaving the rest, when it meets the byte `key`
+ * (the debug console's); gcons_feed moves held bytes into g's FIFO, on
+ * the CPU g runs on (its run loop calls it before each of g's slices), so
+ * that only that CPU touches g's devices. */
+extern struct guest *gcons_input_guest;
 void gcons_set_input(struct guest *g);
 bool gcons_input(int key);
+void gcons_feed(struct guest *g);
 
 #endif

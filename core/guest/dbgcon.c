@@ -250,15 +250,17 @@ static bool run_line(struct scheduler *s, char *line)
 	return true;
 }
 
-void dbgcon_poll(struct scheduler *s)
+void dbgcon_poll(struct scheduler *s, void (*hold)(bool on))
 {
 	char line[LINE];
 
 	if (!gcons_input(DBGCON_KEY))   /* other bytes go to a guest's COM1 */
 		return;
+	hold(true);
 	kprintf("\nhv console: guests paused; 'help' lists the commands, 'continue' or Ctrl-] resumes\n");
 	do
 		kprintf("hv> ");
 	while ((read_line(line), run_line(s, line)));
 	kprintf("hv console: guests resumed\n");
+	hold(false);
 }

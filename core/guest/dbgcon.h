@@ -8,7 +8,9 @@
 
 #define DBGCON_KEY 0x1d   /* Ctrl-] */
 
-/* Between slices: enters the console if its key was typed. */
-void dbgcon_poll(struct scheduler *s);
+/* Between the boot CPU's slices: enters the console if its key was typed,
+ * with the other CPUs held (hold(true) before, hold(false) after: the
+ * run loop parks them, so that every guest is still while it runs). */
+void dbgcon_poll(struct scheduler *s, void (*hold)(bool on));
 
 #endif

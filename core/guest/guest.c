@@ -2,6 +2,7 @@
 #include "core/guest/guest.h"
 #include "core/vm/backend.h"
 #include "core/console/console.h"
+#include "core/lib/fmt.h"
 #include "core/hw/cpu_info.h"
 #include "core/exit/exit.h"
 #include "core/dev/gcons.h"
@@ -136,19 +137,23 @@ static const char *const reason_names[EXIT_REASON_COUNT] = {
 	[EXIT_RDPMC] = "rdpmc",
 };
 
+/* One line, printed in one call: other CPUs print meanwhile. */
 void guest_print_exits(const struct vcpu *v)
 {
 	const char *sep = " (";
+	char line[640];
+	size_t n = 0;
 	u64 exits = 0;
 
 	for (int r = 0; r < EXIT_REASON_COUNT; r++)
 		exits += v->exit_counts[r];
-	log_info("guest '%s': %lu exits", v->guest->name, exits);
-	for (int r = 0; r < EXIT_REASON_COUNT; r++) {
+	for (int r = 0; r < EXIT_REASON_COUNT && n < sizeof(line); r++) {
 		if (v->exit_counts[r]) {
-			log_info("%s%s %lu", sep, reason_names[r], v->exit_counts[r]);
+			n += (size_t)snformat(line + n, sizeof(line) - n, "%s%s %lu", sep, reason_names[r],
+					      v->exit_counts[r]);
 			sep = ", ";
 		}
 	}
-	log_info("%s\n", exits ? ")" : "");
+	line[MIN(n, sizeof(line) - 1)] = 0;
+	log_info("guest '%s': %lu exits%s%s\n", v->guest->name, exits, line, exits ? ")" : "");
 }

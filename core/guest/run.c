@@ -1,8 +1,18 @@
-/* The run loop of the boot CPU: asks the scheduler (sched/) what runs next,
- * runs that vCPU until its slice ends or it yields, sleeps, reboots or
- * stops, and tells the scheduler how long it ran. Preemption does not need
- * the guest: the backend's timer (VMX preemption timer, LAPIC timer on
- * AMD-V) forces an exit when the slice is over, interrupts masked or not. */
+/* The run loops, one on every online CPU: each asks the scheduler (sched/)
+ * what runs next on its own queue, runs that vCPU until its slice ends or
+ * it yields, sleeps, reboots or stops, and tells the scheduler how long it
+ * ran. Preemption does not need the guest: the backend's timer (VMX
+ * preemption timer, LAPIC timer on AMD-V) forces an exit when the slice is
+ * over, interrupts masked or not.
+ *
+ * Who owns what: a vCPU, its guest's devices and its CPU's queue belong to
+ * the CPU the scheduler placed it on (entities stay where they are put),
+ * which alone runs it; no lock is held across a VM entry. The boot CPU
+ * alone reads console input, runs the debug console (with the others
+ * parked: hold), decides when the run is over, and reports. What two CPUs
+ * share: the console (its lock), memory allocation (mm's lock), the
+ * shares' snapshot (stats_lock), the trace ring (its lock), and the flags
+ * below, written by the boot CPU and read between slices. */
 #include "core/guest/guest.h"
 #include "core/vm/backend.h"
 #include "core/console/console.h"
@@ -20,9 +30,24 @@
 #include "mm/mm.h"
 #include "core/vm/vcpu_util.h"
 #include "hypercall/hypercall.h"
+#include "core/hw/lapic.h"
+#include "core/hw/percpu.h"
+#include "core/lib/spinlock.h"
+#include "core/smp/smp.h"
 
 static struct scheduler sched;
-static struct sched_cpu boot_cpu;
+static struct sched_cpu queues[HV_MAX_CPUS];   /* by CPU number */
+static u32 ncpus;
+
+/* Written by the boot CPU, read by every loop between slices. A CPU in a
+ * guest sees them at the end of its slice at the latest; the kick that
+ * follows each change ends its HLT if it idles. */
+static volatile bool run_over, park_asked;
+static u32 parked, loops_running;       /* atomics: the APs count themselves */
+/* Each CPU's own: it had nothing to run, now or ever, when it last looked
+ * (reset by the boot CPU while the others are parked). */
+static volatile bool idle_forever[HV_MAX_CPUS];
+static struct spinlock stats_lock = SPINLOCK("run stats");
 
 /* CPU time of every guest when the first one stopped: the shares while
  * all of them competed. */
@@ -31,11 +56,13 @@ static u64 first_stop_ns, runtime_at_first_stop[CFG_MAX_GUESTS];
 /* The shares as they stand at now, if no guest has stopped before. */
 static void note_first_stop(u64 now)
 {
-	if (first_stop_ns)
-		return;
-	first_stop_ns = now;
-	for (u32 i = 0; i < sched.n; i++)
-		runtime_at_first_stop[i] = sched.all[i]->runtime_ns;
+	spin_lock(&stats_lock);
+	if (!first_stop_ns) {
+		first_stop_ns = now;
+		for (u32 i = 0; i < sched.n; i++)
+			runtime_at_first_stop[i] = sched.all[i]->runtime_ns;
+	}
+	spin_unlock(&stats_lock);
 }
 
 /* A guest's stop, said once it is over: its last console lines, why it
@@ -142,7 +169,8 @@ static const enum sched_why slice_end[] = {
  * so a slice ends at most one exit's handling past its end. The exception
  * is a hypercall the short way served and resumed: the backend enters the
  * guest again itself, within the ticks given to run here. */
-static enum sched_why run_exits(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
+static inline __attribute__((always_inline)) enum sched_why run_exits(struct vcpu *v, u64 slice_ns,
+								      u64 *wake_ns)
 {
 	struct guest *g = v->guest;
 	u64 limit = time_ns_to_tsc(slice_ns), start, now, due;
@@ -182,7 +210,8 @@ static enum sched_why run_exits(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
  * console's ring, and as many bytes sent to the device as it takes without
  * waiting, up to that line's: all in the guest's time. What the device
  * did not take goes between slices, CONSOLE_POLL_MAX at a time (schedule). */
-static enum sched_why run_slice(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
+static inline __attribute__((always_inline)) enum sched_why run_slice(struct vcpu *v, u64 slice_ns,
+								      u64 *wake_ns)
 {
 	enum sched_why why = run_exits(v, slice_ns, wake_ns);
 
@@ -191,11 +220,13 @@ static enum sched_why run_slice(struct vcpu *v, u64 slice_ns, u64 *wake_ns)
 	return why;
 }
 
-/* TSC ticks from the boot door's entry to the first VM entry, printed at
- * the end (printing now would be charged to the first guest's slice). */
+/* TSC ticks from the boot door's entry to the run loop's first decision
+ * (the first guest's entry is that decision and a switch later: a switch
+ * does not pay for the check), printed at the end (printing now would be
+ * charged to the first guest's slice). */
 static u64 boot_ticks;
 
-/* Nothing to run until t: the console's waiting output goes meanwhile. */
+/* Nothing to run here until t: the console's waiting output goes meanwhile. */
 static void idle_until(u64 t)
 {
 	while (time_now_ns() < t) {
@@ -207,7 +238,8 @@ static void idle_until(u64 t)
 /* The guest whose stop ends the run (run_until=), or NULL. */
 static const struct guest *run_until;
 
-/* Every guest still running is stopped where it is, for why. */
+/* Every guest still running is stopped where it is, for why: once the
+ * other CPUs have left their loops. */
 static void stop_the_rest(const char *why)
 {
 	note_first_stop(time_now_ns());
@@ -219,46 +251,131 @@ static void stop_the_rest(const char *why)
 }
 
 /* Whether the run is over at now: run_for's time is up, or run_until's
- * guest stopped. Then the rest are stopped. */
-static bool time_is_up(u64 t0, u64 run_for_ns, u64 now)
+ * guest stopped. Then why says which. */
+static bool time_is_up(u64 t0, u64 run_for_ns, u64 now, char *why, size_t len)
 {
-	char why[64];
-
-	if (run_until && run_until->state == GUEST_STOPPED)
-		snformat(why, sizeof(why), "run_until: guest '%s' stopped", run_until->name);
+	if (run_until && __atomic_load_n(&run_until->state, __ATOMIC_RELAXED) == GUEST_STOPPED)
+		snformat(why, len, "run_until: guest '%s' stopped", run_until->name);
 	else if (run_for_ns && now - t0 >= run_for_ns)
-		snformat(why, sizeof(why), "run_for (%lu ms) is over", run_for_ns / 1000000);
+		snformat(why, len, "run_for (%lu ms) is over", run_for_ns / 1000000);
 	else
 		return false;
-	stop_the_rest(why);
 	return true;
 }
 
 /* Between slices, at most this often: typed input (a guest's COM1, the
  * debug console) is looked at, so a keystroke waits at most a
- * millisecond; and waiting console output is handed to the device, which
+ * millisecond, and so is the run's end (run_for, run_until, every guest
+ * stopped), which comes at most a millisecond late; and waiting console output is handed to the device, which
  * at 115200 baud sends a byte about every 87 us (the driver gives it one
  * when its transmitter is empty). A switch does not pay for either each
  * time. */
 #define INPUT_POLL_NS 1000000
 #define OUTPUT_POLL_NS 100000
 
-/* One clock read a switch: the end of a slice is the start of the next
- * decision, so the scheduler's own time between two slices is charged to
- * the slice that follows it. */
-static void schedule(u64 entry_tsc, u64 t0, u64 run_for_ns)
+/* Kicks every other CPU in a loop: one that idles in HLT looks at the
+ * flags again; one in a guest exits (and sees them at its slice's end). */
+static void kick_others(void)
 {
+	for (u32 i = 1; i < ncpus; i++)
+		lapic_send_ipi(cpu_by_id(i)->apic_id, ICR_FIXED(LAPIC_KICK_VECTOR));
+}
+
+/* This CPU lets go of every vCPU it holds anything of, so that another
+ * CPU may read, change or restart it (vswitch_release). */
+static void release_all(void)
+{
+	for (u32 i = 0; i < nguests; i++)
+		if (guests[i].vcpu)
+			vswitch_release(guests[i].vcpu);
+}
+
+/* An AP, asked to park: holds nothing of any vCPU, then waits. */
+static void park(void)
+{
+	release_all();
+	__atomic_add_fetch(&parked, 1, __ATOMIC_ACQ_REL);
+	while (park_asked)
+		cpu_relax();
+	__atomic_sub_fetch(&parked, 1, __ATOMIC_ACQ_REL);
+}
+
+/* The boot CPU holds the others (on) until it lets them go (off): the
+ * debug console's pause. Every guest is still in between, and any vCPU
+ * may be touched from here. */
+static void hold_others(bool on)
+{
+	if (on) {
+		park_asked = true;
+		kick_others();
+		while (__atomic_load_n(&parked, __ATOMIC_ACQUIRE) < __atomic_load_n(&loops_running, __ATOMIC_ACQUIRE))
+			cpu_relax();
+		return;
+	}
+	release_all();   /* what the console touched here runs elsewhere again */
+	for (u32 i = 0; i < ncpus; i++)
+		idle_forever[i] = false;
+	park_asked = false;
+}
+
+/* Typed input for the input guest, moved into its COM1 by the CPU it runs
+ * on (gcons_feed); the boot CPU reads the console itself first. */
+static void poll_input(struct sched_cpu *c)
+{
+	struct guest *in = gcons_input_guest;
+
+	if (c->id == 0)
+		dbgcon_poll(&sched, hold_others);
+	if (in && in->vcpu && in->vcpu->se.cpu == c->id)
+		gcons_feed(in);
+}
+
+/* e's slice on c, from now: its time goes to the scheduler, and now moves
+ * to the slice's end. One clock read a switch: the end of a slice is the
+ * start of the next decision, so the scheduler's own time between two
+ * slices is charged to the slice that follows it. */
+static inline __attribute__((always_inline)) void run_one(struct sched_cpu *c, struct sched_entity *e,
+							  u64 slice, u64 *now)
+{
+	u64 wake = 0, end;
+	enum sched_why why = run_slice(e->owner, slice, &wake);
+
+	end = time_now_ns();
+	run_trace_record(*now, end - *now, c->id, e->id);
+	sched_ran(&sched, e, end - *now, end, why, wake);
+	if (why == SCHED_EXITS)
+		note_first_stop(end);
+	*now = end;
+}
+
+/* Whether every CPU has nothing to run, ever: nothing can wake anyone. */
+static bool all_idle_forever(void)
+{
+	for (u32 i = 0; i < ncpus; i++)
+		if (!idle_forever[i])
+			return false;
+	return true;
+}
+
+/* The boot CPU's loop: also the run's clock, the console's input and
+ * output, and the end. Returns why the run ended early (run_for,
+ * run_until), or an empty string. */
+static void schedule(u64 entry_tsc, u64 t0, u64 run_for_ns, char *why, size_t len)
+{
+	struct sched_cpu *c = &queues[0];
 	u64 next_input_ns = 0, next_output_ns = 0, now = time_now_ns();
 
-	while (sched_alive(&sched)) {
-		u64 slice, until, wake = 0, end;
+	why[0] = 0;
+	for (;;) {
+		u64 slice, until;
 		struct sched_entity *e;
-		enum sched_why why;
 
-		if (time_is_up(t0, run_for_ns, now))
-			break;
-		if (now >= next_input_ns) {
-			dbgcon_poll(&sched);
+		if (now >= next_input_ns) {   /* the run's end too: a switch does not pay for it */
+			if (!sched_alive(&sched) || time_is_up(t0, run_for_ns, now, why, len))
+				break;
+			poll_input(c);
+			if (!boot_ticks)
+				boot_ticks = rdtsc() - entry_tsc;
 			now = time_now_ns();
 			next_input_ns = now + INPUT_POLL_NS;
 		}
@@ -266,24 +383,71 @@ static void schedule(u64 entry_tsc, u64 t0, u64 run_for_ns)
 			console_poll();   /* between slices: no guest waits for the device */
 			next_output_ns = now + OUTPUT_POLL_NS;
 		}
-		e = sched_next(&sched, &boot_cpu, now, &slice, &until);
+		e = sched_next(&sched, c, now, &slice, &until);
 		if (!e) {
-			if (until == SCHED_NEVER)
+			idle_forever[0] = until == SCHED_NEVER;
+			if (all_idle_forever())
 				break;
-			idle_until(until);
+			/* the others' guests and the console still need this CPU's eye */
+			idle_until(MIN(until, now + INPUT_POLL_NS));
 			now = time_now_ns();
 			continue;
 		}
-		if (!boot_ticks)
-			boot_ticks = rdtsc() - entry_tsc;
-		why = run_slice(e->owner, slice, &wake);
-		end = time_now_ns();
-		run_trace_record(now, end - now, boot_cpu.id, e->id);
-		sched_ran(&sched, e, end - now, end, why, wake);
-		if (why == SCHED_EXITS)
-			note_first_stop(end);
-		now = end;
+		run_one(c, e, slice, &now);
 	}
+}
+
+/* An AP with nothing to run until `until`: halts if nothing ever will
+ * (a kick wakes it), else waits. Either way it comes back early for the
+ * boot CPU's flags. */
+static void ap_idle(u64 until)
+{
+	if (until == SCHED_NEVER) {
+		__asm__ volatile("sti; hlt; cli" : : : "memory");
+		return;
+	}
+	while (time_now_ns() < until && !run_over && !park_asked)
+		cpu_relax();
+}
+
+/* An AP's loop, from smp_call: its own queue until the run is over. */
+static void ap_schedule(void)
+{
+	struct sched_cpu *c = &queues[this_cpu()->id];
+	u64 next_input_ns = 0, now = time_now_ns();
+
+	while (!run_over) {
+		u64 slice, until;
+		struct sched_entity *e;
+
+		if (park_asked) {
+			park();
+			now = time_now_ns();
+			continue;
+		}
+		if (now >= next_input_ns) {
+			poll_input(c);
+			next_input_ns = now + INPUT_POLL_NS;
+		}
+		e = sched_next(&sched, c, now, &slice, &until);
+		if (e) {
+			run_one(c, e, slice, &now);
+			continue;
+		}
+		idle_forever[c->id] = until == SCHED_NEVER;
+		ap_idle(until);
+		now = time_now_ns();
+	}
+	__atomic_sub_fetch(&loops_running, 1, __ATOMIC_ACQ_REL);
+}
+
+/* The boot CPU ends the run: every AP leaves its loop before it goes on. */
+static void end_run(void)
+{
+	run_over = true;
+	kick_others();
+	while (__atomic_load_n(&loops_running, __ATOMIC_ACQUIRE))
+		cpu_relax();
 }
 
 /* " name 12.3%" for each guest: its share of total. */
@@ -300,7 +464,7 @@ static void report(u64 t0, u64 elapsed)
 	u64 runtime[CFG_MAX_GUESTS], sum = 0;
 
 	/* make bench reads this line */
-	log_info("boot: %lu TSC ticks from the hypervisor's entry to the first guest entry\n", boot_ticks);
+	log_info("boot: %lu TSC ticks from the hypervisor's entry to the first scheduling decision\n", boot_ticks);
 	for (u32 i = 0; i < sched.n; i++)
 		sum += runtime_at_first_stop[i];
 	log_info("sched: shares until the first guest stopped (%lu ms):", (first_stop_ns - t0) / 1000000);
@@ -311,9 +475,14 @@ static void report(u64 t0, u64 elapsed)
 	print_shares(runtime, elapsed);
 	for (u32 i = 0; i < sched.n; i++) {
 		const struct sched_entity *e = sched.all[i];
+		u64 window = MAX(first_stop_ns - t0, 1);
 
 		log_info("sched: guest '%s' ran %lu us in %lu slices (weight %u), %lu deadline misses\n", e->name,
 			 e->runtime_ns / 1000, e->switches, e->params.weight, e->misses);
+		/* tests/e2e/smp-burn reads this line */
+		log_info("sched: guest '%s' had %lu.%lu%% of CPU %u until the first guest stopped\n", e->name,
+			 runtime_at_first_stop[i] * 100 / window, runtime_at_first_stop[i] * 1000 / window % 10,
+			 e->cpu);
 	}
 }
 
@@ -333,9 +502,25 @@ static u32 entities(const struct config *cfg, struct sched_entity **all)
 		e->owner = g->vcpu;
 		e->params = (struct sched_params){ cfg->guests[i].weight, cfg->guests[i].budget_ns,
 						   cfg->guests[i].period_ns };
+		e->cpus_allowed = cfg->guests[i].cpus;
 		all[n++] = e;
 	}
 	return n;
+}
+
+/* Where the guests run: one CPU says so in one line, several in one more
+ * line per guest. */
+static void announce(const struct config *cfg, u32 n)
+{
+	if (ncpus == 1) {
+		log_info("sched: policy %s, slice %lu us, %u guest(s) on CPU 0\n", sched.ops->name,
+			 cfg->slice_ns / 1000, n);
+		return;
+	}
+	log_info("sched: policy %s, slice %lu us, %u guest(s) on %u CPUs\n", sched.ops->name, cfg->slice_ns / 1000,
+		 n, ncpus);
+	for (u32 i = 0; i < sched.n; i++)
+		log_info("sched: guest '%s' runs on CPU %u\n", sched.all[i]->name, sched.all[i]->cpu);
 }
 
 /* Where console input goes (input=): the named guest, the first, or none. */
@@ -353,7 +538,7 @@ u32 guests_run(const struct config *cfg, const struct boot_info *bi)
 {
 	struct sched_entity *all[CFG_MAX_GUESTS];
 	u32 failed = 0, n;
-	char err[160];
+	char err[160], why[64];
 	u64 t0;
 
 	guests = kzalloc(cfg->nguests * sizeof(*guests));
@@ -370,8 +555,9 @@ u32 guests_run(const struct config *cfg, const struct boot_info *bi)
 	n = entities(cfg, all);
 	if (!n)
 		return failed;
+	ncpus = cpus_online();
 	t0 = time_now_ns();
-	if (sched_init(&sched, sched_policy_find(cfg->sched), &boot_cpu, 1, all, n, cfg->slice_ns, t0, err,
+	if (sched_init(&sched, sched_policy_find(cfg->sched), queues, ncpus, all, n, cfg->slice_ns, t0, err,
 		       sizeof(err))) {
 		log_err("%s\n", err);
 		log_err("config: not starting: the scheduling policy refused the guests\n");
@@ -384,8 +570,15 @@ u32 guests_run(const struct config *cfg, const struct boot_info *bi)
 		if (!strcmp(guests[i].name, cfg->run_until))
 			run_until = &guests[i];
 	run_trace_init(cfg->trace);
-	log_info("sched: policy %s, slice %lu us, %u guest(s) on CPU 0\n", sched.ops->name, cfg->slice_ns / 1000, n);
-	schedule(bi->entry_tsc, t0, cfg->run_for_ns);
+	announce(cfg, n);
+	release_all();   /* made here, they run anywhere */
+	loops_running = ncpus - 1;
+	for (u32 i = 1; i < ncpus; i++)
+		smp_call(i, ap_schedule);
+	schedule(bi->entry_tsc, t0, cfg->run_for_ns, why, sizeof(why));
+	end_run();
+	if (why[0])
+		stop_the_rest(why);
 	note_first_stop(time_now_ns());   /* none stopped: the run ended with all asleep for good */
 	report(t0, time_now_ns() - t0);
 	run_trace_dump(&sched);

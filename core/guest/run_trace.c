@@ -1,6 +1,7 @@
 /* The on-target schedule trace (core/guest/run_trace.h). */
 #include "core/guest/run_trace.h"
 #include "core/console/console.h"
+#include "core/lib/spinlock.h"
 #include "mm/mm.h"
 
 struct slice_rec {
@@ -10,6 +11,7 @@ struct slice_rec {
 
 static struct slice_rec *ring;
 static u64 count;
+static struct spinlock lock = SPINLOCK("trace");   /* the ring and count: every CPU adds */
 bool run_trace_on;   /* ring is allocated */
 
 void run_trace_init(bool on)
@@ -21,7 +23,9 @@ void run_trace_init(bool on)
 
 void run_trace_add(u64 start_ns, u64 dur_ns, u32 cpu, u32 entity)
 {
+	spin_lock(&lock);
 	ring[count++ % RUN_TRACE_LEN] = (struct slice_rec){ start_ns, dur_ns, cpu, entity };
+	spin_unlock(&lock);
 }
 
 bool run_trace_dump(const struct scheduler *s)

@@ -5,6 +5,7 @@
 #include "core/hw/lapic.h"
 #include "core/console/console.h"
 #include "core/hw/cpu.h"
+#include "core/hw/percpu.h"
 #include "core/hw/trap.h"
 
 #define MSR_APIC_BASE 0x1b
@@ -25,8 +26,7 @@ enum {
 #define CALIBRATE_TSC_LIMIT (1ULL << 36)   /* give up: the timer is not counting */
 
 static u64 mmio_base;              /* 0 in x2APIC mode */
-static u64 tsc_per_tick_q16;       /* TSC ticks per APIC timer tick, << 16 */
-static volatile bool running, fired;
+static u64 tsc_per_tick_q16;       /* TSC ticks per APIC timer tick, << 16 (every CPU's) */
 
 static u32 apic_read(u32 reg)
 {
@@ -45,8 +45,10 @@ static void apic_write(u32 reg, u32 val)
 
 static void on_timer(void)
 {
-	running = false;
-	fired = true;
+	struct cpu *c = this_cpu();
+
+	c->timer_running = false;
+	c->timer_fired = true;
 	apic_write(APIC_EOI, 0);
 }
 
@@ -102,6 +104,10 @@ void lapic_cpu_init(void)
 	if (!mmio_base && !(base & APIC_BASE_X2APIC))
 		wrmsr(MSR_APIC_BASE, base | APIC_BASE_X2APIC);    /* then the boot CPU's x2APIC */
 	apic_write(APIC_SVR, SVR_ENABLE | LAPIC_SPURIOUS_VECTOR);
+	if (tsc_per_tick_q16) {                                   /* the boot CPU's timer, calibrated */
+		apic_write(APIC_TIMER_DIV, DIV_BY_1);
+		apic_write(APIC_LVT_TIMER, LAPIC_TIMER_VECTOR);
+	}
 }
 
 u32 lapic_id(void)
@@ -144,17 +150,19 @@ int lapic_timer_init(void)
 void lapic_timer_start(u64 tsc_ticks)
 {
 	u64 ticks = (tsc_ticks << 16) / tsc_per_tick_q16;
+	struct cpu *c = this_cpu();
 
-	if (running)
+	if (c->timer_running)
 		return;
-	running = true;
+	c->timer_running = true;
 	apic_write(APIC_TIMER_INIT, (u32)MIN(MAX(ticks, 1), 0xffffffffULL));
 }
 
 bool lapic_timer_take_fired(void)
 {
-	bool f = fired;
+	struct cpu *c = this_cpu();
+	bool f = c->timer_fired;
 
-	fired = false;
+	c->timer_fired = false;
 	return f;
 }

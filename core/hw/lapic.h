@@ -1,7 +1,8 @@
 /* The local APICs: set up on every CPU in the mode the firmware left the
  * boot CPU's in (xAPIC or x2APIC), their IDs, the IPIs that start and kick
- * CPUs, and the boot CPU's timer, the host's preemption clock for backends
- * without one of their own (AMD-V). */
+ * CPUs, and each CPU's timer, the host's preemption clock for backends
+ * without one of their own (AMD-V), calibrated once on the boot CPU (the
+ * APs' run at the same rate). */
 #ifndef CORE_LAPIC_H
 #define CORE_LAPIC_H
 
@@ -17,7 +18,7 @@
 int lapic_init(void);
 
 /* An AP's local APIC: enabled in the boot CPU's mode, with the spurious
- * vector. */
+ * vector, and its timer set up as the boot CPU's if that one is. */
 void lapic_cpu_init(void);
 
 /* This CPU's local APIC ID; whether the APICs are in x2APIC mode. */
@@ -36,8 +37,9 @@ void lapic_send_ipi(u32 apic_id, u32 icr);
  * preemption countdowns below (AMD-V). 0, or -1 after saying why. */
 int lapic_timer_init(void);
 
-/* Starts a one-shot countdown of about `tsc_ticks` TSC ticks, unless one is
- * already running. Its interrupt sets the fired flag. */
+/* Starts a one-shot countdown of this CPU's timer of about `tsc_ticks`
+ * TSC ticks, unless one is already running. Its interrupt sets this CPU's
+ * fired flag (struct cpu). */
 void lapic_timer_start(u64 tsc_ticks);
 
 /* Whether the countdown ended since the last call; clears the flag. */

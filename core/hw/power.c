@@ -3,6 +3,7 @@
 #include "core/hw/acpi.h"
 #include "core/console/console.h"
 #include "core/hw/cpu.h"
+#include "core/hw/percpu.h"
 #include "core/lib/string.h"
 
 #define QEMU_DEBUG_EXIT_PORT 0xf4
@@ -67,8 +68,16 @@ static void bochs_shutdown(void)
 		outb(BOCHS_SHUTDOWN_PORT, (u8)*s);
 }
 
+void machine_take(void)
+{
+	if (!cpus_stop_others())
+		cpu_halt_forever();   /* another CPU is ending the run */
+	console_share(false);
+}
+
 void power_off(int status)
 {
+	machine_take();
 	kprintf("hv: power off (status %d)\n", status);
 	console_flush();
 	if (under_qemu())
@@ -87,6 +96,7 @@ void panic(const char *fmt, ...)
 	static bool in_panic;
 	va_list ap;
 
+	machine_take();
 	if (in_panic)
 		cpu_halt_forever();
 	in_panic = true;

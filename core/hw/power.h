@@ -15,6 +15,12 @@ enum hv_exit {
 /* Remembers the firmware's way to power off, if the boot door gave one. */
 void power_init(const struct boot_info *bi);
 
+/* The other CPUs stopped for good (cpus_stop_others) and the console
+ * unlocked, so that this CPU can say what happened whatever they held; if
+ * another CPU took the machine first, this one halts. Every ending below
+ * starts with it. */
+void machine_take(void);
+
 /* Prints the status and turns the machine off: QEMU's debug-exit device if
  * present, then the firmware (UEFI), then ACPI S5, then Bochs's shutdown
  * port; halts if all of them return. */

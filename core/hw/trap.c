@@ -40,6 +40,7 @@ static const u8 ist_of[32] = { [2] = IST_NMI, [8] = IST_DF, [18] = IST_MC };
 
 void trap_nmi(void)
 {
+	cpu_nmi_stop();
 	this_cpu()->nmis++;
 }
 
@@ -119,6 +120,7 @@ void trap_dispatch(struct trap_frame *tf)
 		irqs[tf->vector]();
 		return;
 	}
+	machine_take();
 	if (c->trap_depth++) {
 		kprintf("\nhv: EXCEPTION vector %lu inside the exception handler at %016lx\n",
 			tf->vector, tf->rip);

@@ -50,17 +50,9 @@ static volatile u32 ap_state;
 /* Set by the boot CPU before it sends the IPIs, read by the AP. */
 static u64 bsp_cr4, bsp_pat;
 static int (*ap_per_cpu)(void);
-/* Each online CPU's struct cpu, by id; written before the next AP starts. */
-static struct cpu *online[HV_MAX_CPUS];
-
-struct cpu *smp_cpu(u32 id)
-{
-	return id < HV_MAX_CPUS ? online[id] : NULL;
-}
-
 bool smp_call(u32 id, void (*fn)(void))
 {
-	struct cpu *c = smp_cpu(id);
+	struct cpu *c = cpu_by_id(id);
 
 	if (!id || !c)
 		return false;
@@ -73,10 +65,13 @@ bool smp_call(u32 id, void (*fn)(void))
 
 void smp_report(void)
 {
-	for (u32 i = 0; i < HV_MAX_CPUS; i++)
-		if (online[i] && online[i]->nmis)
-			log_info("cpu: CPU %u took %lu NMIs, %lu of them while a guest ran\n", i, online[i]->nmis,
-				 online[i]->guest_nmis);
+	for (u32 i = 0; i < HV_MAX_CPUS; i++) {
+		const struct cpu *c = cpu_by_id(i);
+
+		if (c && c->nmis)
+			log_info("cpu: CPU %u took %lu NMIs, %lu of them while a guest ran\n", i, c->nmis,
+				 c->guest_nmis);
+	}
 }
 
 /* The AP, from ap_entry64 on its own stack: the boot CPU's PAT and CR4
@@ -177,7 +172,7 @@ static bool start_ap(struct ap_params *p, u64 page, u32 id, u32 apic_id)
 			 s == AP_FAILED ? "could not turn virtualization on" : "did not come up in 200 ms");
 		return false;
 	}
-	online[id] = (struct cpu *)(uintptr_t)p->cpu;
+	cpu_set_online((struct cpu *)(uintptr_t)p->cpu);
 	log_info("cpu: CPU %u (APIC ID %u) online\n", id, apic_id);
 	return true;
 }
@@ -235,7 +230,7 @@ u32 smp_start(u32 max, int (*per_cpu)(void))
 	struct ap_params *p;
 
 	this_cpu()->apic_id = self;
-	online[0] = this_cpu();
+	cpu_set_online(this_cpu());
 	max = max ? max : HV_MAX_CPUS;
 	if (n > HV_MAX_CPUS)
 		log_warn("cpu: the MADT lists %u CPUs; the first %u are used\n", n, HV_MAX_CPUS);
@@ -243,6 +238,7 @@ u32 smp_start(u32 max, int (*per_cpu)(void))
 		bsp_cr4 = read_cr4();
 		bsp_pat = rdmsr(MSR_PAT);
 		ap_per_cpu = per_cpu;
+		console_share(true);   /* from now on another CPU may print */
 		mm_host_protect(page, PAGE_SIZE, PT_R | PT_W | PT_X);   /* fetched with paging on */
 		for (u32 i = 0; i < MIN(n, HV_MAX_CPUS) && count < max; i++)
 			if (ids[i] != self && reachable(ids[i]) && start_ap(p, page, count, ids[i]))
@@ -251,7 +247,7 @@ u32 smp_start(u32 max, int (*per_cpu)(void))
 		for (u32 i = 1; i < count; i++)
 			smp_call(i, flush_tlb);
 		for (u32 i = 1; i < count; i++)
-			while (__atomic_load_n(&online[i]->work, __ATOMIC_ACQUIRE))
+			while (__atomic_load_n(&cpu_by_id(i)->work, __ATOMIC_ACQUIRE))
 				cpu_relax();
 	}
 	log_info("cpu: %u of %u CPUs online\n", count, MAX(n, 1));

@@ -17,9 +17,6 @@
  * after mm_init, lapic_init and time_init. */
 u32 smp_start(u32 max, int (*per_cpu)(void));
 
-/* CPU number id (0 = the boot CPU) if it is online, else NULL. */
-struct cpu *smp_cpu(u32 id);
-
 /* Has AP number id run fn (with interrupts off) once it is idle: waits
  * until it has taken its previous work, sets this one and kicks it. False
  * when id is the boot CPU or not online. Nothing waits for fn: it says

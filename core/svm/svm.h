@@ -5,6 +5,7 @@
 #define CORE_SVM_SVM_H
 
 #include "core/vm/backend.h"
+#include "core/hw/percpu.h"
 
 #define MSR_VM_CR 0xc0010114
 #define VM_CR_SVMDIS (1ULL << 4)
@@ -131,8 +132,22 @@ extern struct svm_caps svm_caps;
 
 int svm_probe(void);
 int svm_cpu_on(void);
-/* Physical address of the host state VMLOAD restores after each exit. */
-extern u64 svm_host_vmcb[];   /* each CPU's host VMCB (svm_cpu_on), by struct cpu id */
+#define SVM_ASID_SLOTS 64
+
+/* Each CPU's own (struct cpu's backend words), set by svm_cpu_on: the
+ * VMCB holding its host state for VMLOAD after each exit, and which vCPU
+ * last used each ASID on it (svm_run.c). */
+struct svm_cpu {
+	u64 host_vmcb;
+	const struct vcpu **asid_owner;   /* SVM_ASID_SLOTS + 1 entries */
+};
+
+_Static_assert(sizeof(struct svm_cpu) <= sizeof(((struct cpu *)0)->backend), "svm_cpu fits");
+
+static inline struct svm_cpu *svm_cpu(void)
+{
+	return (struct svm_cpu *)this_cpu()->backend;
+}
 
 /* Fills a fresh VMCB for a vCPU starting in state s with address space asid. */
 void svm_setup_vmcb(struct vmcb *vmcb, const struct vcpu_state *s, u32 asid);

@@ -9,7 +9,6 @@
 #include "mm/mm.h"
 
 struct svm_caps svm_caps;
-u64 svm_host_vmcb[HV_MAX_CPUS];
 
 static const char *yn(bool b)
 {
@@ -54,13 +53,15 @@ int svm_probe(void)
 int svm_cpu_on(void)
 {
 	u64 hsave = frames_alloc_filled(1, 0), host = frames_alloc_filled(1, 0);
+	struct svm_cpu *c = svm_cpu();
 
-	if (!hsave || !host)
+	c->asid_owner = kzalloc((SVM_ASID_SLOTS + 1) * sizeof(*c->asid_owner));
+	if (!hsave || !host || !c->asid_owner)
 		return -1;
+	c->host_vmcb = host;
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, hsave);
 	__asm__ volatile("vmsave %%rax" : : "a"(host) : "memory");
-	svm_host_vmcb[this_cpu()->id] = host;
 	log_info("svm: SVM on (host save area %lx)\n", hsave);
 	return 0;
 }

@@ -45,11 +45,12 @@ static const u8 skipped_insn[SVM_EXIT_CODE_MAX] = {
 	[SVM_EXIT_WBINVD] = INSN_WBINVD,
 };
 
-/* Guests get ASIDs 1..ASID_SLOTS round robin; two vCPUs sharing one stay
- * correct because the TLB is flushed whenever an ASID changes hands. */
-#define ASID_SLOTS 64
-static const struct vcpu *asid_owner[ASID_SLOTS + 1];
-static u32 vcpus_made;
+/* Guests get ASIDs 1..SVM_ASID_SLOTS round robin; two vCPUs sharing one
+ * stay correct because a CPU flushes the ASID's translations whenever it
+ * changes hands there (svm_cpu()->asid_owner, each CPU's own: TLBs are
+ * per CPU), and a CPU a vCPU leaves forgets it (svm_release), so that it
+ * flushes again if the vCPU comes back after running elsewhere. */
+static u32 vcpus_made;   /* vCPUs are made on the boot CPU, before any runs */
 
 static struct vmcb *vmcb_of(struct vcpu *v)
 {
@@ -65,7 +66,7 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_state *s)
 		return -1;
 	x->vmcb = (struct vmcb *)(uintptr_t)pa;
 	v->arch = x;
-	svm_setup_vmcb(x->vmcb, s, 1 + vcpus_made++ % MIN(svm_caps.asids - 1, ASID_SLOTS));
+	svm_setup_vmcb(x->vmcb, s, 1 + vcpus_made++ % MIN(svm_caps.asids - 1, SVM_ASID_SLOTS));
 	return 0;
 }
 
@@ -570,18 +571,31 @@ static void svm_run(struct vcpu *v, u64 ticks, struct exit_info *ei)
 	struct svm_vcpu *x = v->arch;
 	struct vmcb *vm = x->vmcb;
 
+	struct svm_cpu *c = svm_cpu();
+
 	vm->s.rax = v->gprs.rax;
 	tpr_to_vmcb(v, vm);
-	if (asid_owner[vm->c.asid] != v) {
-		asid_owner[vm->c.asid] = v;
+	if (c->asid_owner[vm->c.asid] != v) {
+		c->asid_owner[vm->c.asid] = v;
 		vm->c.tlb_control = TLB_FLUSH_ALL;
 	}
 	lapic_timer_start(ticks);
-	svm_enter(&v->gprs, (u64)(uintptr_t)vm, svm_host_vmcb[this_cpu()->id]);
+	svm_enter(&v->gprs, (u64)(uintptr_t)vm, c->host_vmcb);
 	v->gprs.rax = vm->s.rax;
 	tpr_from_vmcb(v, vm);
 	if (!exit_served(v, ei))
 		describe_exit(v, vm, ei);
+}
+
+/* backend_ops.release: this CPU forgets v's ASID (the next vCPU to use it
+ * here, v included, flushes first). */
+static void svm_release(struct vcpu *v)
+{
+	struct svm_cpu *c = svm_cpu();
+	u32 asid = vmcb_of(v)->c.asid;
+
+	if (c->asid_owner[asid] == v)
+		c->asid_owner[asid] = NULL;
 }
 
 const struct backend_ops svm_backend = {
@@ -592,6 +606,7 @@ const struct backend_ops svm_backend = {
 	.vcpu_reset = svm_vcpu_reset,
 	.irq_ready = svm_irq_ready,
 	.irq_window = svm_irq_window,
+	.release = svm_release,
 	.run = svm_run,
 	.get = svm_get,
 	.set = svm_set,

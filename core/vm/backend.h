@@ -85,6 +85,11 @@ struct backend_ops {
 	 * (VT-x: the SYSCALL and SWAPGS MSRs), before v's slice; every entry
 	 * until the next call is v's. */
 	void (*load)(struct vcpu *v);
+	/* On the CPU v last ran on (or was made or restarted on): this CPU
+	 * lets go of v's backend state (VT-x: saves what it holds of v and
+	 * clears its VMCS; AMD-V: forgets v's ASID), so that v may next run
+	 * on any CPU. Nothing if this CPU holds none of it. */
+	void (*release)(struct vcpu *v);
 	/* Enters v for at most ticks TSC ticks of guest time (at least 1):
 	 * an exit is forced when they are up, interrupts masked or not, as
 	 * EXIT_TIMER (VMX preemption timer) or EXIT_EXT_INTR (the LAPIC

@@ -2,6 +2,7 @@
 #include "core/vm/vfpu.h"
 #include "core/console/console.h"
 #include "core/hw/cpu.h"
+#include "core/hw/percpu.h"
 #include "core/lib/string.h"
 #include "core/vm/vcpu_util.h"
 #include "mm/mm.h"
@@ -17,7 +18,6 @@
 static bool has_xsave;
 static u64 xcr0_supported = XCR0_X87 | XCR0_SSE;
 static u64 area_bytes = FXSAVE_BYTES;
-static struct vcpu *owner;   /* whose registers the CPU holds */
 
 static void xsetbv(u64 val)
 {
@@ -127,7 +127,7 @@ void fpu_vcpu_reset(struct vcpu *v)
 	memcpy(a, &fcw, 2);
 	memcpy(a + 24, &mxcsr, 4);
 	v->xcr0 = XCR0_X87;
-	if (owner == v)
+	if (this_cpu()->fpu_owner == v)
 		load(v, has_xsave ? xgetbv() : 0);     /* reset in its own slice: the CPU too */
 }
 
@@ -144,12 +144,12 @@ int fpu_vcpu_init(struct vcpu *v)
 
 u64 fpu_xcr0(struct vcpu *v)
 {
-	return has_xsave && owner == v && !backend->xsetbv_exits ? xgetbv() : v->xcr0;
+	return has_xsave && this_cpu()->fpu_owner == v && !backend->xsetbv_exits ? xgetbv() : v->xcr0;
 }
 
 void fpu_switch(struct vcpu *next)
 {
-	struct vcpu *prev = owner;
+	struct vcpu *prev = this_cpu_read(fpu_owner);
 
 	if (prev == next)
 		return;
@@ -157,8 +157,19 @@ void fpu_switch(struct vcpu *next)
 		prev->xcr0 = fpu_xcr0(prev);   /* while prev is still the owner */
 		save(prev);
 	}
-	owner = next;
-	load(next, prev ? xcr0_supported : XCR0_X87);   /* fpu_init left x87 */
+	this_cpu_write(fpu_owner, next);
+	load(next, prev ? xcr0_supported : XCR0_X87);   /* a CPU starts with x87 (XCR0's reset value) */
+}
+
+void fpu_release(struct vcpu *v)
+{
+	struct cpu *c = this_cpu();
+
+	if (c->fpu_owner != v)
+		return;
+	v->xcr0 = fpu_xcr0(v);
+	save(v);                  /* leaves XCR0 at every component, which the next load allows for */
+	c->fpu_owner = NULL;
 }
 
 /* The rules the CPU applies to a new XCR0 (Intel SDM Vol. 1, 13.3). */
@@ -186,7 +197,7 @@ struct act exit_xsetbv(struct vcpu *v, struct exit_info *ei)
 		return vcpu_inject_gp(v);
 	}
 	v->xcr0 = val;
-	if (owner == v)
+	if (this_cpu()->fpu_owner == v)
 		xsetbv(val);
 	return vcpu_skip(v, ei->insn_len);
 }

@@ -30,6 +30,10 @@ u64 fpu_xcr0_supported(void);
  * the CPU. */
 u64 fpu_xcr0(struct vcpu *v);
 
+/* This CPU lets go of v's FPU state if it holds it (saved into v's area):
+ * v may next run on another CPU. */
+void fpu_release(struct vcpu *v);
+
 /* Makes the CPU's FPU state and XCR0 next's. */
 void fpu_switch(struct vcpu *next);
 

@@ -24,6 +24,12 @@ int vswitch_set_tsc_aux(struct vcpu *v, u64 val);
  * (backend_ops.load). */
 void vswitch_to(struct vcpu *next);
 
+/* This CPU lets go of everything it holds of v (FPU, DR0-DR3, the
+ * backend's state: backend_ops.release), so that v may next run, be
+ * read or be restarted on any CPU. On the CPU v last ran on; nothing for
+ * what this CPU does not hold. */
+void vswitch_release(struct vcpu *v);
+
 /* For the backend, at v's first trapped MOV DR (any register): the CPU
  * loads v's DR0-DR3 and v becomes dr_live. The backend then stops
  * trapping MOV DR for v and lets the instruction run again, unemulated. */

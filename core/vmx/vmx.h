@@ -6,6 +6,7 @@
 
 #include "core/vm/backend.h"
 #include "core/hw/cpu.h"
+#include "core/hw/percpu.h"
 
 /* ---- capability MSRs ---- */
 #define MSR_FEATURE_CONTROL 0x3a
@@ -130,6 +131,7 @@ extern struct vmx_caps vmx_caps;
 
 struct vmx_vcpu {
 	u64 vmcs_pa;
+	u32 cpu;                             /* number + 1 of the CPU it is active on; 0: clear */
 	bool launched;
 	u16 vpid;
 	u64 cr0_mask, cr4_mask;              /* host-owned guest CR bits */
@@ -140,6 +142,24 @@ struct vmx_vcpu {
 	bool code64;                         /* CS.L at the last exit (skip) */
 	u64 deadline;                        /* TSC: the armed preemption timer is due */
 };
+
+/* Each CPU's own (struct cpu's backend words): its number + 1 (what
+ * struct vmx_vcpu's cpu holds while the VMCS is active here), the VMCS it
+ * has current, the vCPU whose SYSCALL MSRs, CR2 and DR6 it holds, and
+ * those MSRs as it holds them. */
+struct vmx_cpu {
+	u32 me;
+	u64 vmcs;
+	struct vmx_vcpu *owner;
+	u64 msrs[5];
+};
+
+_Static_assert(sizeof(struct vmx_cpu) <= sizeof(((struct cpu *)0)->backend), "vmx_cpu fits");
+
+static inline struct vmx_cpu *vmx_cpu(void)
+{
+	return (struct vmx_cpu *)this_cpu()->backend;
+}
 
 /* CR0 bits a guest must keep set: with unrestricted guest, PE and PG may
  * be clear whatever IA32_VMX_CR0_FIXED0 says. */
@@ -202,6 +222,10 @@ int vmx_probe(void);
 /* VMXON on this CPU (backend_ops.cpu_init); 0 or < 0. */
 int vmx_cpu_on(void);
 void vmx_setup_vmcs(struct vcpu *v, const struct vcpu_state *s);
+
+/* The current VMCS's host-state fields that differ between CPUs (GS
+ * base, TR base, GDTR base): this CPU's. */
+void vmx_host_cpu(void);
 const char *vmx_insn_error_name(u32 err);
 const char *vmx_explain_entry_failure(struct vcpu *v);
 

@@ -114,6 +114,7 @@ int vmx_cpu_on(void)
 	u64 fc = rdmsr(MSR_FEATURE_CONTROL);
 	u64 pa = frames_alloc_filled(1, 0);
 
+	vmx_cpu()->me = this_cpu()->id + 1;
 	if (!(fc & FC_LOCK))
 		wrmsr(MSR_FEATURE_CONTROL, fc | FC_LOCK | FC_VMX_OUTSIDE_SMX);
 	else if (!(fc & FC_VMX_OUTSIDE_SMX)) {

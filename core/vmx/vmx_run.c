@@ -46,17 +46,7 @@ static const u8 reasons[VMX_REASON_MAX] = {
 	[15] = EXIT_RDPMC,
 };
 
-static u64 current_vmcs;
-static struct vmx_vcpu *cpu_owner;   /* whose syscall_msrs, CR2 and DR6 the CPU holds */
-static u16 next_vpid = 1;
-
-static void load_vmcs(struct vmx_vcpu *x)
-{
-	if (current_vmcs != x->vmcs_pa) {
-		vmptrld(x->vmcs_pa);
-		current_vmcs = x->vmcs_pa;
-	}
-}
+static u16 next_vpid = 1;   /* vCPUs are made on the boot CPU, before any runs */
 
 static void invalidate_all(void)
 {
@@ -70,14 +60,48 @@ static void invalidate_all(void)
 		__asm__ volatile("invvpid %0, %1" : : "m"(desc), "r"(2ULL) : "cc", "memory");
 }
 
-/* Clears and loads v's VMCS, then fills it for start state s. 0 or -1. */
+/* A VMCS is active on one CPU at a time (x->cpu): the one that last
+ * loaded it, until it clears it (vmx_release). A CPU it arrives on gets
+ * its own host-state fields and drops any translation it may still hold
+ * from the vCPU's earlier stay (its VPID and EPT tags). */
+static __attribute__((noinline)) void arrive(struct vmx_vcpu *x, u32 me)
+{
+	if (x->cpu)
+		panic("vmx: a VMCS active on CPU %u loaded on CPU %u", x->cpu - 1, me - 1);
+	x->cpu = me;
+	vmx_host_cpu();
+	invalidate_all();
+}
+
+static void change_vmcs(struct vmx_cpu *c, struct vmx_vcpu *x)
+{
+	vmptrld(x->vmcs_pa);
+	c->vmcs = x->vmcs_pa;
+	if (x->cpu != c->me)
+		arrive(x, c->me);
+}
+
+/* On every register access: inline, the change out of line. */
+static inline __attribute__((always_inline)) void load_vmcs(struct vmx_vcpu *x)
+{
+	struct vmx_cpu *c = vmx_cpu();
+
+	if (c->vmcs != x->vmcs_pa)
+		change_vmcs(c, x);
+}
+
+/* Clears and loads v's VMCS on this CPU, then fills it for start state s.
+ * 0 or -1. */
 static int vmcs_start(struct vcpu *v, const struct vcpu_state *s)
 {
 	struct vmx_vcpu *x = v->arch;
 
+	if (x->cpu && x->cpu != vmx_cpu()->me)
+		panic("vmx: a VMCS active on CPU %u restarted on CPU %u", x->cpu - 1, this_cpu()->id);
 	if (!vmclear(x->vmcs_pa) || !vmptrld(x->vmcs_pa))
 		return -1;
-	current_vmcs = x->vmcs_pa;
+	vmx_cpu()->vmcs = x->vmcs_pa;
+	x->cpu = vmx_cpu()->me;
 	x->launched = false;
 	vmx_setup_vmcs(v, s);
 	invalidate_all();
@@ -111,10 +135,34 @@ static void vmx_vcpu_reset(struct vcpu *v, const struct vcpu_state *s)
 	memset(x->syscall_msrs, 0, sizeof(x->syscall_msrs));
 	x->cr2 = 0;
 	x->dr6 = 0xffff0ff0;
-	if (cpu_owner == x) {                /* rebooted in its own slice: the CPU's copy too */
-		cpu_owner = NULL;            /* (all written again) */
+	if (vmx_cpu()->owner == x) {         /* rebooted in its own slice: the CPU's copy too */
+		vmx_cpu()->owner = NULL;     /* (all written again) */
 		vmx_load(v);
 	}
+}
+
+/* backend_ops.release: on the CPU v's VMCS is active on. Its SYSCALL
+ * MSRs, CR2 and DR6 are saved if this CPU holds them, its VMCS is
+ * cleared (written back to memory, launch state clear), and this CPU
+ * holds nothing of v any more. */
+static void save_cpu_state(struct vmx_vcpu *x);
+
+static void vmx_release(struct vcpu *v)
+{
+	struct vmx_vcpu *x = v->arch;
+	struct vmx_cpu *c = vmx_cpu();
+
+	if (x->cpu != c->me)
+		return;
+	if (c->owner == x) {
+		save_cpu_state(x);
+		c->owner = NULL;
+	}
+	vmclear(x->vmcs_pa);
+	if (c->vmcs == x->vmcs_pa)
+		c->vmcs = 0;
+	x->cpu = 0;
+	x->launched = false;
 }
 
 /* ---- registers ---- */
@@ -144,42 +192,42 @@ static bool is_syscall_msr(enum vreg r)
 	return r >= VREG_KGS_BASE && r <= VREG_SFMASK;
 }
 
-/* The SYSCALL and SWAPGS MSRs as the CPU holds them, once cpu_owner is
- * set (the first load writes them all): the switch writes only the ones
- * that differ. */
-static u64 cpu_msrs[5];
-
+/* The SYSCALL and SWAPGS MSRs as the CPU holds them (vmx_cpu()->msrs),
+ * once its owner is set (the first load writes them all): the switch
+ * writes only the ones that differ. */
 static void save_cpu_state(struct vmx_vcpu *x)
 {
-	x->syscall_msrs[0] = cpu_msrs[0] = rdmsr(syscall_msr_numbers[0]);   /* KERNEL_GS_BASE */
+	x->syscall_msrs[0] = vmx_cpu()->msrs[0] = rdmsr(syscall_msr_numbers[0]);   /* KERNEL_GS_BASE */
 	x->cr2 = read_cr2();
 	x->dr6 = read_dr6();
 }
 
-static inline __attribute__((always_inline)) void load_cpu_state(struct vmx_vcpu *x)
+static inline __attribute__((always_inline)) void load_cpu_state(struct vmx_cpu *c, struct vmx_vcpu *x)
 {
-	bool all = !cpu_owner;
+	bool all = !c->owner;
 
 #pragma GCC unroll 5
 	for (int i = 0; i < 5; i++) {
-		if (all || cpu_msrs[i] != x->syscall_msrs[i]) {
+		if (all || c->msrs[i] != x->syscall_msrs[i]) {
 			wrmsr(syscall_msr_numbers[i], x->syscall_msrs[i]);
-			cpu_msrs[i] = x->syscall_msrs[i];
+			c->msrs[i] = x->syscall_msrs[i];
 		}
 	}
 	write_cr2(x->cr2);
 	write_dr6(x->dr6);
-	cpu_owner = x;
+	c->owner = x;
 }
 
 /* backend_ops.load: once per slice, and only when another vCPU ran. */
 static void vmx_load(struct vcpu *v)
 {
-	if (cpu_owner == v->arch)
+	struct vmx_cpu *c = vmx_cpu();
+
+	if (c->owner == v->arch)
 		return;
-	if (cpu_owner)
-		save_cpu_state(cpu_owner);
-	load_cpu_state(v->arch);
+	if (c->owner)
+		save_cpu_state(c->owner);
+	load_cpu_state(c, v->arch);
 }
 
 /* What the guest sees of CR0/CR4: its shadow where the host owns bits. */
@@ -208,7 +256,7 @@ static u64 vmx_get(struct vcpu *v, enum vreg r)
 		return vmread(GUEST_ES_AR + 2 * SEG_SS) >> 5 & 3;
 	if (r == VREG_SHADOW)
 		return (vmread(GUEST_INTERRUPTIBILITY) & 3) != 0;
-	if (r == VREG_KGS_BASE && cpu_owner == x)
+	if (r == VREG_KGS_BASE && vmx_cpu()->owner == x)
 		return rdmsr(syscall_msr_numbers[0]);   /* SWAPGS changes it without an exit */
 	return x->syscall_msrs[r - VREG_KGS_BASE];
 }
@@ -252,9 +300,9 @@ static void vmx_set(struct vcpu *v, enum vreg r, u64 val)
 		write_cr(GUEST_CR4, CR4_SHADOW, x->cr4_mask, c->cr4_fixed0, c->cr4_fixed1, val);
 	else if (is_syscall_msr(r)) {
 		x->syscall_msrs[r - VREG_KGS_BASE] = val;
-		if (cpu_owner == x) {
+		if (vmx_cpu()->owner == x) {
 			wrmsr(syscall_msr_numbers[r - VREG_KGS_BASE], val);
-			cpu_msrs[r - VREG_KGS_BASE] = val;
+			vmx_cpu()->msrs[r - VREG_KGS_BASE] = val;
 		}
 	} else if (r == VREG_SHADOW) {
 		vmwrite(GUEST_INTERRUPTIBILITY, (vmread(GUEST_INTERRUPTIBILITY) & ~3ULL) | (val ? 1 : 0));
@@ -476,6 +524,8 @@ static __attribute__((noinline)) void describe_exit(struct vcpu *v, struct exit_
 		return;
 	}
 	reinject_vectoring();
+	if (ei->raw == VMX_EXT_INTR)
+		__asm__ volatile("sti; nop; cli" : : : "memory");   /* not acknowledged at the exit: taken now */
 	if ((ei->raw == VMX_DR_ACCESS && dr_access(v)) ||
 	    (ei->raw == VMX_CR_ACCESS && cr_access(v, ei->qual)) ||
 	    (ei->raw == VMX_EXCEPTION && exception(v, ei)))
@@ -576,6 +626,7 @@ const struct backend_ops vmx_backend = {
 	.vcpu_init = vmx_vcpu_init,
 	.vcpu_reset = vmx_vcpu_reset,
 	.load = vmx_load,
+	.release = vmx_release,
 	.run = vmx_run,
 	.get = vmx_get,
 	.set = vmx_set,

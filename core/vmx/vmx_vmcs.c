@@ -94,6 +94,13 @@ static void setup_exit_entry(const struct vcpu_state *s)
 	vmwrite(ENTRY_INTR_INFO, 0);
 }
 
+void vmx_host_cpu(void)
+{
+	vmwrite(HOST_GS_BASE, (u64)(uintptr_t)this_cpu());   /* this_cpu() after every exit */
+	vmwrite(HOST_TR_BASE, (u64)(uintptr_t)&this_cpu()->tss);
+	vmwrite(HOST_GDTR_BASE, desc_base(false));
+}
+
 static void setup_host(void)
 {
 	vmwrite(HOST_CR0, read_cr0());
@@ -107,9 +114,7 @@ static void setup_host(void)
 	vmwrite(HOST_GS_SEL, 0);
 	vmwrite(HOST_TR_SEL, SEL_TSS);
 	vmwrite(HOST_FS_BASE, 0);
-	vmwrite(HOST_GS_BASE, (u64)(uintptr_t)this_cpu());   /* this_cpu() after every exit */
-	vmwrite(HOST_TR_BASE, (u64)(uintptr_t)&this_cpu()->tss);
-	vmwrite(HOST_GDTR_BASE, desc_base(false));
+	vmx_host_cpu();
 	vmwrite(HOST_IDTR_BASE, desc_base(true));
 	vmwrite(HOST_SYSENTER_CS, 0);
 	vmwrite(HOST_SYSENTER_ESP, 0);

@@ -270,8 +270,8 @@ TEST(config_errors_guest_structure)
 		  "t:1: guest: bad name '' (1 to 31 letters, digits, '-' or '_')");
 	CHECK_STR(one_error(&c, "guest=image=a"),
 		  "t:1: guest: bad name 'image=a' (1 to 31 letters, digits, '-' or '_')");
-	CHECK_STR(one_error(&c, "guest=vm,image=a,cpus=2"),
-		  "t:1: guest 'vm': unknown key 'cpus' (expected image, mem, kind, load, weight, max_weight, budget, period, max_share, cmdline, module or initrd)");
+	CHECK_STR(one_error(&c, "guest=vm,image=a,vcpus=2"),
+		  "t:1: guest 'vm': unknown key 'vcpus' (expected image, mem, kind, load, weight, cpus, max_weight, budget, period, max_share, cmdline, module or initrd)");
 	CHECK_STR(one_error(&c, "guest=vm,image=a,fast"),
 		  "t:1: guest 'vm': 'fast' is not key=value");
 	CHECK_STR(one_error(&c, "guest=vm,image="),
@@ -293,7 +293,7 @@ TEST(config_errors_guest_structure)
 	config_init(&c);
 	CHECK_EQ(parse(&c, "guest=vm,image=,mem=3,x=1"), 3);
 	CHECK_EQ(c.nguests, 0);
-	CHECK_STR(c.errors[2], "t:1: guest 'vm': unknown key 'x' (expected image, mem, kind, load, weight, max_weight, budget, period, max_share, cmdline, module or initrd)");
+	CHECK_STR(c.errors[2], "t:1: guest 'vm': unknown key 'x' (expected image, mem, kind, load, weight, cpus, max_weight, budget, period, max_share, cmdline, module or initrd)");
 }
 
 TEST(config_duplicate_and_too_many_guests)
@@ -550,6 +550,26 @@ TEST(config_sched_keys)
 		  "t:1: guest 'a': budget and period go together, budget at most period");
 	CHECK_STR(one_error(&c, "guest=a,image=a,budget=2ms,period=1ms"),
 		  "t:1: guest 'a': budget and period go together, budget at most period");
+}
+
+TEST(config_guest_cpus)
+{
+	struct config c;
+	u64 set;
+
+	CHECK(config_parse_cpuset("1", &set) && set == 2);
+	CHECK(config_parse_cpuset("0-1+3", &set) && set == 0xb);
+	CHECK(config_parse_cpuset("63", &set) && set == 1ULL << 63);
+	CHECK(!config_parse_cpuset("64", &set));
+	CHECK(!config_parse_cpuset("3-1", &set));
+	CHECK(!config_parse_cpuset("1+", &set));
+	CHECK(!config_parse_cpuset("", &set));
+	CHECK(!config_parse_cpuset("1,2", &set));
+	config_init(&c);
+	CHECK_EQ(parse(&c, "guest=a,image=a.elf,cpus=2-3\n"), 0);
+	CHECK_EQ(c.guests[0].cpus, 0xc);
+	CHECK_STR(one_error(&c, "guest=a,image=a,cpus=x"),
+		  "t:1: guest 'a': bad value 'x' for 'cpus' (CPU numbers from 0 to 63, such as 1 or 0-1+3)");
 }
 
 TEST(config_input)

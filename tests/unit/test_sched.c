@@ -29,3 +29,29 @@ TEST(sched_alive_counts_exits_and_revivals)
 	sched_ran(&s, e, 1000, 4000, SCHED_EXITS, 0);
 	CHECK(!sched_alive(&s));
 }
+
+/* Placement: each entity, in order, on the allowed CPU with the fewest so
+ * far (round-robin without affinities); none allowed: refused by name. */
+TEST(sched_init_places_by_affinity_and_load)
+{
+	struct sched_entity p[4] = {
+		{ .name = "p0", .params = { .weight = 1 }, .cpus_allowed = 1u << 1 },
+		{ .name = "p1", .params = { .weight = 1 }, .cpus_allowed = 1u << 1 },
+		{ .name = "p2", .params = { .weight = 1 } },
+		{ .name = "p3", .params = { .weight = 1 } },
+	};
+	struct sched_entity *all[] = { &p[0], &p[1], &p[2], &p[3] };
+	struct sched_entity far = { .name = "far", .params = { .weight = 1 }, .cpus_allowed = 1u << 5 };
+	struct sched_entity *bad[] = { &far };
+	struct scheduler s;
+	struct sched_cpu cpus[3];
+	char err[160];
+
+	CHECK_EQ(sched_init(&s, sched_policy_find("rr"), cpus, 3, all, 4, 1000000, 0, err, sizeof(err)), 0);
+	CHECK_EQ(p[0].cpu, 1);
+	CHECK_EQ(p[1].cpu, 1);
+	CHECK_EQ(p[2].cpu, 0);
+	CHECK_EQ(p[3].cpu, 2);
+	CHECK_EQ(sched_init(&s, sched_policy_find("rr"), cpus, 3, bad, 1, 1000000, 0, err, sizeof(err)), -1);
+	CHECK_STR(err, "sched: 'far' may run on none of the 3 CPUs");
+}

@@ -1,0 +1,74 @@
+/* The online CPUs (core/hw/percpu.h): their table, the lock checks that
+ * need to know which CPU runs, and stopping the others for good. */
+#include "core/hw/percpu.h"
+#include "core/hw/cpu.h"
+#include "core/hw/lapic.h"
+#include "core/hw/power.h"
+#include "core/lib/spinlock.h"
+
+#define STOP_WAIT_TSC (1ULL << 28)   /* ~0.1 s at 2.5 GHz: a stopped CPU answers at once */
+
+/* Written by the boot CPU only, each entry before anyone reads it. */
+static struct cpu *online[HV_MAX_CPUS];
+static u32 count;
+/* Set by the CPU that stops the others; each stopped one counts itself. */
+static volatile bool stopping;
+static u32 stopper, stopped;
+
+static u32 self_id(void)
+{
+	return this_cpu()->id;
+}
+
+static NORETURN void misuse(const struct spinlock *l, const char *what)
+{
+	panic("lock '%s' %s (CPU %u)", l->name, what, this_cpu()->id);
+}
+
+static const struct spin_checks checks = { self_id, misuse };
+
+void cpu_set_online(struct cpu *c)
+{
+	online[c->id] = c;
+	count++;
+	spin_checks = &checks;
+}
+
+struct cpu *cpu_by_id(u32 id)
+{
+	return id < HV_MAX_CPUS ? online[id] : NULL;
+}
+
+u32 cpus_online(void)
+{
+	return count;
+}
+
+void cpu_nmi_stop(void)
+{
+	if (!stopping)
+		return;
+	__atomic_add_fetch(&stopped, 1, __ATOMIC_RELEASE);
+	cpu_halt_forever();
+}
+
+bool cpus_stop_others(void)
+{
+	u32 me, want = 0;
+	u64 t0;
+
+	if (!count)
+		return true;   /* early in the boot: one CPU, and no per-CPU data yet */
+	me = this_cpu()->id;
+	if (__atomic_exchange_n(&stopping, true, __ATOMIC_ACQ_REL))
+		return stopper == me;   /* else another CPU stops the machine: its NMI is on the way */
+	stopper = me;
+	for (u32 i = 0; i < HV_MAX_CPUS; i++)
+		if (online[i] && i != me) {
+			lapic_send_ipi(online[i]->apic_id, ICR_NMI);
+			want++;
+		}
+	for (t0 = rdtsc(); __atomic_load_n(&stopped, __ATOMIC_ACQUIRE) < want && rdtsc() - t0 < STOP_WAIT_TSC;)
+		cpu_relax();
+	return true;
+}
