@@ -1,5 +1,6 @@
 /* Hypercall implementations. */
 #include "hypercall/hypercall.h"
+#include "core/lib/spinlock.h"
 #include "core/console/console.h"
 #include "core/dev/gcons.h"
 #include "core/lib/string.h"
@@ -92,10 +93,15 @@ static bool within_ceiling(const struct guest_cfg *c, const struct sched_params 
 	return p->budget_ns * 100 <= share * p->period_ns;
 }
 
+/* Every entity's parameters: written only under it (or with the other
+ * CPUs parked), since admission reads them all. */
+static struct spinlock params_lock = SPINLOCK("sched params");
+
 int hc_sched_set(struct guest *g, const struct sched_params *p)
 {
 	struct scheduler *s = g->sched;
 	char err[160];
+	int r;
 
 	if (!p->weight || p->weight > CFG_WEIGHT_MAX || !p->budget_ns != !p->period_ns ||
 	    p->budget_ns > p->period_ns)
@@ -104,7 +110,10 @@ int hc_sched_set(struct guest *g, const struct sched_params *p)
 		log_debug("guest '%s': sched_set refused: above its configured ceiling\n", g->name);
 		return -2;
 	}
-	if (!s || sched_set_params(s, &g->vcpu->se, p, time_now_ns(), err, sizeof(err))) {
+	spin_lock(&params_lock);
+	r = s ? sched_set_params(s, &g->vcpu->se, p, time_now_ns(), err, sizeof(err)) : -1;
+	spin_unlock(&params_lock);
+	if (r) {
 		log_debug("guest '%s': sched_set refused: %s\n", g->name, s ? err : "no scheduler");
 		return -2;
 	}
@@ -119,16 +128,13 @@ int hc_notify(u32 target, u64 bits)
 
 	if (!t)
 		return -1;
-	t->notify_bits |= bits;
+	__atomic_fetch_or(&t->notify_bits, bits, __ATOMIC_RELEASE);   /* t may run on another CPU */
 	return 0;
 }
 
 u64 hc_notify_poll(struct guest *g)
 {
-	u64 bits = g->notify_bits;
-
-	g->notify_bits = 0;
-	return bits;
+	return __atomic_exchange_n(&g->notify_bits, 0, __ATOMIC_ACQUIRE);
 }
 
 struct act hc_poweroff(struct guest *g, u64 code)

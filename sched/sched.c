@@ -11,6 +11,35 @@ static void make_runnable(struct scheduler *s, struct sched_entity *e, u64 ready
 	s->ops->enqueue(&s->cpus[e->cpu], e, now);
 }
 
+/* The CPU e belongs to, as another CPU may just have set it (sched_balance
+ * stores it last). */
+static inline u32 cpu_of(const struct sched_entity *e)
+{
+	return __atomic_load_n(&e->cpu, __ATOMIC_ACQUIRE);
+}
+
+/* Takes e out of c's queue: the policy's dequeue, or the list's. */
+static void dequeue(struct scheduler *s, struct sched_cpu *c, struct sched_entity *e)
+{
+	if (s->ops->dequeue)
+		s->ops->dequeue(c, e);
+	else
+		sched_queue_remove(c, e);
+}
+
+/* CPU c has one more (n = 1) or one fewer (n = -1) ready entity. */
+static void count_ready(struct sched_cpu *c, int n)
+{
+	__atomic_add_fetch(&c->ready, (u32)n, __ATOMIC_RELAXED);
+}
+
+/* e, blocked or stopped, is ready again. */
+static void ready_again(struct scheduler *s, struct sched_entity *e, u64 ready, u64 now)
+{
+	count_ready(&s->cpus[e->cpu], 1);
+	make_runnable(s, e, ready, now);
+}
+
 /* The allowed CPU of e with the fewest entities (load[] so far), or -1. */
 static int place(const struct sched_entity *e, const u32 *load, u32 ncpus)
 {
@@ -49,6 +78,7 @@ int sched_init(struct scheduler *s, const struct sched_ops *ops, struct sched_cp
 	for (u32 i = 0; i < n; i++) {
 		if (ops->init_entity)
 			ops->init_entity(&cpus[all[i]->cpu], all[i], now);
+		count_ready(&cpus[all[i]->cpu], 1);
 		make_runnable(s, all[i], now, now);
 	}
 	return 0;
@@ -61,10 +91,10 @@ void sched_wake_due(struct scheduler *s, struct sched_cpu *c, u64 now)
 	for (u32 i = 0; i < s->n; i++) {
 		struct sched_entity *e = s->all[i];
 
-		if (e->cpu != c->id || e->state != SCHED_BLOCKED || !e->wake_ns)
+		if (cpu_of(e) != c->id || e->state != SCHED_BLOCKED || !e->wake_ns)
 			continue;
 		if (e->wake_ns <= now)
-			make_runnable(s, e, e->wake_ns, now);
+			ready_again(s, e, e->wake_ns, now);
 		else
 			next = MIN(next, e->wake_ns);
 	}
@@ -87,8 +117,10 @@ static inline void settle(struct scheduler *s, struct sched_entity *e, u64 now, 
 {
 	if (why == SCHED_EXITS) {
 		e->state = SCHED_STOPPED;
+		count_ready(&s->cpus[e->cpu], -1);
 		__atomic_add_fetch(&s->stopped, 1, __ATOMIC_RELAXED);
 	} else if (why == SCHED_BLOCKS && (!wake_ns || wake_ns > now)) {
+		count_ready(&s->cpus[e->cpu], -1);
 		sched_block(s, e, wake_ns);
 	} else {
 		make_runnable(s, e, now, now);
@@ -126,7 +158,7 @@ int sched_set_params(struct scheduler *s, struct sched_entity *e, const struct s
 		return -1;
 	}
 	if (e->state == SCHED_RUNNABLE)   /* its queue position may depend on them */
-		sched_queue_remove(&s->cpus[e->cpu], e);
+		dequeue(s, &s->cpus[e->cpu], e);
 	if (s->ops->init_entity)
 		s->ops->init_entity(&s->cpus[e->cpu], e, now);
 	if (e->state == SCHED_RUNNABLE)
@@ -134,14 +166,20 @@ int sched_set_params(struct scheduler *s, struct sched_entity *e, const struct s
 	return 0;
 }
 
+void sched_sleep(struct scheduler *s, struct sched_entity *e, u64 wake_ns)
+{
+	if (e->state != SCHED_RUNNABLE)
+		return;
+	dequeue(s, &s->cpus[e->cpu], e);
+	count_ready(&s->cpus[e->cpu], -1);
+	sched_block(s, e, wake_ns);
+}
+
 void sched_pause(struct scheduler *s, struct sched_entity *e)
 {
-	if (e->state == SCHED_RUNNABLE)
-		sched_queue_remove(&s->cpus[e->cpu], e);
-	if (e->state == SCHED_RUNNABLE || e->state == SCHED_BLOCKED) {
-		e->state = SCHED_BLOCKED;
+	sched_sleep(s, e, 0);
+	if (e->state == SCHED_BLOCKED)
 		e->wake_ns = 0;
-	}
 }
 
 void sched_resume(struct scheduler *s, struct sched_entity *e, u64 now)
@@ -153,14 +191,90 @@ void sched_revive(struct scheduler *s, struct sched_entity *e, u64 now)
 {
 	if (e->state == SCHED_STOPPED) {
 		__atomic_sub_fetch(&s->stopped, 1, __ATOMIC_RELAXED);
-		make_runnable(s, e, now, now);
+		ready_again(s, e, now, now);
 	}
 }
 
 void sched_wake(struct scheduler *s, struct sched_entity *e, u64 now)
 {
 	if (e->state == SCHED_BLOCKED)
+		ready_again(s, e, now, now);
+}
+
+static bool allowed(const struct sched_entity *e, u32 cpu)
+{
+	return !e->cpus_allowed || (cpu < 64 && (e->cpus_allowed >> cpu & 1));
+}
+
+/* The CPU other than c, among those e may use, with the fewest ready
+ * entities, if it has at least two fewer than c (*n: how many); else -1. */
+static int lighter(const struct scheduler *s, const struct sched_entity *e, const struct sched_cpu *c, u32 *n)
+{
+	u32 mine = __atomic_load_n(&c->ready, __ATOMIC_RELAXED);
+	int best = -1;
+
+	*n = mine;
+	for (u32 t = 0; t < s->ncpus; t++) {
+		u32 k = __atomic_load_n(&s->cpus[t].ready, __ATOMIC_RELAXED);
+
+		if (t != c->id && allowed(e, t) && k + 2 <= mine && k < *n) {
+			best = (int)t;
+			*n = k;
+		}
+	}
+	return best;
+}
+
+struct sched_entity *sched_balance(struct scheduler *s, struct sched_cpu *c)
+{
+	if (s->ncpus < 2 || __atomic_load_n(&c->ready, __ATOMIC_RELAXED) < 2)
+		return NULL;
+	for (u32 i = 0; i < s->n; i++) {
+		struct sched_entity *e = s->all[i];
+		u32 n;
+		int t;
+
+		if (cpu_of(e) != c->id || e->state != SCHED_RUNNABLE || e->params.period_ns)
+			continue;
+		t = lighter(s, e, c, &n);
+		if (t < 0)
+			continue;
+		/* counted there at once, unless another CPU just moved one
+		 * there too: then nothing moves until next time */
+		if (!__atomic_compare_exchange_n(&s->cpus[t].ready, &n, n + 1, false, __ATOMIC_RELAXED,
+						 __ATOMIC_RELAXED))
+			return NULL;
+		dequeue(s, c, e);
+		count_ready(c, -1);
+		e->state = SCHED_MOVING;
+		__atomic_store_n(&e->cpu, (u32)t, __ATOMIC_RELEASE);
+		return e;
+	}
+	return NULL;
+}
+
+void sched_post(struct scheduler *s, struct sched_entity *e)
+{
+	struct sched_cpu *c = &s->cpus[e->cpu];
+
+	e->post_next = __atomic_load_n(&c->inbox, __ATOMIC_RELAXED);
+	while (!__atomic_compare_exchange_n(&c->inbox, &e->post_next, e, true, __ATOMIC_RELEASE,
+					    __ATOMIC_RELAXED))
+		;
+}
+
+/* Arrivals join c's queue as if woken here: the policy prepares them for
+ * this CPU first (its clock, not the old one's). */
+void sched_take_posted(struct scheduler *s, struct sched_cpu *c, u64 now)
+{
+	struct sched_entity *e = __atomic_exchange_n(&c->inbox, NULL, __ATOMIC_ACQUIRE), *next;
+
+	for (; e; e = next) {
+		next = e->post_next;
+		if (s->ops->init_entity)
+			s->ops->init_entity(c, e, now);
 		make_runnable(s, e, now, now);
+	}
 }
 
 u64 sched_random(struct sched_cpu *c)

@@ -17,7 +17,7 @@
 #define SCHED_NEVER (~0ULL)
 #define SCHED_POLICY_NAME 16
 
-enum sched_state { SCHED_RUNNABLE, SCHED_RUNNING, SCHED_BLOCKED, SCHED_STOPPED };
+enum sched_state { SCHED_RUNNABLE, SCHED_RUNNING, SCHED_BLOCKED, SCHED_STOPPED, SCHED_MOVING };
 
 /* Why an entity stopped running (sched_ran). */
 enum sched_why { SCHED_PREEMPTED, SCHED_YIELDED, SCHED_BLOCKS, SCHED_EXITS };
@@ -40,10 +40,13 @@ struct sched_entity {
 	u64 ready_ns;              /* when it last became runnable (latency) */
 	u64 switches;              /* times it was picked */
 	u64 misses;                /* reservation periods that ended short */
-	/* Policy-owned: a queue link and a few words of state. The core never
-	 * reads them; a policy zeroes what it needs in init_entity. */
+	/* Policy-owned: a queue link, a few words of state and a pointer for
+	 * any structure of its own. The core never reads them; a policy sets
+	 * what it needs in init_entity. */
 	struct sched_entity *next;
 	u64 key, pol[3];
+	void *priv;
+	struct sched_entity *post_next;   /* the core's: link in a CPU's inbox (sched_post) */
 	void *owner;               /* the vCPU or simulated vCPU */
 };
 
@@ -52,9 +55,13 @@ struct sched_cpu {
 	struct sched_entity *head; /* policy-owned run queue: read it, change */
 	struct sched_entity *tail; /* it only through the helpers below */
 	u64 pol[2];                /* policy-owned per-CPU words */
+	void *priv;                /* policy-owned: any structure of its own */
 	u64 slice_ns;              /* the configured slice */
 	u64 rng;                   /* a seeded random state for policies */
-	u64 next_wake_ns;          /* no sleeper here wakes before this (sched.c's own) */
+	/* the core's own */
+	u64 next_wake_ns;          /* no sleeper here wakes before this */
+	u32 ready;                 /* entities here runnable or running (other CPUs read it) */
+	struct sched_entity *inbox;   /* handed over by other CPUs, not yet taken (atomic) */
 };
 
 /* A policy: at most ten hooks; the ones marked optional may be NULL.
@@ -69,8 +76,13 @@ struct sched_ops {
 	 * start zeroed), and again when its parameters change while it runs
 	 * (sched_set_params). A change must not grant more than e had. */
 	void (*init_entity)(struct sched_cpu *c, struct sched_entity *e, u64 now);
-	/* e became runnable on c: started, woken, preempted or yielded. */
+	/* e became runnable on c: started, woken, preempted, yielded or
+	 * arrived from another CPU. */
 	void (*enqueue)(struct sched_cpu *c, struct sched_entity *e, u64 now);
+	/* optional: takes e, runnable and queued on c, out of c's queue (a
+	 * pause, new parameters, a move to another CPU). NULL: the list's
+	 * sched_queue_remove. */
+	void (*dequeue)(struct sched_cpu *c, struct sched_entity *e);
 	/* Removes and returns what runs next on c, with its slice in *slice_ns
 	 * (left 0: c->slice_ns); or NULL when nothing may run now, with
 	 * *slice_ns the time until something may (left 0: a wake-up). */
@@ -95,15 +107,19 @@ void sched_policy_each(void (*fn)(const struct sched_ops *ops, void *arg), void 
 /* The scheduler of ncpus CPUs over n entities, all runnable at now. It
  * numbers them and places each, in order, on the CPU it may run on
  * (cpus_allowed) that has the fewest entities so far (the lowest of
- * equals): without affinities, round-robin. An entity stays on its CPU.
- * 0, or -1 with the reason in err (unknown policy, an entity allowed on
- * no CPU there is, refused parameters).
+ * equals): without affinities, round-robin. An entity stays on its CPU
+ * until sched_balance moves it. 0, or -1 with the reason in err (unknown
+ * policy, an entity allowed on no CPU there is, refused parameters).
  *
  * Who touches what: CPU c's struct sched_cpu and the entities placed on it
  * are c's alone (sched_next, sched_ran, sched_set_params for one of its
- * own), except while the other CPUs are stopped (the hypervisor's debug
- * console: sched_pause, sched_resume, sched_revive, sched_wake); stopped
- * is counted atomically. */
+ * own, sched_balance), except while the other CPUs are stopped (the
+ * hypervisor's debug console: sched_pause, sched_resume, sched_revive,
+ * sched_wake). Other CPUs only read its ready count and which CPU each
+ * entity belongs to, add to that count and push onto its inbox when they
+ * hand it an entity (atomically: sched_balance, sched_post), and stopped
+ * is counted atomically: no locks. Entities' parameters are the caller's
+ * to serialize (admission reads them all: the hypervisor takes a lock). */
 struct scheduler {
 	const struct sched_ops *ops;
 	struct sched_cpu *cpus;
@@ -123,6 +139,9 @@ void sched_block(struct scheduler *s, struct sched_entity *e, u64 wake_ns);
  * earliest still asleep. For sched_next, once that time has come. */
 void sched_wake_due(struct scheduler *s, struct sched_cpu *c, u64 now);
 
+/* For sched_next: takes what other CPUs handed to c (sched_post). */
+void sched_take_posted(struct scheduler *s, struct sched_cpu *c, u64 now);
+
 /* What CPU c runs next: wakes the sleepers that are due, then asks the
  * policy. NULL when nothing can run; *until_ns is then the next moment
  * something may (SCHED_NEVER: nothing ever will). Inline: it is on every
@@ -136,6 +155,8 @@ static inline struct sched_entity *sched_next(struct scheduler *s, struct sched_
 
 	if (now >= c->next_wake_ns)
 		sched_wake_due(s, c, now);
+	if (__atomic_load_n(&c->inbox, __ATOMIC_RELAXED))
+		sched_take_posted(s, c, now);
 	e = s->ops->pick(c, now, &t);
 	if (!e) {
 		*until_ns = MIN(c->next_wake_ns, t ? now + t : SCHED_NEVER);
@@ -165,6 +186,25 @@ void sched_resume(struct scheduler *s, struct sched_entity *e, u64 now);
 
 /* A stopped entity runs again (its guest was restarted). */
 void sched_revive(struct scheduler *s, struct sched_entity *e, u64 now);
+
+/* e, runnable and queued (not running), sleeps until wake_ns (0: until
+ * sched_wake): a late start (the simulator's), the debug console's pause. */
+void sched_sleep(struct scheduler *s, struct sched_entity *e, u64 wake_ns);
+
+/* CPU c's part of the load balancing, on c, at the caller's pace: if one
+ * of the entities queued on c may run on a CPU with at least two fewer
+ * ready entities (runnable or running), the first such leaves c's queue
+ * and is returned, bound for the least loaded of those CPUs (e->cpu,
+ * state SCHED_MOVING). The caller lets go of what c holds of it, then
+ * hands it over with sched_post. Entities with a reservation stay where
+ * they were placed (admission is per CPU). NULL: nothing to move. */
+struct sched_entity *sched_balance(struct scheduler *s, struct sched_cpu *c);
+
+/* Hands a moving entity to its new CPU, from any CPU: it joins that CPU's
+ * queue at its next sched_next (as if woken there), which the caller may
+ * hurry (the hypervisor kicks that CPU). */
+void sched_post(struct scheduler *s, struct sched_entity *e);
+
 
 /* A blocked entity becomes runnable now. */
 void sched_wake(struct scheduler *s, struct sched_entity *e, u64 now);

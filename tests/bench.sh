@@ -75,12 +75,42 @@ backend() {
 	record "boot_to_first_guest.$key" "$2: boot to the first scheduling decision" "${t:+$((t / $4))}" 2000000
 }
 
-"$ROOT/tests/svm.sh" guest-hcloop sched-yield >/dev/null
-"$ROOT/tests/vmx.sh" guest-hcloop sched-yield >/dev/null
+# on_ap KEY DOOR LABEL INSN TICKS_PER_INSN: the v4 null hypercall by INSN
+# on CPU 1 and on CPU 0 of the same two-CPU machine (smp-hcloop: h1 and
+# h0 at once), which must cost the same: within 2%.
+on_ap() {
+	for c in 0 1; do
+		t=$(ticks "$OUT/$2-smp-hcloop.serial" ".*\\[h$c\\] v4 $4: .* min \\([0-9]*\\) ticks.*")
+		record "hypercall_on_cpu$c.$1" "$3: null hypercall by ${4^^}, CPU $c of 2" "${t:+$(($t / $5))}" ""
+	done
+	boot=${val[hypercall_on_cpu0.$1]:-0} ap=${val[hypercall_on_cpu1.$1]:-0}
+	d=$((ap > boot ? ap - boot : boot - ap))
+	if [ "$boot" = 0 ] || [ $((d * 100)) -gt $((boot * 2)) ]; then
+		printf '%-58s %12s\n' "$3: CPU 1 against CPU 0" "OVER 2% ($ap, $boot)"
+		rc=1
+	fi
+}
+
+# migration KEY DOOR LABEL TICKS_PER_INSN: a vCPU's move (smp-balance), as
+# its old CPU's work (release, hand-over, kick) and its new CPU's (taking
+# it in).
+migration() {
+	s=$OUT/$2-smp-balance.serial
+	t=$(ticks "$s" ".*moves from CPU [0-9]* to CPU [0-9]* (\\([0-9]*\\) TSC ticks.*")
+	record "migration.$1.leave" "$3: vCPU move, on the CPU it leaves" "${t:+$(($t / $4))}" ""
+	t=$(ticks "$s" ".*took a guest in (\\([0-9]*\\) TSC ticks).*")
+	record "migration.$1.arrive" "$3: vCPU move, on the CPU it joins" "${t:+$(($t / $4))}" ""
+}
+
+"$ROOT/tests/svm.sh" guest-hcloop sched-yield smp-hcloop smp-balance >/dev/null
+"$ROOT/tests/vmx.sh" guest-hcloop sched-yield smp-hcloop >/dev/null
 printf '%-58s %12s\n' "figure" "instructions"
 backend svm svm "AMD-V (QEMU -cpu max)" "@max" 128 340 150 500
 backend svm_epyc svm "AMD-V (QEMU -cpu EPYC)" "@EPYC" 128 340 150 500
 backend vmx vmx "VT-x (Bochs corei7_skylake_x)" "" 1 150 "" 500
+on_ap svm.vmmcall svm "AMD-V (QEMU -cpu max)" vmmcall 128
+on_ap vmx vmx "VT-x (Bochs corei7_skylake_x)" vmcall 1
+migration svm svm "AMD-V (QEMU -cpu max)" 128
 val[hv_efi_bytes]=$(stat -c %s "$ROOT/build/hv.efi")
 printf '%-58s %12s\n' "hv.efi (bytes)" "${val[hv_efi_bytes]}"
 for p in $("$ROOT/build/sched-sim" --list | cut -d' ' -f1); do

@@ -3,8 +3,10 @@
  *
  * Every entry point below takes the console lock once several CPUs run
  * (console_share): the ring, its indices and the device are the lock's.
- * A kprintf's text, and a console_put's bytes, go into the ring in one
- * piece, so a line printed by one call never interleaves another CPU's. */
+ * A kprintf's text (up to KPRINTF_PIECE bytes) and a console_put's bytes
+ * go into the ring in one piece, so a line printed by one call never
+ * interleaves another CPU's; nobody waits for the device with the lock
+ * held longer than one byte's time. */
 #include "core/console/console.h"
 #include "core/lib/spinlock.h"
 #include "core/lib/fmt.h"
@@ -117,49 +119,94 @@ bool console_room(u32 n)
 	return ring_size - ring_used >= n;
 }
 
+/* n bytes (at most the ring's size) into the ring, in one piece; the
+ * lock is held. */
+static void copy_in(const char *s, u32 n)
+{
+	u32 tail = (ring_head + ring_used) % ring_size, k = MIN(n, ring_size - tail);
+
+	memcpy(ring + tail, s, k);
+	memcpy(ring, s + k, n - k);
+	ring_used += n;
+}
+
+/* Waits, with the lock held, until n bytes fit: at most one byte's time
+ * of the device at a time, then lets the other CPUs in before it looks
+ * again. True with the lock held and the room there; false (lock not
+ * held) when there is no console. */
+static bool take_room(u32 n)
+{
+	for (;;) {
+		take();
+		if (!con_ops) {
+			give();
+			return false;
+		}
+		if (ring_size - ring_used >= n)
+			return true;
+		send_one(true);
+		give();
+		__asm__ volatile("pause");
+	}
+}
+
 void console_put(const char *s, u32 n)
 {
-	take();
-	while (con_ops && n) {
-		u32 tail, k;
+	while (n) {
+		u32 k = MIN(n, ring_size);
 
-		if (ring_used == ring_size)
-			send_one(true);
-		tail = (ring_head + ring_used) % ring_size;
-		k = MIN(n, MIN(ring_size - ring_used, ring_size - tail));
-		memcpy(ring + tail, s, k);
-		ring_used += k;
+		if (!take_room(k))
+			return;
+		copy_in(s, k);
+		give();
 		s += k;
 		n -= k;
 	}
+}
+
+bool console_try_put(const char *s, u32 n)
+{
+	bool ok;
+
+	take();
+	ok = con_ops && ring_size - ring_used >= n;
+	if (ok)
+		copy_in(s, n);
 	give();
+	return ok || !con_ops;
 }
 
-static void ring_put(char c)
-{
-	if (ring_used == ring_size)
-		send_one(true);
-	ring[(ring_head + ring_used++) % ring_size] = c;
-}
+/* kvprintf's text, gathered in pieces of KPRINTF_PIECE bytes (a "\n" as
+ * "\r\n"), each put into the ring whole. */
+#define KPRINTF_PIECE 240
 
-static void con_put(void *ctx, char c)
+struct piece {
+	char buf[KPRINTF_PIECE];
+	u32 len;
+};
+
+static void piece_put(void *ctx, char c)
 {
-	(void)ctx;
-	if (!con_ops)
-		return;
+	struct piece *p = ctx;
+
+	if (p->len + 2 > sizeof(p->buf)) {
+		console_put(p->buf, p->len);
+		p->len = 0;
+	}
 	if (c == '\n')
-		ring_put('\r');
-	ring_put(c);
+		p->buf[p->len++] = '\r';
+	p->buf[p->len++] = c;
 }
 
 int kvprintf(const char *fmt, va_list ap)
 {
+	struct piece p;
 	int n;
 
-	take();
-	n = vformat(con_put, NULL, fmt, ap);
-	send(CONSOLE_POLL_MAX);
-	give();
+	p.len = 0;
+	n = vformat(piece_put, &p, fmt, ap);
+	console_put(p.buf, p.len);
+	console_poll();
 	return n;
 }
 

@@ -51,9 +51,15 @@ void console_flush(void);
 /* Whether n more bytes fit in the ring without waiting. */
 bool console_room(u32 n);
 
-/* n bytes as they are (no "\n" translation) into the ring, copied in at
- * most two pieces; waits for the device only while the ring is full. */
+/* n bytes as they are (no "\n" translation) into the ring, in one piece
+ * if they fit in it (no other CPU's output in between); waits for the
+ * device only while the ring has no room for them, at most a byte's time
+ * with the console lock held. */
 void console_put(const char *s, u32 n);
+
+/* The same if the ring has room for all n bytes now; false (nothing put)
+ * if not. */
+bool console_try_put(const char *s, u32 n);
 
 /* A byte typed on the console, or -1 when none is waiting. */
 int console_getc(void);

@@ -34,10 +34,11 @@ static void ring_copy(const struct guest *g, u32 at, char *dst, u32 n)
 	memcpy(dst + first, g->cons->ring, n - first);
 }
 
-/* Hands the oldest waiting line to the console as "[name] text\r\n"
- * (which waits only if its own ring is full); its length with the
- * newline. Block copies: cheap whatever the line. */
-static u32 print_line(struct guest *g)
+/* Hands the oldest waiting line to the console as "[name] text\r\n",
+ * whole; if wait, waiting for room in the console's ring if need be, else
+ * only if there is room now. Its length with the newline, or 0 if it did
+ * not go. Block copies: cheap whatever the line. */
+static u32 print_line(struct guest *g, bool wait)
 {
 	char out[CFG_NAME_MAX + 3 + GCONS_LINE + 2];
 	u32 n = line_len(g), name = (u32)strlen(g->name), k = 0;
@@ -51,7 +52,10 @@ static u32 print_line(struct guest *g)
 	k += n - 1;
 	out[k++] = '\r';
 	out[k++] = '\n';
-	console_put(out, k);
+	if (wait)
+		console_put(out, k);
+	else if (!console_try_put(out, k))
+		return 0;
 	g->cons->head = (g->cons->head + n) % GCONS_RING;
 	g->cons->used -= n;
 	return n;
@@ -65,11 +69,11 @@ static u32 framing(const struct guest *g)
 
 u32 gcons_drain(struct guest *g)
 {
-	u32 moved = 0, sent = 0;
+	u32 moved = 0, sent = 0, n;
 
-	while (g->cons->used && moved < GCONS_DRAIN && console_room(line_len(g) + framing(g))) {
+	while (g->cons->used && moved < GCONS_DRAIN && (n = print_line(g, false))) {
 		sent += framing(g) - 1;   /* the line's own newline is in both */
-		moved += print_line(g);
+		moved += n;
 	}
 	return moved + sent;
 }
@@ -82,7 +86,7 @@ static void finish_line(struct guest *g)
 	if (GCONS_RING - g->cons->used < g->cons->len + 1)
 		gcons_drain(g);
 	if (GCONS_RING - g->cons->used < g->cons->len + 1)
-		print_line(g);
+		print_line(g, true);
 	g->cons->line[g->cons->len++] = '\n';
 	for (u32 done = 0, at, k; done < g->cons->len; done += k) {
 		at = (g->cons->head + g->cons->used) % GCONS_RING;
@@ -144,7 +148,7 @@ void gcons_flush(struct guest *g)
 	if (g->cons->len)
 		finish_line(g);
 	while (g->cons->used)
-		print_line(g);
+		print_line(g, true);
 }
 
 void gcons_putc(struct guest *g, char c)

@@ -20,7 +20,7 @@ struct cmd {
 	bool needs_guest;
 };
 
-static const char *const states[] = { "runnable", "running", "blocked", "stopped" };
+static const char *const states[] = { "runnable", "running", "blocked", "stopped", "moving" };
 
 static bool cmd_guests(struct scheduler *s, struct guest *g, char **argv, int argc)
 {

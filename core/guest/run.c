@@ -6,8 +6,9 @@
  * over, interrupts masked or not.
  *
  * Who owns what: a vCPU, its guest's devices and its CPU's queue belong to
- * the CPU the scheduler placed it on (entities stay where they are put),
- * which alone runs it; no lock is held across a VM entry. The boot CPU
+ * the CPU the scheduler placed it on, which alone runs it, until the load
+ * balancing hands it to another CPU (balance: released here first); no
+ * lock is held across a VM entry. The boot CPU
  * alone reads console input, runs the debug console (with the others
  * parked: hold), decides when the run is over, and reports. What two CPUs
  * share: the console (its lock), memory allocation (mm's lock), the
@@ -85,7 +86,7 @@ static void stopped(struct guest *g)
  * them. */
 #define ENTRY_MIN_NS 20000
 
-static u64 ticks_left(u64 due_ns, u64 left)
+static inline __attribute__((always_inline)) u64 ticks_left(u64 due_ns, u64 left)
 {
 	u64 now;
 
@@ -202,6 +203,8 @@ static inline __attribute__((always_inline)) enum sched_why run_exits(struct vcp
 				stopped(g);
 			*wake_ns = act.until_ns;
 			return slice_end[act.kind];
+		} else if (ei.reason == EXIT_EXT_INTR && (park_asked || run_over)) {
+			return SCHED_PREEMPTED;   /* kicked: the boot CPU waits for this one between slices */
 		}
 	}
 }
@@ -226,11 +229,13 @@ static inline __attribute__((always_inline)) enum sched_why run_slice(struct vcp
  * charged to the first guest's slice). */
 static u64 boot_ticks;
 
-/* Nothing to run here until t: the console's waiting output goes meanwhile. */
-static void idle_until(u64 t)
+/* Nothing to run on c until t, or until another CPU hands c a vCPU: the
+ * console's waiting output goes meanwhile. */
+static void idle_until(struct sched_cpu *c, u64 t)
 {
-	while (time_now_ns() < t) {
-		console_poll();
+	while (time_now_ns() < t && !__atomic_load_n(&c->inbox, __ATOMIC_RELAXED)) {
+		if (console_waiting())
+			console_poll();
 		cpu_relax();
 	}
 }
@@ -266,9 +271,9 @@ static bool time_is_up(u64 t0, u64 run_for_ns, u64 now, char *why, size_t len)
 /* Between slices, at most this often: typed input (a guest's COM1, the
  * debug console) is looked at, so a keystroke waits at most a
  * millisecond, and so is the run's end (run_for, run_until, every guest
- * stopped), which comes at most a millisecond late; and waiting console output is handed to the device, which
- * at 115200 baud sends a byte about every 87 us (the driver gives it one
- * when its transmitter is empty). A switch does not pay for either each
+ * stopped), which comes at most a millisecond late; and waiting console
+ * output is handed to the device, which at 115200 baud sends a byte about
+ * every 87 us (the driver gives it one when its transmitter is empty). A switch does not pay for either each
  * time. */
 #define INPUT_POLL_NS 1000000
 #define OUTPUT_POLL_NS 100000
@@ -310,6 +315,8 @@ static void hold_others(bool on)
 		kick_others();
 		while (__atomic_load_n(&parked, __ATOMIC_ACQUIRE) < __atomic_load_n(&loops_running, __ATOMIC_ACQUIRE))
 			cpu_relax();
+		for (u32 i = 0; i < ncpus; i++)   /* none left on its way: each is in a queue */
+			sched_take_posted(&sched, &queues[i], time_now_ns());
 		return;
 	}
 	release_all();   /* what the console touched here runs elsewhere again */
@@ -318,16 +325,51 @@ static void hold_others(bool on)
 	park_asked = false;
 }
 
+/* CPU c's part of the load balancing: a vCPU it may give away (to a CPU
+ * with at least two fewer ready vCPUs; sched_balance) leaves with all that
+ * c holds of it (vswitch_release) before the other CPU can see it, and
+ * that CPU is kicked. The move's work is c's: the hypervisor's time
+ * between two of c's slices, charged to the slice that follows. */
+static void balance(struct sched_cpu *c)
+{
+	u64 t0 = rdtsc();
+	struct sched_entity *e = sched_balance(&sched, c);
+
+	if (!e)
+		return;
+	vswitch_release(e->owner);
+	sched_post(&sched, e);
+	lapic_send_ipi(cpu_by_id(e->cpu)->apic_id, ICR_FIXED(LAPIC_KICK_VECTOR));
+	/* make bench reads this line */
+	log_info("sched: guest '%s' moves from CPU %u to CPU %u (%lu TSC ticks to let it go)\n", e->name, c->id,
+		 e->cpu, rdtsc() - t0);
+}
+
+/* What other CPUs handed c while it idled joins its queue (sched_next
+ * takes it too, if it comes while c is busy): taken here to say what it
+ * cost. */
+static void take_in(struct sched_cpu *c, u64 now)
+{
+	u64 t0 = rdtsc(), t;
+
+	sched_take_posted(&sched, c, now);
+	t = rdtsc() - t0;
+	/* make bench reads this line */
+	log_info("sched: CPU %u took a guest in (%lu TSC ticks)\n", c->id, t);
+}
+
 /* Typed input for the input guest, moved into its COM1 by the CPU it runs
- * on (gcons_feed); the boot CPU reads the console itself first. */
+ * on (gcons_feed); the boot CPU reads the console itself first. Then the
+ * load balancing: on the same pace, once a millisecond. */
 static void poll_input(struct sched_cpu *c)
 {
 	struct guest *in = gcons_input_guest;
 
 	if (c->id == 0)
 		dbgcon_poll(&sched, hold_others);
-	if (in && in->vcpu && in->vcpu->se.cpu == c->id)
+	if (in && in->vcpu && in->vcpu->se.cpu == c->id && in->state != GUEST_STOPPED)
 		gcons_feed(in);
+	balance(c);
 }
 
 /* e's slice on c, from now: its time goes to the scheduler, and now moves
@@ -348,11 +390,12 @@ static inline __attribute__((always_inline)) void run_one(struct sched_cpu *c, s
 	*now = end;
 }
 
-/* Whether every CPU has nothing to run, ever: nothing can wake anyone. */
+/* Whether every CPU has nothing to run, ever: nothing can wake anyone.
+ * A vCPU on its way to another CPU counts as ready there. */
 static bool all_idle_forever(void)
 {
 	for (u32 i = 0; i < ncpus; i++)
-		if (!idle_forever[i])
+		if (!idle_forever[i] || __atomic_load_n(&queues[i].ready, __ATOMIC_RELAXED))
 			return false;
 	return true;
 }
@@ -389,8 +432,10 @@ static void schedule(u64 entry_tsc, u64 t0, u64 run_for_ns, char *why, size_t le
 			if (all_idle_forever())
 				break;
 			/* the others' guests and the console still need this CPU's eye */
-			idle_until(MIN(until, now + INPUT_POLL_NS));
+			idle_until(c, MIN(until, now + INPUT_POLL_NS));
 			now = time_now_ns();
+			if (__atomic_load_n(&c->inbox, __ATOMIC_RELAXED))
+				take_in(c, now);
 			continue;
 		}
 		run_one(c, e, slice, &now);
@@ -400,13 +445,13 @@ static void schedule(u64 entry_tsc, u64 t0, u64 run_for_ns, char *why, size_t le
 /* An AP with nothing to run until `until`: halts if nothing ever will
  * (a kick wakes it), else waits. Either way it comes back early for the
  * boot CPU's flags. */
-static void ap_idle(u64 until)
+static void ap_idle(struct sched_cpu *c, u64 until)
 {
 	if (until == SCHED_NEVER) {
 		__asm__ volatile("sti; hlt; cli" : : : "memory");
 		return;
 	}
-	while (time_now_ns() < until && !run_over && !park_asked)
+	while (time_now_ns() < until && !run_over && !park_asked && !__atomic_load_n(&c->inbox, __ATOMIC_RELAXED))
 		cpu_relax();
 }
 
@@ -431,12 +476,15 @@ static void ap_schedule(void)
 		}
 		e = sched_next(&sched, c, now, &slice, &until);
 		if (e) {
+			idle_forever[c->id] = false;
 			run_one(c, e, slice, &now);
 			continue;
 		}
 		idle_forever[c->id] = until == SCHED_NEVER;
-		ap_idle(until);
+		ap_idle(c, until);
 		now = time_now_ns();
+		if (__atomic_load_n(&c->inbox, __ATOMIC_RELAXED))
+			take_in(c, now);
 	}
 	__atomic_sub_fetch(&loops_running, 1, __ATOMIC_ACQ_REL);
 }
@@ -480,8 +528,8 @@ static void report(u64 t0, u64 elapsed)
 		log_info("sched: guest '%s' ran %lu us in %lu slices (weight %u), %lu deadline misses\n", e->name,
 			 e->runtime_ns / 1000, e->switches, e->params.weight, e->misses);
 		/* tests/e2e/smp-burn reads this line */
-		log_info("sched: guest '%s' had %lu.%lu%% of CPU %u until the first guest stopped\n", e->name,
-			 runtime_at_first_stop[i] * 100 / window, runtime_at_first_stop[i] * 1000 / window % 10,
+		log_info("sched: guest '%s' had %lu.%lu%% of a CPU until the first guest stopped (ends on CPU %u)\n",
+			 e->name, runtime_at_first_stop[i] * 100 / window, runtime_at_first_stop[i] * 1000 / window % 10,
 			 e->cpu);
 	}
 }

@@ -11,8 +11,8 @@
 /* Written by the boot CPU only, each entry before anyone reads it. */
 static struct cpu *online[HV_MAX_CPUS];
 static u32 count;
-/* Set by the CPU that stops the others; each stopped one counts itself. */
-static volatile bool stopping;
+/* The number + 1 of the CPU that stops the others (0: none), set once;
+ * each stopped one counts itself. */
 static u32 stopper, stopped;
 
 static u32 self_id(void)
@@ -46,23 +46,24 @@ u32 cpus_online(void)
 
 void cpu_nmi_stop(void)
 {
-	if (!stopping)
-		return;
+	u32 s = __atomic_load_n(&stopper, __ATOMIC_ACQUIRE);
+
+	if (!s || s == this_cpu()->id + 1)
+		return;   /* not stopping, or this is the stopper (an NMI still on its way) */
 	__atomic_add_fetch(&stopped, 1, __ATOMIC_RELEASE);
 	cpu_halt_forever();
 }
 
 bool cpus_stop_others(void)
 {
-	u32 me, want = 0;
+	u32 me, want = 0, none = 0;
 	u64 t0;
 
 	if (!count)
 		return true;   /* early in the boot: one CPU, and no per-CPU data yet */
 	me = this_cpu()->id;
-	if (__atomic_exchange_n(&stopping, true, __ATOMIC_ACQ_REL))
-		return stopper == me;   /* else another CPU stops the machine: its NMI is on the way */
-	stopper = me;
+	if (!__atomic_compare_exchange_n(&stopper, &none, me + 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return none == me + 1;   /* else another CPU stops the machine: its NMI is on the way */
 	for (u32 i = 0; i < HV_MAX_CPUS; i++)
 		if (online[i] && i != me) {
 			lapic_send_ipi(online[i]->apic_id, ICR_NMI);

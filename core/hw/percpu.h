@@ -59,7 +59,7 @@ struct cpu {
 #define HV_MAX_CPUS 64
 
 /* The online CPUs (core/hw/cpus.c). The boot CPU marks itself and then
- * each AP once it said it is online; from the second on, locks check
+ * each AP once it said it is online; from the first on, locks check
  * their callers (core/lib/spinlock.h). */
 void cpu_set_online(struct cpu *c);
 

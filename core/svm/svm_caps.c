@@ -55,8 +55,10 @@ int svm_cpu_on(void)
 	u64 hsave = frames_alloc_filled(1, 0), host = frames_alloc_filled(1, 0);
 	struct svm_cpu *c = svm_cpu();
 
+	if (!hsave || !host)
+		return -1;   /* this CPU stays out: what it got is not worth giving back */
 	c->asid_owner = kzalloc((SVM_ASID_SLOTS + 1) * sizeof(*c->asid_owner));
-	if (!hsave || !host || !c->asid_owner)
+	if (!c->asid_owner)
 		return -1;
 	c->host_vmcb = host;
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);

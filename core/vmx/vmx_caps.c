@@ -33,7 +33,10 @@ static void read_caps(struct vmx_caps *c)
 		 (c->ept_vpid & EPTCAP_WB);
 	c->ept_2m = c->ept_vpid & EPTCAP_2M;
 	c->ept_1g = c->ept_vpid & EPTCAP_1G;
-	c->vpid = vmx_allowed1(c->proc2, PROC2_VPID) && (c->ept_vpid & VPIDCAP_INVVPID);
+	/* all-context INVVPID too: a vCPU arriving on a CPU drops what that
+	 * CPU may hold from its earlier stay (vmx_run.c, arrive) */
+	c->vpid = vmx_allowed1(c->proc2, PROC2_VPID) && (c->ept_vpid & VPIDCAP_INVVPID) &&
+		  (c->ept_vpid & VPIDCAP_INVVPID_ALL);
 	c->unrestricted = vmx_allowed1(c->proc2, PROC2_UNRESTRICTED);
 	c->preempt_timer = vmx_allowed1(c->pin, PIN_PREEMPT_TIMER);
 	c->timer_shift = c->misc & 0x1f;

@@ -64,21 +64,25 @@ static void invalidate_all(void)
  * loaded it, until it clears it (vmx_release). A CPU it arrives on gets
  * its own host-state fields and drops any translation it may still hold
  * from the vCPU's earlier stay (its VPID and EPT tags). */
-static __attribute__((noinline)) void arrive(struct vmx_vcpu *x, u32 me)
+static __attribute__((noinline)) void arrive(struct vmx_cpu *c, struct vmx_vcpu *x)
 {
 	if (x->cpu)
-		panic("vmx: a VMCS active on CPU %u loaded on CPU %u", x->cpu - 1, me - 1);
-	x->cpu = me;
+		panic("vmx: a VMCS active on CPU %u wanted on CPU %u", x->cpu - 1, c->me - 1);
+	vmptrld(x->vmcs_pa);
+	c->vmcs = x->vmcs_pa;
+	x->cpu = c->me;
 	vmx_host_cpu();
 	invalidate_all();
 }
 
 static void change_vmcs(struct vmx_cpu *c, struct vmx_vcpu *x)
 {
+	if (x->cpu != c->me) {
+		arrive(c, x);
+		return;
+	}
 	vmptrld(x->vmcs_pa);
 	c->vmcs = x->vmcs_pa;
-	if (x->cpu != c->me)
-		arrive(x, c->me);
 }
 
 /* On every register access: inline, the change out of line. */
@@ -141,10 +145,11 @@ static void vmx_vcpu_reset(struct vcpu *v, const struct vcpu_state *s)
 	}
 }
 
-/* backend_ops.release: on the CPU v's VMCS is active on. Its SYSCALL
- * MSRs, CR2 and DR6 are saved if this CPU holds them, its VMCS is
- * cleared (written back to memory, launch state clear), and this CPU
- * holds nothing of v any more. */
+/* backend_ops.release: on the CPU v last ran on. Its SYSCALL MSRs, CR2
+ * and DR6 are saved if this CPU holds them (vmx_load made it their owner
+ * at the slice's start, whether or not the slice then entered the guest),
+ * its VMCS is cleared if active here (written back to memory, launch
+ * state clear), and this CPU holds nothing of v any more. */
 static void save_cpu_state(struct vmx_vcpu *x);
 
 static void vmx_release(struct vcpu *v)
@@ -152,12 +157,12 @@ static void vmx_release(struct vcpu *v)
 	struct vmx_vcpu *x = v->arch;
 	struct vmx_cpu *c = vmx_cpu();
 
-	if (x->cpu != c->me)
-		return;
-	if (c->owner == x) {
+	if (c->owner == x) {   /* loaded for a slice that may have ended before any entry */
 		save_cpu_state(x);
 		c->owner = NULL;
 	}
+	if (x->cpu != c->me)
+		return;
 	vmclear(x->vmcs_pa);
 	if (c->vmcs == x->vmcs_pa)
 		c->vmcs = 0;

@@ -1,7 +1,9 @@
 /* The simulation: N CPUs, each asking the scheduler what to run, running
- * it for its slice or until its burst ends, in simulated time. Entities stay
- * on the CPU sched_init gave them. A vCPU woken while others run waits for
- * the running slice to end, as on the target. */
+ * it for its slice or until its burst ends, in simulated time. Entities
+ * start on the CPU sched_init gave them and move as the load balancing
+ * says, at the hypervisor's pace (once a millisecond of a CPU, between its
+ * slices). A vCPU woken while others run waits for the running slice to
+ * end, as on the target. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,7 +14,10 @@ struct cpu_run {
 	struct sim_vcpu *cur;
 	u64 start, end;            /* the running slice */
 	u64 idle_until;
+	u64 next_balance;
 };
+
+#define BALANCE_NS 1000000ULL   /* as the hypervisor's run loops (core/guest/run.c) */
 
 void sim_add_slice(struct sim *s, u32 cpu, u32 vcpu, u64 start, u64 dur)
 {
@@ -110,12 +115,29 @@ static int setup(struct sim *s, struct scheduler *sc, struct sched_cpu *cpus, st
 	for (u32 i = 0; i < s->n; i++) {   /* late starters sleep until their start */
 		struct sim_vcpu *v = &s->v[i];
 
-		if (v->start_ns) {
-			sched_queue_remove(&cpus[v->e.cpu], &v->e);
-			sched_block(sc, &v->e, v->start_ns);
-		}
+		if (v->start_ns)
+			sched_sleep(sc, &v->e, v->start_ns);
 	}
 	return 0;
+}
+
+/* CPU c's part of the load balancing, between its slices: a vCPU it gives
+ * away joins the other CPU's queue, which looks at once if it idles. */
+static void balance(struct sim *s, struct sched_cpu *c, struct cpu_run *run, u64 now)
+{
+	struct cpu_run *r = &run[c->id];
+	struct sched_entity *e;
+
+	if (now < r->next_balance)
+		return;
+	r->next_balance = now + BALANCE_NS;
+	e = sched_balance(s->sched, c);
+	if (!e)
+		return;
+	sched_post(s->sched, e);
+	s->moves++;
+	if (!run[e->cpu].cur)
+		run[e->cpu].idle_until = MIN(run[e->cpu].idle_until, now);
 }
 
 int sim_run(struct sim *s)
@@ -135,8 +157,10 @@ int sim_run(struct sim *s)
 		u64 next = SCHED_NEVER;
 
 		for (u32 c = 0; c < s->ncpus; c++) {
-			if (!run[c].cur && run[c].idle_until <= now)
+			if (!run[c].cur && run[c].idle_until <= now) {
+				balance(s, &cpus[c], run, now);
 				start_slice(s, &cpus[c], &run[c], now);
+			}
 			next = MIN(next, run[c].cur ? run[c].end : run[c].idle_until);
 		}
 		if (next == SCHED_NEVER)

@@ -44,6 +44,8 @@ void sim_report(const struct sim *s, FILE *out)
 	if (s->seconds > 0)
 		fprintf(out, "%lu decisions in %.3f s of host time: %.0f decisions per second\n",
 			s->decisions, s->seconds, (double)s->decisions / s->seconds);
+	if (s->seconds > 0 && s->ncpus > 1)
+		fprintf(out, "%lu moves between CPUs (load balancing)\n", s->moves);
 	fprintf(out, "%-12s %3s %6s %12s %8s %8s %10s %10s %10s %8s\n", "vcpu", "cpu", "weight", "cpu-ms",
 		"share", "weight%", "lat-p50us", "lat-p95us", "lat-p99us", "misses");
 	for (u32 i = 0; i < s->n; i++) {

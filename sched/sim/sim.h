@@ -42,6 +42,7 @@ struct sim {
 	u32 nslices, cap;
 	struct scheduler *sched;   /* while running */
 	u64 decisions;
+	u64 moves;                 /* vCPUs the load balancing moved */
 	double seconds;            /* host time the simulation took */
 };
 

@@ -2,10 +2,11 @@
  *
  * A workload is lines of words ('#' starts a comment):
  *   cpus N | policy NAME | slice DURATION | duration DURATION
- *   vcpu NAME [weight=N] [budget=D period=D] [start=D]
+ *   vcpu NAME [weight=N] [budget=D period=D] [start=D] [cpus=SET]
  *             [burst=D [sleep=D]] [every=D burst=D]
  * burst alone (or none) is CPU-bound; burst with sleep alternates; every
- * releases a job of burst every D, due before the next release. */
+ * releases a job of burst every D, due before the next release. cpus is
+ * the hypervisor's guest cpus= (such as 1 or 0-1+3): the CPUs it may run on. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,8 @@ static int vcpu_word(struct sim_vcpu *v, char *w)
 		v->e.params.weight = (u32)n;
 		return *end || !n || n > 1000000 ? -1 : 0;
 	}
+	if (!strcmp(w, "cpus"))
+		return config_parse_cpuset(eq, &v->e.cpus_allowed) ? 0 : -1;
 	for (size_t i = 0; i < ARRAY_SIZE(vcpu_fields); i++)
 		if (!strcmp(w, vcpu_fields[i].key))
 			return config_parse_duration(eq, (u64 *)((char *)v + vcpu_fields[i].off)) ? 0 : -1;

@@ -55,3 +55,39 @@ TEST(sched_init_places_by_affinity_and_load)
 	CHECK_EQ(sched_init(&s, sched_policy_find("rr"), cpus, 3, bad, 1, 1000000, 0, err, sizeof(err)), -1);
 	CHECK_STR(err, "sched: 'far' may run on none of the 3 CPUs");
 }
+
+/* The balancing moves one queued entity from a CPU with two more ready
+ * entities than another it may use; none with a reservation or pinned;
+ * the move arrives through the inbox and counts on the new CPU at once. */
+TEST(sched_balance_moves_to_a_lighter_cpu)
+{
+	struct sched_entity p[4] = {
+		{ .name = "p0", .params = { .weight = 1 }, .cpus_allowed = 1 },
+		{ .name = "p1", .params = { .weight = 1 }, .cpus_allowed = 1 },
+		{ .name = "r", .params = { .weight = 1, .budget_ns = 1000, .period_ns = 100000 }, .cpus_allowed = 1 },
+		{ .name = "free", .params = { .weight = 1 }, .cpus_allowed = 1 },
+	};
+	struct sched_entity *all[] = { &p[0], &p[1], &p[2], &p[3] }, *e;
+	struct scheduler s;
+	struct sched_cpu cpus[2];
+	char err[160];
+	u64 slice, until;
+
+	CHECK_EQ(sched_init(&s, sched_policy_find("rr"), cpus, 2, all, 4, 1000000, 0, err, sizeof(err)), 0);
+	CHECK_EQ(cpus[0].ready, 4);
+	CHECK(sched_balance(&s, &cpus[0]) == NULL);   /* all pinned to CPU 0 */
+	p[3].cpus_allowed = 0;                           /* free may go anywhere now */
+	p[2].cpus_allowed = 0;                           /* r too, but it has a reservation */
+	e = sched_balance(&s, &cpus[0]);
+	CHECK(e == &p[3]);
+	CHECK_EQ(e->cpu, 1);
+	CHECK_EQ(e->state, SCHED_MOVING);
+	CHECK_EQ(cpus[0].ready, 3);
+	CHECK_EQ(cpus[1].ready, 1);
+	CHECK(sched_balance(&s, &cpus[0]) == NULL);   /* 3 against 1, r stays */
+	sched_post(&s, e);
+	CHECK(sched_next(&s, &cpus[1], 10, &slice, &until) == e);
+	CHECK(cpus[1].inbox == NULL);
+	e = sched_next(&s, &cpus[0], 10, &slice, &until);
+	CHECK(e != &p[3]);
+}
