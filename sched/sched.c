@@ -41,26 +41,46 @@ static void ready_again(struct scheduler *s, struct sched_entity *e, u64 ready, 
 }
 
 /* The allowed CPU of e with the fewest entities (load[] so far), or -1. */
-static int place(const struct sched_entity *e, const u32 *load, u32 ncpus)
+/* What placement weighs on each CPU so far: its entities, and the CPU
+ * share reserved there (budget/period, in parts per million). */
+struct placed {
+	u32 n[64];
+	u64 ppm[64];
+};
+
+static u64 reserved_ppm(const struct sched_entity *e)
 {
+	return e->params.period_ns ? e->params.budget_ns * 1000000 / e->params.period_ns : 0;
+}
+
+/* The allowed CPU for e: with a reservation, the one with the least
+ * reserved so far (a partitioned set fits if it can, placed in order);
+ * without, the one with the fewest entities; the lowest of equals. -1:
+ * none allowed. */
+static int place(const struct sched_entity *e, const struct placed *p, u32 ncpus)
+{
+	bool by_ppm = reserved_ppm(e) != 0;
 	int best = -1;
 
-	for (u32 c = 0; c < ncpus && c < 64; c++)
-		if ((!e->cpus_allowed || (e->cpus_allowed >> c & 1)) && (best < 0 || load[c] < load[best]))
+	for (u32 c = 0; c < ncpus && c < 64; c++) {
+		if (e->cpus_allowed && !(e->cpus_allowed >> c & 1))
+			continue;
+		if (best < 0 || (by_ppm ? p->ppm[c] < p->ppm[best] : p->n[c] < p->n[best]))
 			best = (int)c;
+	}
 	return best;
 }
 
 int sched_init(struct scheduler *s, const struct sched_ops *ops, struct sched_cpu *cpus, u32 ncpus,
 	       struct sched_entity **all, u32 n, u64 slice_ns, u64 now, char *err, size_t len)
 {
-	u32 load[64] = { 0 };
+	struct placed p = { { 0 }, { 0 } };
 
 	*s = (struct scheduler){ ops, cpus, ncpus, all, n, 0 };
 	if (!ncpus || ncpus > 64 || !slice_ns)
 		return snformat(err, len, "sched: %u CPUs (1 to 64) or a zero slice", ncpus), -1;
 	for (u32 i = 0; i < n; i++) {
-		int c = place(all[i], load, ncpus);
+		int c = place(all[i], &p, ncpus);
 
 		if (!all[i]->params.weight)
 			return snformat(err, len, "sched: '%s' has weight 0 (at least 1)", all[i]->name), -1;
@@ -68,7 +88,8 @@ int sched_init(struct scheduler *s, const struct sched_ops *ops, struct sched_cp
 			return snformat(err, len, "sched: '%s' may run on none of the %u CPUs", all[i]->name, ncpus), -1;
 		all[i]->id = i;
 		all[i]->cpu = (u32)c;
-		load[c]++;
+		p.n[c]++;
+		p.ppm[c] += reserved_ppm(all[i]);
 	}
 	if (ops->admit && ops->admit(all, n, err, len))
 		return -1;

@@ -107,7 +107,8 @@ void sched_policy_each(void (*fn)(const struct sched_ops *ops, void *arg), void 
 /* The scheduler of ncpus CPUs over n entities, all runnable at now. It
  * numbers them and places each, in order, on the CPU it may run on
  * (cpus_allowed) that has the fewest entities so far (the lowest of
- * equals): without affinities, round-robin. An entity stays on its CPU
+ * equals; without affinities, round-robin), or, for one with a
+ * reservation, the least CPU share reserved so far. An entity stays on its CPU
  * until sched_balance moves it. 0, or -1 with the reason in err (unknown
  * policy, an entity allowed on no CPU there is, refused parameters).
  *

@@ -67,6 +67,17 @@ result $? "mixed workload on 2 CPUs: latency percentiles and decisions per secon
 	grep -q "<rect" "$TMP/t.svg"
 result $? "a Chrome trace (valid JSON, one event per slice) and an SVG chart are written"
 
+# A guest's exit and yield calls, as the target reports them: a vCPU
+# that exits after 100 ms of CPU gets exactly that; two that yield after
+# every 100 us burst split what they use evenly; the CPU-bound one gets
+# the rest (rr: a yielder's slice is its burst).
+printf 'policy rr\nslice 1ms\nduration 1s\nvcpu a exit=100ms\nvcpu b\nvcpu y1 burst=100us yield\nvcpu y2 burst=100us yield\n' >"$TMP/calls.wl"
+out=$("$SIM" "$TMP/calls.wl")
+a=$(echo "$out" | awk '$1 == "a" { print $4 }') y1=$(echo "$out" | awk '$1 == "y1" { print $4 }')
+y2=$(echo "$out" | awk '$1 == "y2" { print $4 }') b=$(echo "$out" | awk '$1 == "b" { print $4 }')
+[ "$a" = 100.000 ] && [ "$y1" = "$y2" ] && [ "${b%.*}" -gt 700 ]
+result $? "exits and yields: an exit after 100 ms of CPU, two yielders even, the rest to the CPU-bound" "$out"
+
 printf 'cpus 1\nvcpu a weight=0\n' >"$TMP/bad.wl"
 out=$("$SIM" "$TMP/bad.wl" 2>&1)
 [ $? != 0 ] && echo "$out" | grep -q "bad.wl:2: not understood"

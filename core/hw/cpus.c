@@ -20,12 +20,21 @@ static u32 self_id(void)
 	return this_cpu()->id;
 }
 
+/* IF set, unless GIF holds interrupts off (AMD-V's short way). */
+static bool irqs_on(void)
+{
+	u64 f;
+
+	__asm__ volatile("pushfq; pop %0" : "=r"(f));
+	return (f & (1ULL << 9)) && !this_cpu()->gif_clear;
+}
+
 static NORETURN void misuse(const struct spinlock *l, const char *what)
 {
 	panic("lock '%s' %s (CPU %u)", l->name, what, this_cpu()->id);
 }
 
-static const struct spin_checks checks = { self_id, misuse };
+static const struct spin_checks checks = { self_id, irqs_on, misuse };
 
 void cpu_set_online(struct cpu *c)
 {

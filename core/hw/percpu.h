@@ -37,6 +37,10 @@ struct cpu {
 	u32 id;                    /* 0 for the boot CPU, then in start order */
 	u32 apic_id;               /* its local APIC's ID */
 	u32 trap_depth;            /* nested exceptions seen by the handler */
+	/* 1 while this CPU runs with interrupts held off by GIF though IF is
+	 * set (core/svm/svm_entry.asm, around its VMRUN loop, at
+	 * CPU_GIF_CLEAR): the lock checks count that as interrupts off */
+	u32 gif_clear;
 	u64 nmis;                  /* NMIs taken (core/hw/trap.c); smp_report reads it */
 	u64 guest_nmis;            /* of them, those that came while a guest ran (its exit) */
 	/* An AP's next work (core/smp/smp.c): set by another CPU, which then
@@ -57,6 +61,8 @@ struct cpu {
 };
 
 #define HV_MAX_CPUS 64
+#define CPU_GIF_CLEAR 20   /* offsetof(struct cpu, gif_clear), for the assembly */
+_Static_assert(__builtin_offsetof(struct cpu, gif_clear) == CPU_GIF_CLEAR, "CPU_GIF_CLEAR");
 
 /* The online CPUs (core/hw/cpus.c). The boot CPU marks itself and then
  * each AP once it said it is online; from the first on, locks check

@@ -1,24 +1,14 @@
 /* Ticket spinlocks (core/lib/spinlock.h). */
 #include "core/lib/spinlock.h"
 
-#define RFLAGS_IF (1ULL << 9)
-
 const struct spin_checks *spin_checks;
-
-static u64 read_rflags(void)
-{
-	u64 f;
-
-	__asm__ volatile("pushfq; pop %0" : "=r"(f));
-	return f;
-}
 
 void spin_lock(struct spinlock *l)
 {
 	const struct spin_checks *c = spin_checks;
 	u32 ticket, me = c ? c->self() + 1 : 0;
 
-	if (c && (read_rflags() & RFLAGS_IF))
+	if (c && c->irqs_on())
 		c->misuse(l, "taken with interrupts on");
 	if (c && __atomic_load_n(&l->holder, __ATOMIC_RELAXED) == me)
 		c->misuse(l, "taken twice by one CPU");

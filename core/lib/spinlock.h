@@ -22,6 +22,7 @@ struct spinlock {
 
 struct spin_checks {
 	u32 (*self)(void);         /* the running CPU's number */
+	bool (*irqs_on)(void);     /* whether an interrupt could come now */
 	NORETURN void (*misuse)(const struct spinlock *l, const char *what);
 };
 

@@ -22,6 +22,8 @@ default rel
 
 %include "core/vm/gprs.inc"
 
+CPU_GIF_CLEAR equ 20            ; core/hw/percpu.h
+
 global svm_enter:function hidden
 extern svm_exit_fast
 
@@ -34,6 +36,7 @@ svm_enter:
 	sub rsp, 16             ; [rsp]: the guest's RDI during an exit; rsp 16-byte aligned
 	clgi
 	sti
+	mov dword [gs:CPU_GIF_CLEAR], 1   ; IF is set, GIF holds interrupts off
 	GPRS_LOAD_KEPT
 	mov rax, [rdi + 40]
 	mov [rsp], rax
@@ -58,6 +61,7 @@ svm_enter:
 	mov [rdi + 40], rax     ; C preserved them
 	GPRS_STORE_KEPT
 	cli
+	mov dword [gs:CPU_GIF_CLEAR], 0
 	stgi
 	add rsp, 40
 	HOST_RESTORE

@@ -74,6 +74,8 @@ static void start_slice(struct sim *s, struct sched_cpu *c, struct cpu_run *r, u
 	}
 	r->start = now;
 	r->end = now + (r->cur->burst_ns ? MIN(slice, r->cur->left_ns) : slice);
+	if (r->cur->exit_ns)   /* its last slice ends when it exits */
+		r->end = MIN(r->end, now + (r->cur->exit_ns - e->runtime_ns));
 }
 
 static void end_slice(struct sim *s, struct cpu_run *r, u32 cpu)
@@ -84,8 +86,17 @@ static void end_slice(struct sim *s, struct cpu_run *r, u32 cpu)
 
 	sim_add_slice(s, cpu, (u32)(v - s->v), r->start, ran);
 	r->cur = NULL;
+	if (v->exit_ns && v->e.runtime_ns + ran >= v->exit_ns) {
+		sched_ran(sc, &v->e, ran, r->end, SCHED_EXITS, 0);
+		return;
+	}
 	if (!v->burst_ns || (v->left_ns -= ran)) {
 		sched_ran(sc, &v->e, ran, r->end, SCHED_PREEMPTED, 0);
+		return;
+	}
+	if (v->yields) {
+		v->left_ns = v->burst_ns;
+		sched_ran(sc, &v->e, ran, r->end, SCHED_YIELDED, 0);
 		return;
 	}
 	wake = burst_done(v, r->end);

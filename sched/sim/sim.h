@@ -19,6 +19,8 @@ struct sim_vcpu {
 	u64 burst_ns;              /* CPU per burst or job; 0 = CPU-bound forever */
 	u64 sleep_ns;              /* sleep after each burst */
 	u64 every_ns;              /* periodic: a job released every every_ns */
+	u64 exit_ns;               /* it exits once it has had this much CPU (0: never) */
+	bool yields;               /* it yields after each burst instead of sleeping */
 	u64 left_ns;               /* CPU left in the current burst or job */
 	u64 release_ns;            /* periodic: the current job's release */
 	u64 jobs, job_misses;      /* periodic jobs done, finished late */

@@ -3,9 +3,12 @@
  * A workload is lines of words ('#' starts a comment):
  *   cpus N | policy NAME | slice DURATION | duration DURATION
  *   vcpu NAME [weight=N] [budget=D period=D] [start=D] [cpus=SET]
- *             [burst=D [sleep=D]] [every=D burst=D]
+ *             [burst=D [sleep=D | yield]] [every=D burst=D] [exit=D]
  * burst alone (or none) is CPU-bound; burst with sleep alternates; every
- * releases a job of burst every D, due before the next release. cpus is
+ * releases a job of burst every D, due before the next release; yield
+ * gives the CPU up after each burst, runnable at once (as a guest's yield
+ * call); exit stops the vCPU for good once it has had D of CPU (as a
+ * guest's power-off). cpus is
  * the hypervisor's guest cpus= (such as 1 or 0-1+3): the CPUs it may run on. */
 #include <stdlib.h>
 #include <string.h>
@@ -25,12 +28,15 @@ static const struct field vcpu_fields[] = {
 	{ "burst", offsetof(struct sim_vcpu, burst_ns) },
 	{ "sleep", offsetof(struct sim_vcpu, sleep_ns) },
 	{ "every", offsetof(struct sim_vcpu, every_ns) },
+	{ "exit", offsetof(struct sim_vcpu, exit_ns) },
 };
 
 static int vcpu_word(struct sim_vcpu *v, char *w)
 {
 	char *eq = strchr(w, '=');
 
+	if (!strcmp(w, "yield"))
+		return v->yields = true, 0;
 	if (!eq)
 		return -1;
 	*eq++ = 0;
@@ -63,7 +69,7 @@ static int add_vcpu(struct sim *s, char *rest)
 	while ((w = strtok(NULL, " \t")))
 		if (vcpu_word(v, w))
 			return -1;
-	return v->every_ns && !v->burst_ns ? -1 : 0;
+	return (v->every_ns || v->yields) && !v->burst_ns ? -1 : 0;
 }
 
 static int line(struct sim *s, char *l)

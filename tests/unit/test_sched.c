@@ -91,3 +91,22 @@ TEST(sched_balance_moves_to_a_lighter_cpu)
 	e = sched_next(&s, &cpus[0], 10, &slice, &until);
 	CHECK(e != &p[3]);
 }
+
+/* Reservations are placed by the share already reserved: 60%, none, 60%
+ * on two CPUs fit (one 60% on each), which placing by count would put
+ * on one CPU (120%) and edf would refuse. */
+TEST(sched_init_places_reservations_by_share)
+{
+	struct sched_entity r1 = { .name = "r1", .params = { .weight = 1, .budget_ns = 6000000, .period_ns = 10000000 } };
+	struct sched_entity x = { .name = "x", .params = { .weight = 1 } };
+	struct sched_entity r2 = { .name = "r2", .params = { .weight = 1, .budget_ns = 6000000, .period_ns = 10000000 } };
+	struct sched_entity *all[] = { &r1, &x, &r2 };
+	struct scheduler s;
+	struct sched_cpu cpus[2];
+	char err[160];
+
+	CHECK_EQ(sched_init(&s, sched_policy_find("edf"), cpus, 2, all, 3, 1000000, 0, err, sizeof(err)), 0);
+	CHECK_EQ(r1.cpu, 0);
+	CHECK_EQ(x.cpu, 1);
+	CHECK_EQ(r2.cpu, 1);
+}
