@@ -149,12 +149,14 @@ int lapic_timer_init(void)
 
 void lapic_timer_start(u64 tsc_ticks)
 {
-	u64 ticks = (tsc_ticks << 16) / tsc_per_tick_q16;
 	struct cpu *c = this_cpu();
+	u64 now = rdtsc(), ticks;
 
-	if (c->timer_running)
-		return;
+	if (c->timer_running && c->timer_deadline <= now + tsc_ticks)
+		return;   /* the countdown running ends first */
+	ticks = (tsc_ticks << 16) / tsc_per_tick_q16;
 	c->timer_running = true;
+	c->timer_deadline = now + tsc_ticks;
 	apic_write(APIC_TIMER_INIT, (u32)MIN(MAX(ticks, 1), 0xffffffffULL));
 }
 

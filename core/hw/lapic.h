@@ -38,7 +38,8 @@ void lapic_send_ipi(u32 apic_id, u32 icr);
 int lapic_timer_init(void);
 
 /* Starts a one-shot countdown of this CPU's timer of about `tsc_ticks`
- * TSC ticks, unless one is already running. Its interrupt sets this CPU's
+ * TSC ticks, unless one already running ends no later (a guest's timer
+ * due before the slice's end shortens it). Its interrupt sets this CPU's
  * fired flag (struct cpu). */
 void lapic_timer_start(u64 tsc_ticks);
 

@@ -53,8 +53,10 @@ struct cpu {
 	u64 tsc_aux;
 	/* The backend's own words (struct vmx_cpu, struct svm_cpu). */
 	u64 backend[8];
-	/* The local APIC timer (core/hw/lapic.c): armed; fired since asked. */
+	/* The local APIC timer (core/hw/lapic.c): armed, and until when (TSC);
+	 * fired since asked. */
 	volatile bool timer_running, timer_fired;
+	u64 timer_deadline;
 	u64 gdt[5];                /* null, code, data, TSS (two slots) */
 	struct tss tss;
 	u8 ist_stacks[IST_COUNT][IST_STACK_SIZE] __attribute__((aligned(16)));
