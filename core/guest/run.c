@@ -40,9 +40,9 @@ static struct scheduler sched;
 static struct sched_cpu queues[HV_MAX_CPUS];   /* by CPU number */
 static u32 ncpus;
 
-/* Written by the boot CPU, read by every loop between slices. A CPU in a
- * guest sees them at the end of its slice at the latest; the kick that
- * follows each change ends its HLT if it idles. */
+/* Written by the boot CPU, read by every loop between slices; the kick
+ * that follows each change ends an idle CPU's HLT, or the slice of a CPU
+ * in a guest (run_exits). */
 static volatile bool run_over, park_asked;
 static u32 parked, loops_running;       /* atomics: the APs count themselves */
 /* Each CPU's own: it had nothing to run, now or ever, when it last looked
@@ -273,13 +273,13 @@ static bool time_is_up(u64 t0, u64 run_for_ns, u64 now, char *why, size_t len)
  * millisecond, and so is the run's end (run_for, run_until, every guest
  * stopped), which comes at most a millisecond late; and waiting console
  * output is handed to the device, which at 115200 baud sends a byte about
- * every 87 us (the driver gives it one when its transmitter is empty). A switch does not pay for either each
- * time. */
+ * every 87 us (the driver gives it one when its transmitter is empty). A
+ * switch does not pay for any of it. */
 #define INPUT_POLL_NS 1000000
 #define OUTPUT_POLL_NS 100000
 
 /* Kicks every other CPU in a loop: one that idles in HLT looks at the
- * flags again; one in a guest exits (and sees them at its slice's end). */
+ * flags again; one in a guest exits and ends its slice. */
 static void kick_others(void)
 {
 	for (u32 i = 1; i < ncpus; i++)
