@@ -27,24 +27,30 @@ static void dequeue(struct scheduler *s, struct sched_cpu *c, struct sched_entit
 		sched_queue_remove(c, e);
 }
 
-/* CPU c has one more (n = 1) or one fewer (n = -1) ready entity. */
-static void count_ready(struct sched_cpu *c, int n)
+/* What e adds to its CPU's load while it is ready: its weight for a
+ * policy that shares by weight, else 1. */
+static u64 load_of(const struct scheduler *s, const struct sched_entity *e)
 {
-	__atomic_add_fetch(&c->ready, (u32)n, __ATOMIC_RELAXED);
+	return s->ops->by_weight ? e->params.weight : 1;
+}
+
+/* e joins (n = 1) or leaves (n = -1) the ready load of CPU c. */
+static void count_ready(struct scheduler *s, struct sched_cpu *c, const struct sched_entity *e, int n)
+{
+	__atomic_add_fetch(&c->load, n > 0 ? load_of(s, e) : -load_of(s, e), __ATOMIC_RELAXED);
 }
 
 /* e, blocked or stopped, is ready again. */
 static void ready_again(struct scheduler *s, struct sched_entity *e, u64 ready, u64 now)
 {
-	count_ready(&s->cpus[e->cpu], 1);
+	count_ready(s, &s->cpus[e->cpu], e, 1);
 	make_runnable(s, e, ready, now);
 }
 
-/* The allowed CPU of e with the fewest entities (load[] so far), or -1. */
-/* What placement weighs on each CPU so far: its entities, and the CPU
- * share reserved there (budget/period, in parts per million). */
+/* What placement weighs on each CPU so far: its load (load_of), and the
+ * CPU share reserved there (budget/period, in parts per million). */
 struct placed {
-	u32 n[64];
+	u64 load[64];
 	u64 ppm[64];
 };
 
@@ -55,8 +61,8 @@ static u64 reserved_ppm(const struct sched_entity *e)
 
 /* The allowed CPU for e: with a reservation, the one with the least
  * reserved so far (a partitioned set fits if it can, placed in order);
- * without, the one with the fewest entities; the lowest of equals. -1:
- * none allowed. */
+ * without, the one with the least load; the lowest of equals. -1: none
+ * allowed. */
 static int place(const struct sched_entity *e, const struct placed *p, u32 ncpus)
 {
 	bool by_ppm = reserved_ppm(e) != 0;
@@ -65,7 +71,7 @@ static int place(const struct sched_entity *e, const struct placed *p, u32 ncpus
 	for (u32 c = 0; c < ncpus && c < 64; c++) {
 		if (e->cpus_allowed && !(e->cpus_allowed >> c & 1))
 			continue;
-		if (best < 0 || (by_ppm ? p->ppm[c] < p->ppm[best] : p->n[c] < p->n[best]))
+		if (best < 0 || (by_ppm ? p->ppm[c] < p->ppm[best] : p->load[c] < p->load[best]))
 			best = (int)c;
 	}
 	return best;
@@ -88,7 +94,7 @@ int sched_init(struct scheduler *s, const struct sched_ops *ops, struct sched_cp
 			return snformat(err, len, "sched: '%s' may run on none of the %u CPUs", all[i]->name, ncpus), -1;
 		all[i]->id = i;
 		all[i]->cpu = (u32)c;
-		p.n[c]++;
+		p.load[c] += load_of(s, all[i]);
 		p.ppm[c] += reserved_ppm(all[i]);
 	}
 	if (ops->admit && ops->admit(all, n, err, len))
@@ -99,7 +105,7 @@ int sched_init(struct scheduler *s, const struct sched_ops *ops, struct sched_cp
 	for (u32 i = 0; i < n; i++) {
 		if (ops->init_entity)
 			ops->init_entity(&cpus[all[i]->cpu], all[i], now);
-		count_ready(&cpus[all[i]->cpu], 1);
+		count_ready(s, &cpus[all[i]->cpu], all[i], 1);
 		make_runnable(s, all[i], now, now);
 	}
 	return 0;
@@ -138,10 +144,10 @@ static inline void settle(struct scheduler *s, struct sched_entity *e, u64 now, 
 {
 	if (why == SCHED_EXITS) {
 		e->state = SCHED_STOPPED;
-		count_ready(&s->cpus[e->cpu], -1);
+		count_ready(s, &s->cpus[e->cpu], e, -1);
 		__atomic_add_fetch(&s->stopped, 1, __ATOMIC_RELAXED);
 	} else if (why == SCHED_BLOCKS && (!wake_ns || wake_ns > now)) {
-		count_ready(&s->cpus[e->cpu], -1);
+		count_ready(s, &s->cpus[e->cpu], e, -1);
 		sched_block(s, e, wake_ns);
 	} else {
 		make_runnable(s, e, now, now);
@@ -178,6 +184,13 @@ int sched_set_params(struct scheduler *s, struct sched_entity *e, const struct s
 		e->params = old;
 		return -1;
 	}
+	if (e->state == SCHED_RUNNABLE || e->state == SCHED_RUNNING) {   /* its load here changes */
+		struct sched_entity was = *e;
+
+		was.params = old;
+		count_ready(s, &s->cpus[e->cpu], &was, -1);
+		count_ready(s, &s->cpus[e->cpu], e, 1);
+	}
 	if (e->state == SCHED_RUNNABLE)   /* its queue position may depend on them */
 		dequeue(s, &s->cpus[e->cpu], e);
 	if (s->ops->init_entity)
@@ -192,7 +205,7 @@ void sched_sleep(struct scheduler *s, struct sched_entity *e, u64 wake_ns)
 	if (e->state != SCHED_RUNNABLE)
 		return;
 	dequeue(s, &s->cpus[e->cpu], e);
-	count_ready(&s->cpus[e->cpu], -1);
+	count_ready(s, &s->cpus[e->cpu], e, -1);
 	sched_block(s, e, wake_ns);
 }
 
@@ -227,18 +240,19 @@ static bool allowed(const struct sched_entity *e, u32 cpu)
 	return !e->cpus_allowed || (cpu < 64 && (e->cpus_allowed >> cpu & 1));
 }
 
-/* The CPU other than c, among those e may use, with the fewest ready
- * entities, if it has at least two fewer than c (*n: how many); else -1. */
-static int lighter(const struct scheduler *s, const struct sched_entity *e, const struct sched_cpu *c, u32 *n)
+/* The CPU other than c, among those e may use, with the least load, if
+ * moving e there lowers the higher of the two loads (its load plus e's
+ * stays under c's); *n: that load. Else -1. */
+static int lighter(const struct scheduler *s, const struct sched_entity *e, const struct sched_cpu *c, u64 *n)
 {
-	u32 mine = __atomic_load_n(&c->ready, __ATOMIC_RELAXED);
+	u64 mine = __atomic_load_n(&c->load, __ATOMIC_RELAXED), w = load_of(s, e);
 	int best = -1;
 
 	*n = mine;
 	for (u32 t = 0; t < s->ncpus; t++) {
-		u32 k = __atomic_load_n(&s->cpus[t].ready, __ATOMIC_RELAXED);
+		u64 k = __atomic_load_n(&s->cpus[t].load, __ATOMIC_RELAXED);
 
-		if (t != c->id && allowed(e, t) && k + 2 <= mine && k < *n) {
+		if (t != c->id && allowed(e, t) && k + w < mine && k < *n) {
 			best = (int)t;
 			*n = k;
 		}
@@ -248,11 +262,11 @@ static int lighter(const struct scheduler *s, const struct sched_entity *e, cons
 
 struct sched_entity *sched_balance(struct scheduler *s, struct sched_cpu *c)
 {
-	if (s->ncpus < 2 || __atomic_load_n(&c->ready, __ATOMIC_RELAXED) < 2)
+	if (s->ncpus < 2)
 		return NULL;
 	for (u32 i = 0; i < s->n; i++) {
 		struct sched_entity *e = s->all[i];
-		u32 n;
+		u64 n;
 		int t;
 
 		if (cpu_of(e) != c->id || e->state != SCHED_RUNNABLE || e->params.period_ns)
@@ -262,11 +276,11 @@ struct sched_entity *sched_balance(struct scheduler *s, struct sched_cpu *c)
 			continue;
 		/* counted there at once, unless another CPU just moved one
 		 * there too: then nothing moves until next time */
-		if (!__atomic_compare_exchange_n(&s->cpus[t].ready, &n, n + 1, false, __ATOMIC_RELAXED,
+		if (!__atomic_compare_exchange_n(&s->cpus[t].load, &n, n + load_of(s, e), false, __ATOMIC_RELAXED,
 						 __ATOMIC_RELAXED))
 			return NULL;
 		dequeue(s, c, e);
-		count_ready(c, -1);
+		count_ready(s, c, e, -1);
 		e->state = SCHED_MOVING;
 		__atomic_store_n(&e->cpu, (u32)t, __ATOMIC_RELEASE);
 		return e;

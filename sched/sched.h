@@ -60,7 +60,8 @@ struct sched_cpu {
 	u64 rng;                   /* a seeded random state for policies */
 	/* the core's own */
 	u64 next_wake_ns;          /* no sleeper here wakes before this */
-	u32 ready;                 /* entities here runnable or running (other CPUs read it) */
+	u64 load;                  /* of the entities here runnable or running: each one's weight
+				    * (sched_ops.by_weight) or 1; other CPUs read it */
 	struct sched_entity *inbox;   /* handed over by other CPUs, not yet taken (atomic) */
 };
 
@@ -69,6 +70,10 @@ struct sched_cpu {
 struct sched_ops {
 	const char *name;          /* as in sched=NAME */
 	const char *summary;       /* one line for listings */
+	/* Whether its shares follow the weights (wfs, lottery): then the
+	 * placement and the load balancing weigh each entity by its weight,
+	 * else each counts as one (rr). Not a hook. */
+	bool by_weight;
 	/* optional: checks the parameters of all n entities before anything
 	 * runs; 0, or -1 with a message in err (such as an infeasible set). */
 	int (*admit)(struct sched_entity *const *all, u32 n, char *err, size_t len);
@@ -106,18 +111,18 @@ void sched_policy_each(void (*fn)(const struct sched_ops *ops, void *arg), void 
 
 /* The scheduler of ncpus CPUs over n entities, all runnable at now. It
  * numbers them and places each, in order, on the CPU it may run on
- * (cpus_allowed) that has the fewest entities so far (the lowest of
- * equals; without affinities, round-robin), or, for one with a
- * reservation, the least CPU share reserved so far. An entity stays on its CPU
- * until sched_balance moves it. 0, or -1 with the reason in err (unknown
+ * (cpus_allowed) with the least load so far (the lowest of equals;
+ * without affinities and weights, round-robin), or, for one with a
+ * reservation, the least CPU share reserved so far. An entity stays on
+ * its CPU until sched_balance moves it. 0, or -1 with the reason in err (unknown
  * policy, an entity allowed on no CPU there is, refused parameters).
  *
  * Who touches what: CPU c's struct sched_cpu and the entities placed on it
  * are c's alone (sched_next, sched_ran, sched_set_params for one of its
  * own, sched_balance), except while the other CPUs are stopped (the
  * hypervisor's debug console: sched_pause, sched_resume, sched_revive,
- * sched_wake). Other CPUs only read its ready count and which CPU each
- * entity belongs to, add to that count and push onto its inbox when they
+ * sched_wake). Other CPUs only read its load and which CPU each entity
+ * belongs to, add to that load and push onto its inbox when they
  * hand it an entity (atomically: sched_balance, sched_post), and stopped
  * is counted atomically: no locks. Entities' parameters are the caller's
  * to serialize (admission reads them all: the hypervisor takes a lock). */
@@ -193,10 +198,11 @@ void sched_revive(struct scheduler *s, struct sched_entity *e, u64 now);
 void sched_sleep(struct scheduler *s, struct sched_entity *e, u64 wake_ns);
 
 /* CPU c's part of the load balancing, on c, at the caller's pace: if one
- * of the entities queued on c may run on a CPU with at least two fewer
- * ready entities (runnable or running), the first such leaves c's queue
- * and is returned, bound for the least loaded of those CPUs (e->cpu,
- * state SCHED_MOVING). The caller lets go of what c holds of it, then
+ * of the entities queued on c may run on a CPU whose load (struct
+ * sched_cpu) plus its own stays under c's, the first such leaves c's
+ * queue and is returned, bound for the least loaded of those CPUs
+ * (e->cpu, state SCHED_MOVING): with equal loads of one, a CPU with at
+ * least two fewer. The caller lets go of what c holds of it, then
  * hands it over with sched_post. Entities with a reservation stay where
  * they were placed (admission is per CPU). NULL: nothing to move. */
 struct sched_entity *sched_balance(struct scheduler *s, struct sched_cpu *c);

@@ -35,6 +35,12 @@ out=$("$SIM" --policy wfs "$W/weights.wl")
 shares_ok "$out" 10 a 1429 b 2857 c 5714
 result $? "wfs: weights 1:2:4 get 1/7, 2/7, 4/7 within 1%" "$out"
 
+# On two CPUs, placed and balanced by weight: the 4 gets a CPU alone, the
+# 1 and the 2 split the other 1:2 (no vCPU can use more than one CPU).
+out=$(sed 's/^cpus .*//' "$W/weights.wl" | sed '1i cpus 2' | "$SIM" --policy wfs /dev/stdin)
+shares_ok "$out" 10 a 3333 b 6667 c 10000
+result $? "wfs on 2 CPUs: weights 1:2:4 get 1/3 and 2/3 of one CPU and all of the other" "$out"
+
 out=$("$SIM" --policy rr "$W/weights.wl")
 shares_ok "$out" 10 a 3333 b 3333 c 3333
 result $? "rr: equal shares whatever the weights" "$out"

@@ -395,7 +395,7 @@ static inline __attribute__((always_inline)) void run_one(struct sched_cpu *c, s
 static bool all_idle_forever(void)
 {
 	for (u32 i = 0; i < ncpus; i++)
-		if (!idle_forever[i] || __atomic_load_n(&queues[i].ready, __ATOMIC_RELAXED))
+		if (!idle_forever[i] || __atomic_load_n(&queues[i].load, __ATOMIC_RELAXED))
 			return false;
 	return true;
 }

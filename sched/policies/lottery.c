@@ -31,6 +31,7 @@ static struct sched_entity *lottery_pick(struct sched_cpu *c, u64 now, u64 *slic
 static const struct sched_ops lottery = {
 	.name = "lottery",
 	.summary = "lottery: a random draw over weight= tickets per slice",
+	.by_weight = true,
 	.enqueue = lottery_enqueue,
 	.pick = lottery_pick,
 };

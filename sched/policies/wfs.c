@@ -40,6 +40,7 @@ static void wfs_charge(struct sched_cpu *c, struct sched_entity *e, u64 ran_ns, 
 static const struct sched_ops wfs = {
 	.name = "wfs",
 	.summary = "weighted fair share: CPU time in proportion to weight=",
+	.by_weight = true,
 	.init_entity = wfs_init_entity,
 	.enqueue = wfs_enqueue,
 	.pick = wfs_pick,

@@ -74,7 +74,7 @@ TEST(sched_balance_moves_to_a_lighter_cpu)
 	u64 slice, until;
 
 	CHECK_EQ(sched_init(&s, sched_policy_find("rr"), cpus, 2, all, 4, 1000000, 0, err, sizeof(err)), 0);
-	CHECK_EQ(cpus[0].ready, 4);
+	CHECK_EQ(cpus[0].load, 4);
 	CHECK(sched_balance(&s, &cpus[0]) == NULL);   /* all pinned to CPU 0 */
 	p[3].cpus_allowed = 0;                           /* free may go anywhere now */
 	p[2].cpus_allowed = 0;                           /* r too, but it has a reservation */
@@ -82,8 +82,8 @@ TEST(sched_balance_moves_to_a_lighter_cpu)
 	CHECK(e == &p[3]);
 	CHECK_EQ(e->cpu, 1);
 	CHECK_EQ(e->state, SCHED_MOVING);
-	CHECK_EQ(cpus[0].ready, 3);
-	CHECK_EQ(cpus[1].ready, 1);
+	CHECK_EQ(cpus[0].load, 3);
+	CHECK_EQ(cpus[1].load, 1);
 	CHECK(sched_balance(&s, &cpus[0]) == NULL);   /* 3 against 1, r stays */
 	sched_post(&s, e);
 	CHECK(sched_next(&s, &cpus[1], 10, &slice, &until) == e);
@@ -109,4 +109,35 @@ TEST(sched_init_places_reservations_by_share)
 	CHECK_EQ(r1.cpu, 0);
 	CHECK_EQ(x.cpu, 1);
 	CHECK_EQ(r2.cpu, 1);
+}
+
+/* A policy that shares by weight places and balances by weight: 4, 1, 1
+ * on two CPUs put the 4 alone; a weight raised on a CPU raises its load,
+ * and the balancing then moves a 1 off only if that lowers the higher. */
+TEST(sched_weighs_by_weight_under_wfs)
+{
+	struct sched_entity p[3] = {
+		{ .name = "big", .params = { .weight = 4 } },
+		{ .name = "s1", .params = { .weight = 1 } },
+		{ .name = "s2", .params = { .weight = 1 } },
+	};
+	struct sched_entity *all[] = { &p[0], &p[1], &p[2] };
+	struct sched_params heavier = { .weight = 6 };
+	struct scheduler s;
+	struct sched_cpu cpus[2];
+	char err[160];
+
+	CHECK_EQ(sched_init(&s, sched_policy_find("wfs"), cpus, 2, all, 3, 1000000, 0, err, sizeof(err)), 0);
+	CHECK_EQ(p[0].cpu, 0);
+	CHECK_EQ(p[1].cpu, 1);
+	CHECK_EQ(p[2].cpu, 1);
+	CHECK_EQ(cpus[0].load, 4);
+	CHECK_EQ(cpus[1].load, 2);
+	CHECK(sched_balance(&s, &cpus[1]) == NULL);   /* 2 against 4 */
+	CHECK(sched_balance(&s, &cpus[0]) == NULL);   /* big alone may not move: 4 + 2 */
+	CHECK_EQ(sched_set_params(&s, &p[1], &heavier, 0, err, sizeof(err)), 0);
+	CHECK_EQ(cpus[1].load, 7);
+	CHECK(sched_balance(&s, &cpus[1]) == &p[2]);  /* 1 + 4 < 7 */
+	CHECK_EQ(cpus[0].load, 5);
+	CHECK_EQ(cpus[1].load, 6);
 }
