@@ -171,7 +171,7 @@ FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := config insn loader compat apic
 FUZZ_config := core/config/config.c core/lib/strlcpy.c core/lib/fmt.c
 FUZZ_insn := core/insn/insn.c core/insn/insn_mem.c
-FUZZ_apic := core/irq/vlapic.c core/irq/vioapic.c core/irq/virq.c core/irq/vpic.c core/irq/vpit.c
+FUZZ_apic := core/lib/spinlock.c core/irq/vlapic.c core/irq/vioapic.c core/irq/virq.c core/irq/vpic.c core/irq/vpit.c
 FUZZ_loader := core/load/loader.c core/load/longmode.c core/load/multiboot.c core/load/linux.c core/dev/vacpi.c core/hw/acpi.c mm/gmem.c core/lib/fmt.c core/lib/strlcpy.c
 FUZZ_compat := $(wildcard compat/*.c) $(ABI_GEN) hypercall/hypercall.c mm/gmem.c core/config/config.c \
 	core/lib/fmt.c core/lib/strlcpy.c core/lib/spinlock.c $(SCHED_SRCS)
@@ -222,7 +222,7 @@ test-hostile: deps all
 # Several CPUs (tests/e2e/smp-*) on both backends; make test runs them in
 # the svm and vmx suites.
 test-smp: deps all
-	@tests/svm.sh smp-online smp-four smp-cap smp-absent smp-nmi smp-burn smp-burn4 smp-burn-one smp-pin smp-pin-bad smp-balance smp-hcloop smp-abi-golden smp-wfs && tests/vmx.sh smp-online smp-nmi smp-burn smp-hcloop smp-abi-golden smp-wfs
+	@tests/svm.sh smp-online smp-four smp-cap smp-absent smp-nmi smp-burn smp-burn4 smp-burn-one smp-pin smp-pin-bad smp-balance smp-hcloop smp-abi-golden smp-wfs && tests/vmx.sh smp-online smp-nmi smp-burn smp-hcloop smp-abi-golden smp-wfs smp-ipi
 
 # The hypercall and state fuzzer guests, longer and with a fresh seed
 # (SEED= replays).

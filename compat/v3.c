@@ -39,7 +39,7 @@ struct act v3_sched_info(struct vcpu *v)
 	struct hc_sched_info si;
 	struct hv3_sched_info out;
 
-	hc_sched_info(v->guest, &si);
+	hc_sched_info(v, &si);
 	out = (struct hv3_sched_info){ .size = sizeof(out), .weight = si.weight, .slice_ns = si.slice_ns };
 	memcpy(out.policy, si.policy, sizeof(out.policy));
 	out.policy[sizeof(out.policy) - 1] = 0;

@@ -22,7 +22,7 @@ struct act v4_sched_get(struct vcpu *v)
 	struct sched_params p;
 	struct hv4_sched_params out;
 
-	hc_sched_get(v->guest, &p);
+	hc_sched_get(v, &p);
 	out = (struct hv4_sched_params){ .size = sizeof(out), .weight = p.weight, .budget_ns = p.budget_ns,
 					 .period_ns = p.period_ns };
 	return compat_put_sized(v, &out, sizeof(out));
@@ -41,6 +41,6 @@ struct act v4_sched_set(struct vcpu *v)
 		return compat_status(v, HV4_ETOOSMALL);
 	if (copy_from_guest(&v->guest->mem, &in, gpa, sizeof(in)))
 		return compat_status(v, HV4_EFAULT);
-	r = hc_sched_set(v->guest, &(struct sched_params){ in.weight, in.budget_ns, in.period_ns });
+	r = hc_sched_set(v, &(struct sched_params){ in.weight, in.budget_ns, in.period_ns });
 	return compat_status(v, errors[-r]);
 }

@@ -18,13 +18,18 @@ void hc_init(void)
 int hc_console_write(struct guest *g, u64 gpa, u64 len)
 {
 	const char *p = gmem_ptr(&g->mem, gpa, len);
+	bool locked;
+	int r = 1;
 
 	if (!p)
 		return -1;
-	if (!gcons_room(g, len))
-		return 1;
-	gcons_write(g, p, (u32)len);
-	return 0;
+	locked = guest_lock(g);   /* its vCPUs share the console */
+	if (gcons_room(g, len)) {
+		gcons_write(g, p, (u32)len);
+		r = 0;
+	}
+	guest_unlock(g, locked);
+	return r;
 }
 
 void hc_get_time(struct hc_time *t)
@@ -52,29 +57,29 @@ void hc_guest_info(const struct guest *g, struct hc_guest_info *gi)
 	*gi = (struct hc_guest_info){
 		.ram_base = 0, .ram_size = g->mem.size,
 		.free_base = g->free_base, .free_end = g->free_end,
-		.guest_id = g->id, .boot_count = g->boot_count, .vcpu_count = 1,
+		.guest_id = g->id, .boot_count = g->boot_count, .vcpu_count = g->nvcpus,
 	};
 }
 
 void hc_vcpu_info(const struct vcpu *v, struct hc_vcpu_info *vi)
 {
 	vi->id = v->id;
-	vi->count = 1;
+	vi->count = v->guest->nvcpus;
 }
 
-void hc_sched_info(const struct guest *g, struct hc_sched_info *si)
+void hc_sched_info(const struct vcpu *v, struct hc_sched_info *si)
 {
-	const struct scheduler *s = g->sched;
+	const struct scheduler *s = v->guest->sched;
 
 	memset(si, 0, sizeof(*si));
-	si->slice_ns = s ? s->cpus[g->vcpu->se.cpu].slice_ns : 1;
-	si->weight = MAX(g->vcpu->se.params.weight, 1u);
+	si->slice_ns = s ? s->cpus[v->se.cpu].slice_ns : 1;
+	si->weight = MAX(v->se.params.weight, 1u);
 	strlcpy(si->policy, s ? s->ops->name : "none", sizeof(si->policy));
 }
 
-void hc_sched_get(const struct guest *g, struct sched_params *p)
+void hc_sched_get(const struct vcpu *v, struct sched_params *p)
 {
-	*p = g->vcpu->se.params;
+	*p = v->se.params;
 }
 
 /* Whether p stays within the ceiling g's configuration sets (max_weight,
@@ -97,8 +102,9 @@ static bool within_ceiling(const struct guest_cfg *c, const struct sched_params 
  * CPUs parked), since admission reads them all. */
 static struct spinlock params_lock = SPINLOCK("sched params");
 
-int hc_sched_set(struct guest *g, const struct sched_params *p)
+int hc_sched_set(struct vcpu *v, const struct sched_params *p)
 {
+	struct guest *g = v->guest;
 	struct scheduler *s = g->sched;
 	char err[160];
 	int r;
@@ -111,7 +117,7 @@ int hc_sched_set(struct guest *g, const struct sched_params *p)
 		return -2;
 	}
 	spin_lock(&params_lock);
-	r = s ? sched_set_params(s, &g->vcpu->se, p, time_now_ns(), err, sizeof(err)) : -1;
+	r = s ? sched_set_params(s, &v->se, p, time_now_ns(), err, sizeof(err)) : -1;
 	spin_unlock(&params_lock);
 	if (r) {
 		log_debug("guest '%s': sched_set refused: %s\n", g->name, s ? err : "no scheduler");
@@ -139,8 +145,14 @@ u64 hc_notify_poll(struct guest *g)
 
 struct act hc_poweroff(struct guest *g, u64 code)
 {
-	g->exit_code = code;
-	return guest_stop(g, "shutdown (code %lu)", code);
+	bool locked = guest_lock(g);
+	struct act act;
+
+	if (g->state != GUEST_STOPPED)
+		g->exit_code = code;
+	act = guest_stop(g, "shutdown (code %lu)", code);
+	guest_unlock(g, locked);
+	return act;
 }
 
 struct act hc_reboot(struct guest *g)

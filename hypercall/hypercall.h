@@ -69,13 +69,16 @@ struct hc_sched_info {
 	char policy[HC_POLICY_NAME];   /* NUL-terminated */
 };
 
-void hc_sched_info(const struct guest *g, struct hc_sched_info *si);
+/* The calling vCPU's: each vCPU is scheduled on its own. */
+void hc_sched_info(const struct vcpu *v, struct hc_sched_info *si);
 
-/* The caller's scheduling parameters, and changing them: 0, -1 when the
- * values are out of range (weight 1..CFG_WEIGHT_MAX, budget and period
- * both or neither, budget <= period), -2 when the policy refuses them. */
-void hc_sched_get(const struct guest *g, struct sched_params *p);
-int hc_sched_set(struct guest *g, const struct sched_params *p);
+/* The calling vCPU's scheduling parameters, and changing them (its
+ * guest's other vCPUs keep theirs: each runs on its own CPU's queue): 0,
+ * -1 when the values are out of range (weight 1..CFG_WEIGHT_MAX, budget
+ * and period both or neither, budget <= period), -2 when the policy
+ * refuses them. */
+void hc_sched_get(const struct vcpu *v, struct sched_params *p);
+int hc_sched_set(struct vcpu *v, const struct sched_params *p);
 
 /* ORs bits into guest target's notification word. 0, or -1 when no guest
  * has that id. */

@@ -43,8 +43,20 @@ static void count_ready(struct scheduler *s, struct sched_cpu *c, const struct s
 /* e, blocked or stopped, is ready again. */
 static void ready_again(struct scheduler *s, struct sched_entity *e, u64 ready, u64 now)
 {
+	e->wake_pending = false;
 	count_ready(s, &s->cpus[e->cpu], e, 1);
 	make_runnable(s, e, ready, now);
+}
+
+/* Whether this caller takes e out of SCHED_BLOCKED (into SCHED_MOVING,
+ * until it is made runnable): other CPUs may try at once
+ * (sched_wake_remote). */
+static bool claim_blocked(struct sched_entity *e)
+{
+	enum sched_state blocked = SCHED_BLOCKED;
+
+	return __atomic_compare_exchange_n(&e->state, &blocked, SCHED_MOVING, false, __ATOMIC_ACQ_REL,
+					   __ATOMIC_RELAXED);
 }
 
 /* What placement weighs on each CPU so far: its load (load_of), and the
@@ -120,9 +132,10 @@ void sched_wake_due(struct scheduler *s, struct sched_cpu *c, u64 now)
 
 		if (cpu_of(e) != c->id || e->state != SCHED_BLOCKED || !e->wake_ns)
 			continue;
-		if (e->wake_ns <= now)
-			ready_again(s, e, e->wake_ns, now);
-		else
+		if (e->wake_ns <= now) {
+			if (claim_blocked(e))
+				ready_again(s, e, e->wake_ns, now);
+		} else
 			next = MIN(next, e->wake_ns);
 	}
 	c->next_wake_ns = next;
@@ -132,10 +145,10 @@ void sched_block(struct scheduler *s, struct sched_entity *e, u64 wake_ns)
 {
 	struct sched_cpu *c = &s->cpus[e->cpu];
 
-	e->state = SCHED_BLOCKED;
 	e->wake_ns = wake_ns;
 	if (wake_ns)
 		c->next_wake_ns = MIN(c->next_wake_ns, wake_ns);
+	__atomic_store_n(&e->state, SCHED_BLOCKED, __ATOMIC_SEQ_CST);
 }
 
 /* e's new state after a slice that ended for why. */
@@ -149,6 +162,9 @@ static inline void settle(struct scheduler *s, struct sched_entity *e, u64 now, 
 	} else if (why == SCHED_BLOCKS && (!wake_ns || wake_ns > now)) {
 		count_ready(s, &s->cpus[e->cpu], e, -1);
 		sched_block(s, e, wake_ns);
+		/* a wake another CPU asked before it was blocked is not lost */
+		if (__atomic_load_n(&e->wake_pending, __ATOMIC_SEQ_CST) && claim_blocked(e))
+			ready_again(s, e, now, now);
 	} else {
 		make_runnable(s, e, now, now);
 	}
@@ -231,8 +247,20 @@ void sched_revive(struct scheduler *s, struct sched_entity *e, u64 now)
 
 void sched_wake(struct scheduler *s, struct sched_entity *e, u64 now)
 {
-	if (e->state == SCHED_BLOCKED)
+	if (claim_blocked(e))
 		ready_again(s, e, now, now);
+}
+
+bool sched_wake_remote(struct scheduler *s, struct sched_entity *e)
+{
+	__atomic_store_n(&e->wake_pending, true, __ATOMIC_SEQ_CST);
+	if (!claim_blocked(e))
+		return false;
+	e->wake_pending = false;
+	e->posted_wake = true;
+	count_ready(s, &s->cpus[e->cpu], e, 1);
+	sched_post(s, e);
+	return true;
 }
 
 static bool allowed(const struct sched_entity *e, u32 cpu)
@@ -298,18 +326,25 @@ void sched_post(struct scheduler *s, struct sched_entity *e)
 		;
 }
 
-/* Arrivals join c's queue as if woken here: the policy prepares them for
- * this CPU first (its clock, not the old one's). */
-void sched_take_posted(struct scheduler *s, struct sched_cpu *c, u64 now)
+/* Arrivals join c's queue as if woken here: the policy prepares those
+ * that moved for this CPU first (its clock, not the old one's); a wake
+ * keeps what it had (a reservation's budget stays spent). */
+u32 sched_take_posted(struct scheduler *s, struct sched_cpu *c, u64 now)
 {
 	struct sched_entity *e = __atomic_exchange_n(&c->inbox, NULL, __ATOMIC_ACQUIRE), *next;
+	u32 moved = 0;
 
 	for (; e; e = next) {
 		next = e->post_next;
-		if (s->ops->init_entity)
-			s->ops->init_entity(c, e, now);
+		if (!e->posted_wake) {   /* a move, not a wake at home */
+			moved++;
+			if (s->ops->init_entity)
+				s->ops->init_entity(c, e, now);
+		}
+		e->posted_wake = false;
 		make_runnable(s, e, now, now);
 	}
+	return moved;
 }
 
 u64 sched_random(struct sched_cpu *c)

@@ -47,6 +47,8 @@ struct sched_entity {
 	u64 key, pol[3];
 	void *priv;
 	struct sched_entity *post_next;   /* the core's: link in a CPU's inbox (sched_post) */
+	bool wake_pending;         /* the core's: sched_wake_remote asked while it was not blocked */
+	bool posted_wake;          /* the core's: in its own CPU's inbox, woken, not moved */
 	void *owner;               /* the vCPU or simulated vCPU */
 };
 
@@ -145,8 +147,9 @@ void sched_block(struct scheduler *s, struct sched_entity *e, u64 wake_ns);
  * earliest still asleep. For sched_next, once that time has come. */
 void sched_wake_due(struct scheduler *s, struct sched_cpu *c, u64 now);
 
-/* For sched_next: takes what other CPUs handed to c (sched_post). */
-void sched_take_posted(struct scheduler *s, struct sched_cpu *c, u64 now);
+/* For sched_next: takes what other CPUs handed to c (sched_post, and
+ * sched_wake_remote's wakes); how many of them moved here. */
+u32 sched_take_posted(struct scheduler *s, struct sched_cpu *c, u64 now);
 
 /* What CPU c runs next: wakes the sleepers that are due, then asks the
  * policy. NULL when nothing can run; *until_ns is then the next moment
@@ -196,6 +199,14 @@ void sched_revive(struct scheduler *s, struct sched_entity *e, u64 now);
 /* e, runnable and queued (not running), sleeps until wake_ns (0: until
  * sched_wake): a late start (the simulator's), the debug console's pause. */
 void sched_sleep(struct scheduler *s, struct sched_entity *e, u64 wake_ns);
+
+/* From any CPU: e, blocked, becomes runnable on its own CPU through that
+ * CPU's inbox (true: the caller kicks that CPU, if it is another). If e
+ * is not blocked (running, on its way to block), the wake is kept
+ * (wake_pending) and taken when it next blocks, so none is lost; false.
+ * Who wins when the owner wakes e itself at the same time: whoever
+ * changes its state from SCHED_BLOCKED first (atomically). */
+bool sched_wake_remote(struct scheduler *s, struct sched_entity *e);
 
 /* CPU c's part of the load balancing, on c, at the caller's pace: if one
  * of the entities queued on c may run on a CPU whose load (struct

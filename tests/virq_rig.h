@@ -12,6 +12,7 @@
 #include "core/irq/vpit.h"
 #include "core/hw/time.h"
 #include "core/vm/backend.h"
+#include "core/vm/vmp.h"
 
 #include <string.h>
 
@@ -23,6 +24,11 @@ u64 time_ns_to_tsc(u64 ns) { return ns; }
 u64 time_tsc_to_ns(u64 ticks) { return ticks; }
 
 const struct backend_ops *backend;
+
+/* One vCPU: no IPI has another to reach, none sleeps. */
+void vcpu_wake(struct vcpu *t) { (void)t; }
+void vmp_init(struct vcpu *t) { (void)t; }
+void vmp_sipi(struct vcpu *t, u8 vector) { (void)t; (void)vector; }
 
 static struct guest rig_g;
 static struct vcpu rig_v;
@@ -39,6 +45,7 @@ static void rig_reset(u64 start_ns)
 	memset(rig_pic, 0, sizeof(rig_pic));
 	memset(&rig_pit, 0, sizeof(rig_pit));
 	rig_g.vcpu = &rig_v;
+	rig_g.nvcpus = 1;
 	rig_g.ioapic = &rig_ioapic;
 	rig_g.pic = rig_pic;
 	rig_g.pit = &rig_pit;

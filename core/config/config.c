@@ -411,6 +411,17 @@ static bool guest_cpus(struct cursor *cur, struct guest_cfg *g, const char *v)
 	return true;
 }
 
+static bool guest_vcpus(struct cursor *cur, struct guest_cfg *g, const char *v)
+{
+	u64 n;
+
+	if (!config_parse_size(v, &n) || n < 1 || n > CFG_VCPUS_MAX)
+		return fail(cur, "guest '%s': bad value '%s' for 'vcpus' (a number from 1 to %d)", g->name, v,
+			    CFG_VCPUS_MAX);
+	g->vcpus = (u32)n;
+	return true;
+}
+
 static bool guest_max_weight(struct cursor *cur, struct guest_cfg *g, const char *v)
 {
 	u64 w;
@@ -482,6 +493,7 @@ static const struct guest_key guest_keys[] = {
 	{ "load", guest_load },
 	{ "weight", guest_weight },
 	{ "cpus", guest_cpus },
+	{ "vcpus", guest_vcpus },
 	{ "max_weight", guest_max_weight },
 	{ "max_share", guest_max_share },
 	{ "budget", guest_budget },
@@ -501,7 +513,7 @@ static bool guest_field(struct cursor *cur, struct guest_cfg *g, char *field)
 	for (size_t i = 0; i < ARRAY_SIZE(guest_keys); i++)
 		if (!strcmp(guest_keys[i].name, field))
 			return guest_keys[i].set(cur, g, v);
-	return fail(cur, "guest '%s': unknown key '%s' (expected image, mem, kind, load, weight, cpus, max_weight, budget, period, max_share, cmdline, module or initrd)",
+	return fail(cur, "guest '%s': unknown key '%s' (expected image, mem, kind, load, weight, cpus, vcpus, max_weight, budget, period, max_share, cmdline, module or initrd)",
 		    g->name, field);
 }
 
@@ -513,11 +525,20 @@ static struct guest_cfg *find_guest(struct config *c, const char *name)
 	return NULL;
 }
 
+u32 config_vcpus(const struct config *c)
+{
+	u32 n = 0;
+
+	for (u32 i = 0; i < c->nguests; i++)
+		n += c->guests[i].vcpus;
+	return n;
+}
+
 /* v is "NAME,key=value,...": checked whole before the guest is added. */
 static bool set_guest(struct cursor *cur, const char *value)
 {
 	struct config *c = cur->c;
-	struct guest_cfg g = { .mem = CFG_MEM_DEFAULT, .load = CFG_LOAD_DEFAULT, .weight = 1,
+	struct guest_cfg g = { .mem = CFG_MEM_DEFAULT, .load = CFG_LOAD_DEFAULT, .weight = 1, .vcpus = 1,
 			       .max_share = -1, .src = cur->src, .line = cur->line };
 	char buf[CFG_WORD_MAX];
 	char *name = buf, *rest;
@@ -547,6 +568,8 @@ static bool set_guest(struct cursor *cur, const char *value)
 		return fail(cur, "guest '%s' is defined twice", g.name);
 	if (c->nguests == CFG_MAX_GUESTS)
 		return fail(cur, "guest '%s': too many guests (at most %d)", g.name, CFG_MAX_GUESTS);
+	if (config_vcpus(c) + g.vcpus > CFG_MAX_VCPUS)
+		return fail(cur, "guest '%s': too many vCPUs (at most %d in all guests)", g.name, CFG_MAX_VCPUS);
 	c->guests[c->nguests++] = g;
 	return true;
 }

@@ -44,6 +44,8 @@
 #include "core/lib/types.h"
 
 #define CFG_MAX_GUESTS 16
+#define CFG_VCPUS_MAX 8           /* vcpus=: the most vCPUs one guest may have */
+#define CFG_MAX_VCPUS 32          /* the most vCPUs of all guests together */
 #define CFG_CPUS_MAX 64           /* cpus=: the most CPUs the hypervisor takes (HV_MAX_CPUS) */
 #define CFG_NAME_MAX 32
 #define CFG_IMAGE_MAX 64
@@ -82,6 +84,7 @@ struct guest_cfg {
 	u64 load;                 /* guest-physical load address of a flat image */
 	u32 weight;               /* share against other guests, 1..CFG_WEIGHT_MAX */
 	u64 cpus;                 /* the physical CPUs it may run on, bit n for CPU n; 0 = any */
+	u32 vcpus;                /* its virtual CPUs, 1..CFG_VCPUS_MAX */
 	char cmdline[CFG_CMDLINE_MAX];                 /* for Multiboot and Linux kernels */
 	char modules[CFG_MAX_MODULES][CFG_IMAGE_MAX];  /* files handed to them */
 	u32 nmodules;
@@ -128,6 +131,9 @@ bool config_parse_size(const char *s, u64 *out);
 /* Parses a set of CPUs: numbers and ranges joined by '+' ("0-1+3"), each
  * below CFG_CPUS_MAX, into bits. Returns false on anything else. */
 bool config_parse_cpuset(const char *s, u64 *set);
+
+/* The vCPUs of all of c's guests. */
+u32 config_vcpus(const struct config *c);
 
 /* Parses durations: a decimal number with ns, us, ms or s ("2ms"). Returns
  * false on anything else or on overflow. */

@@ -3,12 +3,16 @@
  *                           -> MADT
  * The FADT names the registers of core/dev/vpm.c, SCI on IRQ 9 (never
  * raised), no SMI command port (ACPI is on from the start), no 8042, no
- * VGA, no MSI, the reset register at port 0xcf9 (core/dev/vreset.c). The DSDT holds one object, _S5 = { 5, 5, 0, 0 }. The MADT
- * names the local APIC (ID 0) and IOAPIC (ID 1) of core/irq/vlapic.c and
+ * VGA, no MSI, the reset register at port 0xcf9 (core/dev/vreset.c). The
+ * DSDT holds one object, _S5 = { 5, 5, 0, 0 }. The MADT names a local
+ * APIC for each vCPU (ID = the vCPU's number) and the IOAPIC (ID 8) of
+ * core/irq/vlapic.c and
  * core/irq/vioapic.c, IRQ 0 on pin 2, the SCI level-triggered, LINT1 as NMI,
  * and the 8259s (PCAT_COMPAT). */
 #include "core/dev/vacpi.h"
 #include "core/hw/acpi.h"
+#include "core/irq/vioapic.h"
+#include "core/config/config.h"
 #include "core/lib/string.h"
 #include "mm/gmem.h"
 
@@ -89,23 +93,35 @@ static void build_fadt(u8 *f, u64 base)
 	seal(f);
 }
 
-/* MADT entries: processor local APIC, IOAPIC, two interrupt source
- * overrides (ISA IRQ 0 -> GSI 2; IRQ 9, the SCI, level and active high),
- * local APIC NMI on LINT1 of every processor. */
+/* MADT entries after the processors' local APICs: the IOAPIC, two
+ * interrupt source overrides (ISA IRQ 0 -> GSI 2; IRQ 9, the SCI, level
+ * and active high), local APIC NMI on LINT1 of every processor. */
 static const u8 madt_entries[] = {
-	0, 8, 0, 0, 1, 0, 0, 0,
-	1, 12, 1, 0, 0x00, 0x00, 0xc0, 0xfe, 0, 0, 0, 0,
+	1, 12, VIOAPIC_ID, 0, 0x00, 0x00, 0xc0, 0xfe, 0, 0, 0, 0,
 	2, 10, 0, 0, 2, 0, 0, 0, 0, 0,
 	2, 10, 0, SCI_IRQ, SCI_IRQ, 0, 0, 0, 0x0d, 0,
 	4, 6, 0xff, 0, 0, 1,
 };
 
-static void build_madt(u8 *m)
+enum { LAPIC_ENTRY = 8 };
+
+_Static_assert(VIOAPIC_ID >= CFG_VCPUS_MAX, "the IOAPIC's ID is no vCPU's");
+
+/* One processor local APIC entry for each of the n vCPUs (processor and
+ * APIC ID i, enabled), then the rest. */
+static void build_madt(u8 *m, u32 n)
 {
-	header(m, "APIC", HDR + 8 + sizeof(madt_entries), 3);
+	u8 *e = m + HDR + 8;
+
+	header(m, "APIC", HDR + 8 + n * LAPIC_ENTRY + sizeof(madt_entries), 3);
 	wr(m + HDR, 0xfee00000, 4);  /* the local APIC's address */
 	wr(m + HDR + 4, 1, 4);       /* PCAT_COMPAT: 8259s present */
-	memcpy(m + HDR + 8, madt_entries, sizeof(madt_entries));
+	for (u32 i = 0; i < n; i++, e += LAPIC_ENTRY) {
+		const u8 lapic[LAPIC_ENTRY] = { 0, LAPIC_ENTRY, (u8)i, (u8)i, 1, 0, 0, 0 };
+
+		memcpy(e, lapic, sizeof(lapic));
+	}
+	memcpy(e, madt_entries, sizeof(madt_entries));
 	seal(m);
 }
 
@@ -143,6 +159,6 @@ u64 vacpi_build(struct guest *g)
 	memcpy(a + DSDT + HDR, dsdt_aml, sizeof(dsdt_aml));
 	seal(a + DSDT);
 	build_fadt(a + FADT, VACPI_BASE);
-	build_madt(a + MADT);
+	build_madt(a + MADT, g->nvcpus);
 	return VACPI_BASE + RSDP;
 }

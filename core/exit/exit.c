@@ -33,26 +33,35 @@ static struct act exit_unknown(struct vcpu *v, struct exit_info *ei)
 	return guest_stop(v->guest, "unhandled exit %u at rip %lx", ei->raw, backend->get(v, VREG_RIP));
 }
 
-/* HLT with interrupts on waits, in the scheduler, for the guest's next
- * timer interrupt; with interrupts off, or with nothing that could ever
- * interrupt it, the guest has halted for good and is stopped. A HLT in
- * STI's shadow (sti; hlt) has completed once skipped: the shadow ends, so
- * the interrupt that wakes it comes before the next instruction, as on
+/* HLT with interrupts on waits, in the scheduler, for the vCPU's next
+ * timer interrupt, or with several vCPUs for an IPI too (for good if no
+ * timer counts: another vCPU's IPI or a device wakes it, vcpu_wake).
+ * With interrupts off, or with nothing that could ever interrupt it, a
+ * guest's only vCPU, or its vCPU 0, has halted for good and the guest is
+ * stopped; any other vCPU sleeps until an INIT. A HLT in STI's shadow
+ * (sti; hlt) has completed once skipped: the shadow ends, so the
+ * interrupt that wakes it comes before the next instruction, as on
  * hardware. */
 static struct act exit_hlt(struct vcpu *v, struct exit_info *ei)
 {
 	struct guest *g = v->guest;
+	bool irqs = backend->get(v, VREG_RFLAGS) & RFLAGS_IF;
 	u64 next;
 
-	if (backend->get(v, VREG_RFLAGS) & RFLAGS_IF) {
+	/* a wake asked before now is for what is looked at here */
+	__atomic_store_n(&v->se.wake_pending, false, __ATOMIC_SEQ_CST);
+	if (irqs) {
 		backend->set(v, VREG_SHADOW, 0);
-		next = virq_poll(g, time_now_ns());
+		next = virq_poll(v, time_now_ns());
 		if (virq_pending(v) >= 0)
 			return vcpu_skip(v, ei->insn_len);
-		if (next) {
+		if (next || g->nvcpus > 1) {
 			vcpu_skip(v, ei->insn_len);
 			return act_block(next);
 		}
+	} else if (v->id) {
+		vcpu_skip(v, ei->insn_len);
+		return act_block(0);
 	}
 	return guest_stop(g, "halted (HLT with nothing to wake it) at rip %lx", backend->get(v, VREG_RIP));
 }
@@ -136,10 +145,21 @@ static const exit_handler handlers[EXIT_REASON_COUNT] = {
 	[EXIT_RDPMC] = exit_rdpmc,
 };
 
+/* With several vCPUs, every handler but the hypercalls' runs under the
+ * guest's lock (its devices are theirs to share); the hypercalls that
+ * touch what the vCPUs share take it themselves (hypercall/hypercall.c),
+ * as the short way serves them too. */
 struct act exit_handle(struct vcpu *v, struct exit_info *ei)
 {
 	exit_handler h = ei->reason < EXIT_REASON_COUNT ? handlers[ei->reason] : NULL;
+	bool locked;
+	struct act act;
 
 	v->exit_counts[ei->reason < ARRAY_SIZE(v->exit_counts) ? ei->reason : 0]++;
-	return (h ? h : exit_unknown)(v, ei);
+	if (ei->reason == EXIT_HYPERCALL)
+		return exit_hypercall(v, ei);
+	locked = guest_lock(v->guest);
+	act = (h ? h : exit_unknown)(v, ei);
+	guest_unlock(v->guest, locked);
+	return act;
 }

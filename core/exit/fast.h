@@ -29,7 +29,7 @@ static inline bool exit_hypercall_fast(struct vcpu *v, u8 len)
 
 	v->exit_counts[EXIT_HYPERCALL]++;
 	act = compat_call64(v, len);
-	if (act.kind == ACT_RESUME && !virq_wanted(v->guest) && !v->guest->cons->todo)
+	if (act.kind == ACT_RESUME && !virq_wanted(v) && !v->guest->cons->todo)
 		return true;
 	v->served = true;
 	v->served_act = act;

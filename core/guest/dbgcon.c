@@ -65,7 +65,8 @@ static bool cmd_regs(struct scheduler *s, struct guest *g, char **argv, int argc
 static bool cmd_pause(struct scheduler *s, struct guest *g, char **argv, int argc)
 {
 	(void)argv, (void)argc;
-	sched_pause(s, &g->vcpu->se);
+	for (u32 i = 0; i < g->nvcpus; i++)
+		sched_pause(s, &g->vcpu[i].se);
 	g->paused = true;
 	kprintf("  '%s' paused\n", g->name);
 	return true;
@@ -74,8 +75,8 @@ static bool cmd_pause(struct scheduler *s, struct guest *g, char **argv, int arg
 static bool cmd_resume(struct scheduler *s, struct guest *g, char **argv, int argc)
 {
 	(void)argv, (void)argc;
-	if (g->paused)
-		sched_resume(s, &g->vcpu->se, time_now_ns());
+	for (u32 i = 0; g->paused && i < g->nvcpus; i++)   /* one waiting for a SIPI sleeps again */
+		sched_resume(s, &g->vcpu[i].se, time_now_ns());
 	g->paused = false;
 	kprintf("  '%s' resumed\n", g->name);
 	return true;
@@ -90,8 +91,10 @@ static bool cmd_restart(struct scheduler *s, struct guest *g, char **argv, int a
 		return true;
 	}
 	g->paused = false;
-	sched_revive(s, &g->vcpu->se, time_now_ns());
-	sched_resume(s, &g->vcpu->se, time_now_ns());
+	for (u32 i = 0; i < g->nvcpus; i++) {
+		sched_revive(s, &g->vcpu[i].se, time_now_ns());
+		sched_resume(s, &g->vcpu[i].se, time_now_ns());
+	}
 	kprintf("  '%s' restarted (start %u)\n", g->name, g->boot_count);
 	return true;
 }
@@ -135,8 +138,9 @@ static bool cmd_set(struct scheduler *s, struct guest *g, char **argv, int argc)
 	}
 	if (!p.budget_ns != !p.period_ns || p.budget_ns > p.period_ns)
 		return kprintf("  budget and period go together, budget at most period\n"), true;
-	if (sched_set_params(s, &g->vcpu->se, &p, time_now_ns(), err, sizeof(err)))
-		return kprintf("  refused: %s\n", err), true;
+	for (u32 i = 0; i < g->nvcpus; i++)   /* each vCPU the same */
+		if (sched_set_params(s, &g->vcpu[i].se, &p, time_now_ns(), err, sizeof(err)))
+			return kprintf("  refused: %s\n", err), true;
 	kprintf("  '%s': weight %u, budget %lu us, period %lu us\n", g->name, p.weight, p.budget_ns / 1000,
 		p.period_ns / 1000);
 	return true;

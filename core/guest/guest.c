@@ -46,6 +46,38 @@ void guest_wipe(struct guest *g)
 	gcons_cancel(g);
 }
 
+/* v as at power-on: running if it is vCPU 0, else waiting for a SIPI
+ * with its local APIC software-disabled. Not while v runs. */
+static void vcpu_power_on(struct vcpu *v)
+{
+	v->init_pending = false;
+	v->sipi_vector = -1;
+	v->mp = v->id ? VCPU_WAIT_SIPI : VCPU_RUNNING;
+	if (v->id)
+		vlapic_reset(v, false);
+	__atomic_store_n(&v->hold, v->id != 0, __ATOMIC_RELEASE);
+}
+
+/* g's nvcpus vCPUs, made once, each with its local APIC, FPU area and
+ * backend state, all in the start state s (the others than vCPU 0 are
+ * put in theirs when they start: guest_vcpu_take). */
+static int vcpus_create(struct guest *g, const struct vcpu_state *s)
+{
+	g->vcpu = kzalloc(g->nvcpus * sizeof(*g->vcpu));
+	if (!g->vcpu)
+		return -1;
+	for (u32 i = g->nvcpus; i-- > 0;) {   /* vCPU 0's state last: loaded here */
+		struct vcpu *v = &g->vcpu[i];
+
+		v->id = i;
+		v->guest = g;
+		v->lapic = kzalloc(sizeof(*v->lapic));
+		if (!v->lapic || fpu_vcpu_init(v) || backend->vcpu_init(v, s))
+			return -1;
+	}
+	return 0;
+}
+
 int guest_start(struct guest *g, u8 selftest)
 {
 	struct vcpu_state s;
@@ -56,12 +88,8 @@ int guest_start(struct guest *g, u8 selftest)
 	if (selftest == SELFTEST_BAD_GUEST_STATE && g->id == 0)
 		s.seg[SEG_CS].ar |= 1u << 14 | 1u << 13;   /* L and D/B: invalid */
 	if (!g->vcpu) {
-		g->vcpu = kzalloc(sizeof(*g->vcpu));
-		if (!g->vcpu || !(g->vcpu->lapic = kzalloc(sizeof(*g->vcpu->lapic))))
-			return log_err("guest '%s': out of memory\n", g->name), -1;
-		g->vcpu->guest = g;
-		if (fpu_vcpu_init(g->vcpu) || backend->vcpu_init(g->vcpu, &s))
-			return log_err("guest '%s': cannot create its vCPU\n", g->name), -1;
+		if (vcpus_create(g, &s))
+			return log_err("guest '%s': cannot create its %u vCPU(s)\n", g->name, g->nvcpus), -1;
 	} else {
 		memset(&g->vcpu->gprs, 0, sizeof(g->vcpu->gprs));
 		fpu_vcpu_reset(g->vcpu);
@@ -70,11 +98,14 @@ int guest_start(struct guest *g, u8 selftest)
 	}
 	virq_reset(g);
 	vpm_reset(g);
+	for (u32 i = 0; i < g->nvcpus; i++)   /* the others were parked, not running */
+		vcpu_power_on(&g->vcpu[i]);
 	g->vcpu->gprs.rax = s.rax;
 	g->vcpu->gprs.rbx = s.rbx;
 	g->vcpu->gprs.rsi = s.rsi;
 	backend->set_slat_root(g->vcpu, g->slat.root);
 	g->boot_count++;
+	g->stop_said = false;
 	g->state = GUEST_RUNNABLE;
 	return 0;
 }
@@ -99,6 +130,8 @@ int guest_create(struct guest *g, u32 id, const struct guest_cfg *gc, const stru
 
 	g->id = id;
 	g->cfg = gc;
+	g->nvcpus = gc->vcpus;
+	g->lock = (struct spinlock)SPINLOCK("guest");
 	strlcpy(g->name, gc->name, sizeof(g->name));
 	if (!m)
 		return log_err("guest '%s': image '%s' not loaded\n", g->name, gc->image), -1;
@@ -123,7 +156,44 @@ int guest_create(struct guest *g, u32 id, const struct guest_cfg *gc, const stru
 		 backend->get(g->vcpu, VREG_RIP),
 		 backend->get(g->vcpu, VREG_EFER) & (1ULL << 10) ? "64-bit" :
 		 backend->get(g->vcpu, VREG_CR0) & 1 ? "32-bit protected" : "real");
+	if (g->nvcpus > 1)
+		log_info("guest '%s': %u vCPUs, the others waiting for a start-up IPI\n", g->name, g->nvcpus);
 	return 0;
+}
+
+/* v starts at vector's page in real mode, its registers as INIT leaves
+ * them. */
+static void start_at(struct vcpu *v, u8 vector)
+{
+	struct vcpu_state s;
+
+	vcpu_state_real_mode(&s, (u16)(vector << 8));
+	memset(&v->gprs, 0, sizeof(v->gprs));
+	fpu_vcpu_reset(v);
+	vswitch_reset(v);
+	backend->vcpu_reset(v, &s);
+	backend->set_slat_root(v, v->guest->slat.root);
+}
+
+bool guest_vcpu_take(struct vcpu *v)
+{
+	if (v->init_pending) {
+		v->init_pending = false;
+		vlapic_reset(v, false);
+		v->irq_window = false;
+		backend->irq_window(v, false);
+		v->mp = VCPU_WAIT_SIPI;
+	}
+	if (v->mp == VCPU_RUNNING)
+		return true;
+	if (v->sipi_vector < 0) {
+		v->hold = 1;   /* woken for anything else, it looks again and sleeps */
+		return false;
+	}
+	start_at(v, (u8)v->sipi_vector);
+	v->sipi_vector = -1;
+	v->mp = VCPU_RUNNING;
+	return true;
 }
 
 static const char *const reason_names[EXIT_REASON_COUNT] = {
@@ -155,5 +225,6 @@ void guest_print_exits(const struct vcpu *v)
 		}
 	}
 	line[MIN(n, sizeof(line) - 1)] = 0;
-	log_info("guest '%s': %lu exits%s%s\n", v->guest->name, exits, line, exits ? ")" : "");
+	log_info("guest '%s': %lu exits%s%s\n", v->se.name ? v->se.name : v->guest->name, exits, line,
+		 exits ? ")" : "");
 }

@@ -22,10 +22,16 @@ int guest_create(struct guest *g, u32 id, const struct guest_cfg *gc, const stru
  * and puts the vCPU in its start state. 0, or -1 after saying why. */
 int guest_start(struct guest *g, u8 selftest);
 
+/* On v's CPU with its state loaded, the guest's lock held: acts on an
+ * INIT or a start-up IPI that came for v (core/vm/vmp.h). True when v
+ * may run; false while it waits for a SIPI (the caller blocks it; the
+ * SIPI wakes it). */
+bool guest_vcpu_take(struct vcpu *v);
+
 /* Zeroes all of g's RAM at once. */
 void guest_wipe(struct guest *g);
 
-/* "guest 'x': N exits (reason count, ...)". */
+/* "guest 'x': N exits (reason count, ...)" ('x/N' for its vCPU N). */
 void guest_print_exits(const struct vcpu *v);
 
 /* Creates every configured guest and runs them all under the configured

@@ -35,6 +35,7 @@
 #include "core/hw/percpu.h"
 #include "core/lib/spinlock.h"
 #include "core/smp/smp.h"
+#include "core/vm/vmp.h"
 
 static struct scheduler sched;
 static struct sched_cpu queues[HV_MAX_CPUS];   /* by CPU number */
@@ -52,7 +53,7 @@ static struct spinlock stats_lock = SPINLOCK("run stats");
 
 /* CPU time of every guest when the first one stopped: the shares while
  * all of them competed. */
-static u64 first_stop_ns, runtime_at_first_stop[CFG_MAX_GUESTS];
+static u64 first_stop_ns, runtime_at_first_stop[CFG_MAX_VCPUS];
 
 /* The shares as they stand at now, if no guest has stopped before. */
 static void note_first_stop(u64 now)
@@ -66,14 +67,25 @@ static void note_first_stop(u64 now)
 	spin_unlock(&stats_lock);
 }
 
-/* A guest's stop, said once it is over: its last console lines, why it
- * stopped (guest_stop), its exits. */
-static void stopped(struct guest *g)
+/* A guest's stop, said once it is over, by the first of its vCPUs to
+ * see it: its last console lines, why it stopped (guest_stop), the exits
+ * of each vCPU. The guest's lock held (its console is its vCPUs'). */
+static void say_stopped(struct guest *g)
 {
+	if (__atomic_exchange_n(&g->stop_said, true, __ATOMIC_ACQ_REL))
+		return;
 	gcons_flush(g);
 	kprintf("hv: guest '%s' stopped: %s\n", g->name, g->stop_reason);
-	if (g->vcpu)
-		guest_print_exits(g->vcpu);
+	for (u32 i = 0; g->vcpu && i < g->nvcpus; i++)
+		guest_print_exits(&g->vcpu[i]);
+}
+
+static __attribute__((noinline)) void stopped(struct guest *g)
+{
+	bool locked = guest_lock(g);
+
+	say_stopped(g);
+	guest_unlock(g, locked);
 }
 
 /* TSC ticks until the next exit must come: the slice's end (limit ticks
@@ -149,14 +161,83 @@ static bool reboot_step(struct guest *g, u64 start, u64 limit)
 	return g->state == GUEST_RUNNABLE;
 }
 
+/* One step of gcons_write_step, under the guest's lock: its vCPUs share
+ * the console. */
+static bool write_one_step(struct guest *g)
+{
+	bool locked = guest_lock(g), done = gcons_write_step(g);
+
+	guest_unlock(g, locked);
+	return done;
+}
+
 /* Takes an accepted console_write's bytes, GCONS_STEP at a time, in the
  * writer's slice, before it runs again. True when it may run. */
 static bool write_step(struct guest *g, u64 start, u64 limit)
 {
-	while (!gcons_write_step(g))
+	while (!write_one_step(g))
 		if (rdtsc() - start >= limit)
 			return false;
 	return true;
+}
+
+/* A reboot, as the guest's vCPU 0 sees it before an entry: it waits
+ * (yields) until every other vCPU is parked waiting for a SIPI, then
+ * wipes and reloads (reboot_step). An other vCPU parks. -1 when it may
+ * run; else why the slice ends. */
+static int rebooting(struct vcpu *v, u64 start, u64 limit)
+{
+	struct guest *g = v->guest;
+
+	if (v->id) {
+		__atomic_store_n(&v->mp, VCPU_WAIT_SIPI, __ATOMIC_RELEASE);
+		return SCHED_BLOCKS;
+	}
+	if (!vmp_all_parked(g))
+		return SCHED_YIELDED;
+	if (!reboot_step(g, start, limit))
+		return g->state == GUEST_STOPPED ? say_stopped(g), SCHED_EXITS : SCHED_PREEMPTED;
+	return -1;
+}
+
+/* The slow way before an entry, when v->hold says to look: its guest has
+ * stopped or reboots, or v was sent an INIT or a SIPI (core/vm/vmp.c).
+ * Under the guest's lock. -1 when v may run now; else why its slice
+ * ends (blocked for good: until a SIPI or a stop wakes it). */
+static __attribute__((noinline)) int held(struct vcpu *v, u64 start, u64 limit)
+{
+	struct guest *g = v->guest;
+	bool locked = guest_lock(g);
+	int why = -1;
+
+	__atomic_store_n(&v->hold, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&v->se.wake_pending, false, __ATOMIC_SEQ_CST);   /* what it was for is looked at now */
+	if (g->state == GUEST_STOPPED) {
+		v->hold = 1;
+		why = SCHED_EXITS;
+	} else if (g->state == GUEST_REBOOTING) {
+		v->hold = 1;
+		why = rebooting(v, start, limit);
+	} else if (!guest_vcpu_take(v)) {
+		why = SCHED_BLOCKS;
+	}
+	guest_unlock(g, locked);
+	return why;
+}
+
+/* An exit asked for a reboot: every vCPU of the guest looks (held), the
+ * first wipes and restarts it, the others park. A guest that stopped
+ * meanwhile stays stopped. */
+static __attribute__((noinline)) void reboot_ask(struct vcpu *v)
+{
+	struct guest *g = v->guest;
+	bool locked = guest_lock(g);
+
+	if (g->state == GUEST_RUNNABLE) {
+		g->state = GUEST_REBOOTING;
+		vmp_hold_all(g);
+	}
+	guest_unlock(g, locked);
 }
 
 /* What the scheduler hears when an exit's action ends the slice. */
@@ -181,9 +262,11 @@ static inline __attribute__((always_inline)) enum sched_why run_exits(struct vcp
 	vswitch_to(v);
 	start = now = rdtsc();   /* the switch was the scheduler's time: its slice starts here */
 	for (;; now = rdtsc()) {
-		if (g->state == GUEST_REBOOTING) {
-			if (!reboot_step(g, start, limit))
-				return g->state == GUEST_STOPPED ? stopped(g), SCHED_EXITS : SCHED_PREEMPTED;
+		if (v->hold) {
+			int why = held(v, start, limit);
+
+			if (why >= 0)
+				return (enum sched_why)why;
 			now = rdtsc();
 		}
 		if (g->cons->todo) {
@@ -193,11 +276,11 @@ static inline __attribute__((always_inline)) enum sched_why run_exits(struct vcp
 		}
 		if (now - start >= limit)
 			return SCHED_PREEMPTED;
-		due = virq_wanted(g) ? virq_deliver(v) : 0;
+		due = virq_wanted(v) ? virq_deliver(v) : 0;
 		backend->run(v, ticks_left(due, limit - (now - start)), &ei);
 		act = exit_dispatch(v, &ei);
 		if (act.kind == ACT_REBOOT) {
-			g->state = GUEST_REBOOTING;   /* wiped and reloaded from the top of the loop */
+			reboot_ask(v);   /* wiped and reloaded from the top of the loop */
 		} else if (act.kind != ACT_RESUME) {
 			if (act.kind == ACT_STOP)
 				stopped(g);
@@ -207,6 +290,16 @@ static inline __attribute__((always_inline)) enum sched_why run_exits(struct vcp
 			return SCHED_PREEMPTED;   /* kicked: the boot CPU waits for this one between slices */
 		}
 	}
+}
+
+/* The guest's waiting console lines to the console's ring, under its
+ * lock (its vCPUs share them). */
+static __attribute__((noinline)) void drain(struct guest *g)
+{
+	bool locked = guest_lock(g);
+
+	console_send(gcons_drain(g));
+	guest_unlock(g, locked);
 }
 
 /* A slice, then the guest's waiting console lines (one) handed to the
@@ -219,7 +312,7 @@ static inline __attribute__((always_inline)) enum sched_why run_slice(struct vcp
 	enum sched_why why = run_exits(v, slice_ns, wake_ns);
 
 	if (v->guest->cons->used)
-		console_send(gcons_drain(v->guest));
+		drain(v->guest);
 	return why;
 }
 
@@ -291,8 +384,8 @@ static void kick_others(void)
 static void release_all(void)
 {
 	for (u32 i = 0; i < nguests; i++)
-		if (guests[i].vcpu)
-			vswitch_release(guests[i].vcpu);
+		for (u32 k = 0; guests[i].vcpu && k < guests[i].nvcpus; k++)
+			vswitch_release(&guests[i].vcpu[k]);
 }
 
 /* An AP, asked to park: holds nothing of any vCPU, then waits. */
@@ -351,11 +444,11 @@ static void balance(struct sched_cpu *c)
 static void take_in(struct sched_cpu *c, u64 now)
 {
 	u64 t0 = rdtsc(), t;
+	u32 moved = sched_take_posted(&sched, c, now);
 
-	sched_take_posted(&sched, c, now);
 	t = rdtsc() - t0;
-	/* make bench reads this line */
-	log_info("sched: CPU %u took a guest in (%lu TSC ticks)\n", c->id, t);
+	if (moved)   /* make bench reads this line; a wake (vcpu_wake) says nothing */
+		log_info("sched: CPU %u took a guest in (%lu TSC ticks)\n", c->id, t);
 }
 
 /* Typed input for the input guest, moved into its COM1 by the CPU it runs
@@ -367,8 +460,12 @@ static void poll_input(struct sched_cpu *c)
 
 	if (c->id == 0)
 		dbgcon_poll(&sched, hold_others);
-	if (in && in->vcpu && in->vcpu->se.cpu == c->id && in->state != GUEST_STOPPED)
-		gcons_feed(in);
+	if (in && in->vcpu && in->vcpu->se.cpu == c->id && in->state != GUEST_STOPPED) {
+		bool locked = guest_lock(in);
+
+		gcons_feed(in);   /* into its COM1, on vCPU 0's CPU */
+		guest_unlock(in, locked);
+	}
 	balance(c);
 }
 
@@ -448,7 +545,11 @@ static void schedule(u64 entry_tsc, u64 t0, u64 run_for_ns, char *why, size_t le
 static void ap_idle(struct sched_cpu *c, u64 until)
 {
 	if (until == SCHED_NEVER) {
-		__asm__ volatile("sti; hlt; cli" : : : "memory");
+		/* idle_forever is set: a vCPU woken here from now on (vcpu_wake)
+		 * comes with a kick, one woken before is in the inbox */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (!__atomic_load_n(&c->inbox, __ATOMIC_RELAXED))
+			__asm__ volatile("sti; hlt; cli" : : : "memory");
 		return;
 	}
 	while (time_now_ns() < until && !run_over && !park_asked && !__atomic_load_n(&c->inbox, __ATOMIC_RELAXED))
@@ -509,7 +610,7 @@ static void print_shares(const u64 *runtime, u64 total)
 
 static void report(u64 t0, u64 elapsed)
 {
-	u64 runtime[CFG_MAX_GUESTS], sum = 0;
+	u64 runtime[CFG_MAX_VCPUS], sum = 0;
 
 	/* make bench reads this line */
 	log_info("boot: %lu TSC ticks from the hypervisor's entry to the first scheduling decision\n", boot_ticks);
@@ -534,26 +635,57 @@ static void report(u64 t0, u64 elapsed)
 	}
 }
 
-/* Entities for the guests that could be created; their count. */
+/* Entities for the vCPUs of the guests that could be created, named
+ * "guest" for vCPU 0 and "guest/N" for vCPU N; their count. */
 static u32 entities(const struct config *cfg, struct sched_entity **all)
 {
 	u32 n = 0;
 
 	for (u32 i = 0; i < nguests; i++) {
 		struct guest *g = &guests[i];
-		struct sched_entity *e;
 
 		if (g->state != GUEST_RUNNABLE)
 			continue;
-		e = &g->vcpu->se;
-		e->name = g->name;
-		e->owner = g->vcpu;
-		e->params = (struct sched_params){ cfg->guests[i].weight, cfg->guests[i].budget_ns,
-						   cfg->guests[i].period_ns };
-		e->cpus_allowed = cfg->guests[i].cpus;
-		all[n++] = e;
+		for (u32 k = 0; k < g->nvcpus; k++) {
+			struct vcpu *v = &g->vcpu[k];
+			struct sched_entity *e = &v->se;
+
+			snformat(v->se_name, sizeof(v->se_name), k ? "%s/%u" : "%s", g->name, k);
+			e->name = v->se_name;
+			e->owner = v;
+			e->params = (struct sched_params){ cfg->guests[i].weight, cfg->guests[i].budget_ns,
+							   cfg->guests[i].period_ns };
+			e->cpus_allowed = cfg->guests[i].cpus;
+			all[n++] = e;
+		}
 	}
 	return n;
+}
+
+/* The vCPUs waiting for a SIPI do not run until one comes (vcpu_wake). */
+static void park_waiting(void)
+{
+	for (u32 i = 0; i < sched.n; i++)
+		if (((struct vcpu *)sched.all[i]->owner)->mp == VCPU_WAIT_SIPI)
+			sched_sleep(&sched, sched.all[i], 0);
+}
+
+/* From any CPU (core/vm/vmp.h): t's sleep ends through its CPU's inbox;
+ * its CPU is kicked if it runs t (to exit and look) or halts for good (to
+ * take t in). The vCPU running here needs neither. */
+void vcpu_wake(struct vcpu *t)
+{
+	struct sched_entity *e = &t->se;
+	u32 me = this_cpu()->id, cpu = __atomic_load_n(&e->cpu, __ATOMIC_ACQUIRE);
+	bool woken;
+
+	if (!t->guest->sched || (cpu == me && e->state == SCHED_RUNNING))
+		return;
+	woken = sched_wake_remote(&sched, e);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);   /* the post, then the idle flag (ap_idle) */
+	cpu = __atomic_load_n(&e->cpu, __ATOMIC_ACQUIRE);
+	if (cpu != me && (woken ? idle_forever[cpu] : __atomic_load_n(&e->state, __ATOMIC_RELAXED) == SCHED_RUNNING))
+		lapic_send_ipi(cpu_by_id(cpu)->apic_id, ICR_FIXED(LAPIC_KICK_VECTOR));
 }
 
 /* Where the guests run: one CPU says so in one line, several in one more
@@ -584,7 +716,7 @@ static struct guest *input_guest(const struct config *cfg)
 
 u32 guests_run(const struct config *cfg, const struct boot_info *bi)
 {
-	struct sched_entity *all[CFG_MAX_GUESTS];
+	struct sched_entity *all[CFG_MAX_VCPUS];
 	u32 failed = 0, n;
 	char err[160], why[64];
 	u64 t0;
@@ -613,6 +745,7 @@ u32 guests_run(const struct config *cfg, const struct boot_info *bi)
 	}
 	for (u32 i = 0; i < nguests; i++)
 		guests[i].sched = &sched;
+	park_waiting();
 	gcons_set_input(input_guest(cfg));
 	for (u32 i = 0; i < nguests; i++)
 		if (!strcmp(guests[i].name, cfg->run_until))

@@ -25,16 +25,24 @@ enum { IOREGSEL = 0x00, IOWIN = 0x10 };
 
 void vioapic_reset(struct guest *g)
 {
-	*g->ioapic = (struct vioapic){ .id = 1 };
+	*g->ioapic = (struct vioapic){ .id = VIOAPIC_ID };
 	for (int i = 0; i < VIOAPIC_PINS; i++)
 		g->ioapic->redir[i] = RTE_MASK;
 }
 
-/* Fixed (0) and lowest-priority (1) messages to the vCPU if it is named. */
+/* Fixed (0) messages to every vCPU named, lowest-priority (1) to the
+ * first; other delivery modes are dropped. */
 static void deliver(struct guest *g, u64 rte)
 {
-	if ((rte & RTE_DM) <= 1ULL << 8 && vlapic_matches(g->vcpu, (u8)(rte >> 56), rte & RTE_LOGICAL))
-		vlapic_accept(g->vcpu, (u8)rte, rte & RTE_LEVEL);
+	if ((rte & RTE_DM) > 1ULL << 8)
+		return;
+	for (u32 i = 0; i < g->nvcpus; i++) {
+		if (!vlapic_matches(&g->vcpu[i], (u8)(rte >> 56), rte & RTE_LOGICAL))
+			continue;
+		vlapic_accept(&g->vcpu[i], (u8)rte, rte & RTE_LEVEL);
+		if (rte & RTE_DM)
+			return;
+	}
 }
 
 void vioapic_raise(struct guest *g, u32 pin)

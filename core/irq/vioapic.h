@@ -6,6 +6,8 @@
 #include "core/vm/device.h"
 
 #define VIOAPIC_PINS 24
+/* Its ID at reset, which the MADT names: above every vCPU's local APIC ID. */
+#define VIOAPIC_ID 8
 
 struct vioapic {
 	u32 sel, id;               /* IOREGSEL; the ID register's bits 24-27 */

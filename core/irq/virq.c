@@ -7,12 +7,15 @@
 #include "core/vm/backend.h"
 #include "core/lib/string.h"
 #include "core/hw/time.h"
+#include "core/vm/vmp.h"
 
 void virq_raise(struct guest *g, u32 irq)
 {
 	virq_kick(g);
 	vpic_raise(g, irq);
 	vioapic_raise(g, irq == 0 ? 2 : irq);   /* the MADT's override: IRQ 0 is pin 2 */
+	if (g->nvcpus > 1)
+		vcpu_wake(&g->vcpu[0]);   /* the 8259s' output reaches vCPU 0 alone */
 }
 
 void virq_reset(struct guest *g)
@@ -26,9 +29,9 @@ void virq_reset(struct guest *g)
 	virq_kick(g);
 }
 
-u64 virq_poll(struct guest *g, u64 now_ns)
+u64 virq_poll(struct vcpu *v, u64 now_ns)
 {
-	u64 pit = vpit_poll(g, now_ns), apic = vlapic_poll(g->vcpu, now_ns);
+	u64 pit = v->id ? 0 : vpit_poll(v->guest, now_ns), apic = vlapic_poll(v, now_ns);
 
 	return !pit ? apic : !apic ? pit : MIN(pit, apic);
 }
@@ -62,16 +65,17 @@ static void window(struct vcpu *v, bool on)
 	}
 }
 
-u64 virq_deliver(struct vcpu *v)
+/* virq_deliver, its lock held. */
+static u64 deliver(struct vcpu *v)
 {
-	u64 next = virq_poll(v->guest, time_now_ns());
+	u64 next = virq_poll(v, time_now_ns());
 	bool apic;
 	int vector = pick(v, &apic);
 
 	if (vector < 0) {   /* it may have gone (masked) since a window was asked for */
 		window(v, false);
 		if (!next)
-			v->guest->virq_check = false;
+			v->virq_check = false;
 		return next;
 	}
 	if (backend->irq_ready(v)) {
@@ -84,5 +88,14 @@ u64 virq_deliver(struct vcpu *v)
 	} else {
 		window(v, true);
 	}
+	return next;
+}
+
+u64 virq_deliver(struct vcpu *v)
+{
+	bool locked = guest_lock(v->guest);
+	u64 next = deliver(v);
+
+	guest_unlock(v->guest, locked);
 	return next;
 }

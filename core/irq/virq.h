@@ -12,13 +12,15 @@
 /* A rising edge on ISA line irq (0-15). */
 void virq_raise(struct guest *g, u32 irq);
 
-/* The interrupt controllers and timers of g as at power-on (the local APIC
- * as firmware leaves it, in virtual-wire mode). g->vcpu must exist. */
+/* The interrupt controllers and timers of g as at power-on (vCPU 0's
+ * local APIC as firmware leaves it, in virtual-wire mode; the others'
+ * are reset by guest_start). g->vcpu must exist. */
 void virq_reset(struct guest *g);
 
-/* Raises what g's timers owe by now_ns; returns when the next one is due,
- * 0 when none is counting. */
-u64 virq_poll(struct guest *g, u64 now_ns);
+/* Raises what v's timers owe by now_ns (its local APIC's; the PIT's is
+ * vCPU 0's to poll); returns when the next one is due, 0 when none is
+ * counting. */
+u64 virq_poll(struct vcpu *v, u64 now_ns);
 
 /* The vector the vCPU would take now if it could, or -1. */
 int virq_pending(struct vcpu *v);
@@ -26,21 +28,28 @@ int virq_pending(struct vcpu *v);
 /* Before entering v: polls the timers, injects the interrupt that is
  * pending if the guest can take it now, or asks the backend for an exit as
  * soon as it can. Returns virq_poll's next deadline; clears virq_wanted
- * when there is none and nothing is pending. */
+ * when there is none and nothing is pending. Takes the guest's lock. */
 u64 virq_deliver(struct vcpu *v);
 
-/* Whether virq_deliver has anything to do: checked inline on every entry,
- * so guests without a timer or requests pay one load. It stays true while
- * a timer counts or an interrupt waits; virq_kick sets it again, called by
+/* Whether virq_deliver has anything to do for v: checked inline on every
+ * entry, so guests without a timer or requests pay one load. It stays
+ * true while a timer counts or an interrupt waits; virq_kick sets it
+ * again for every vCPU of the guest, virq_kick_vcpu for one, called by
  * every device write that may unmask, EOI, arm or raise something. */
-static inline bool virq_wanted(const struct guest *g)
+static inline bool virq_wanted(const struct vcpu *v)
 {
-	return g->virq_check;
+	return v->virq_check;
+}
+
+static inline void virq_kick_vcpu(struct vcpu *v)
+{
+	v->virq_check = true;
 }
 
 static inline void virq_kick(struct guest *g)
 {
-	g->virq_check = true;
+	for (u32 i = 0; i < g->nvcpus; i++)
+		g->vcpu[i].virq_check = true;
 }
 
 /* ---- the devices, for each other ---- */

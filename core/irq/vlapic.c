@@ -2,11 +2,18 @@
  * the vCPU's). Modelled: TPR/PPR, the IRR/ISR/TMR vectors with EOI (level
  * EOIs reach the IOAPIC), LDR/DFR (flat and cluster), SVR enable, the six
  * LVTs, the timer in one-shot and periodic mode counting the crystal of
- * CPUID 0x15 through its divider, and fixed IPIs to itself. Not modelled:
- * x2APIC and TSC-deadline mode (CPUID hides both), NMI/INIT/SIPI IPIs
- * (there is no other vCPU to send them to), error reporting (ESR reads 0;
- * illegal vectors 0-15 are dropped), and the thermal and performance LVTs
- * fire nothing.
+ * CPUID 0x15 through its divider, and IPIs to the vCPUs of the same guest
+ * (never another guest's): fixed and lowest priority (to the first vCPU
+ * named), INIT and start-up (core/vm/vmp.c), by physical or logical
+ * destination or shorthand; the delivery-status bit reads 0, the message
+ * having gone. Not modelled: x2APIC and TSC-deadline mode (CPUID hides
+ * both), NMI and SMI IPIs (dropped), error reporting (ESR reads 0; illegal
+ * vectors 0-15 are dropped), and the thermal and performance LVTs fire
+ * nothing.
+ *
+ * Locking: with several vCPUs, every access runs under the guest's lock
+ * (exits, interrupt delivery), so one vCPU's IPI may write another's IRR
+ * while that one runs elsewhere; it then wakes it (vcpu_wake).
  *
  * The start state is what PC firmware leaves: the APIC enabled, LINT0 in
  * ExtINT mode (the 8259's output reaches the CPU through it) and LINT1 NMI,
@@ -15,6 +22,7 @@
 #include "core/irq/vioapic.h"
 #include "core/irq/virq.h"
 #include "core/hw/time.h"
+#include "core/vm/vmp.h"
 
 #define APIC_BASE 0xfee00000ULL
 
@@ -147,6 +155,9 @@ void vlapic_accept(struct vcpu *v, u8 vector, bool level)
 	a->nirr += !test_bit(a->irr, vector);
 	put_bit(a->irr, vector, true);
 	put_bit(a->tmr, vector, level);
+	virq_kick_vcpu(v);
+	if (v->guest->nvcpus > 1)
+		vcpu_wake(v);   /* it may sleep, or run on another CPU */
 }
 
 bool vlapic_matches(const struct vcpu *v, u8 dest, bool logical)
@@ -204,16 +215,49 @@ static void eoi(struct vcpu *v)
 		vioapic_eoi(v->guest, (u8)vec);
 }
 
-/* Fixed IPIs reach this vCPU when it is named or included; the rest have
- * no other vCPU to go to. */
+/* Whether an IPI from v with ICR low word lo reaches t: by shorthand, or
+ * by its destination (physical, or logical through t's LDR). */
+static bool ipi_reaches(const struct vcpu *v, const struct vcpu *t, u32 lo, u8 dest)
+{
+	switch (lo >> 18 & 3) {
+	case 1: return t == v;                  /* self */
+	case 2: return true;                    /* all including self */
+	case 3: return t != v;                  /* all excluding self */
+	default: return vlapic_matches(t, dest, lo >> 11 & 1);
+	}
+}
+
+/* ICR delivery modes (bits 10:8) */
+enum { IPI_FIXED, IPI_LOWEST, IPI_INIT = 5, IPI_STARTUP };
+
+#define ICR_LEVEL_ASSERT (1u << 14)
+#define ICR_TRIGGER_LEVEL (1u << 15)
+
+/* One vCPU t the IPI reaches takes it; false when no other may (lowest
+ * priority goes to the first). */
+static bool ipi_take(struct vcpu *t, u32 lo)
+{
+	switch (lo >> 8 & 7) {
+	case IPI_FIXED: vlapic_accept(t, (u8)lo, false); return true;
+	case IPI_LOWEST: vlapic_accept(t, (u8)lo, false); return false;
+	case IPI_INIT:
+		if (!(lo & ICR_TRIGGER_LEVEL) || (lo & ICR_LEVEL_ASSERT))   /* not the de-assert */
+			vmp_init(t);
+		return true;
+	case IPI_STARTUP: vmp_sipi(t, (u8)lo); return true;
+	default: return true;                   /* SMI, NMI, reserved: dropped */
+	}
+}
+
+/* The IPI written to v's ICR, to every vCPU of its guest it reaches. */
 static void send_ipi(struct vcpu *v, u32 lo)
 {
-	u32 shorthand = lo >> 18 & 3, dest = v->lapic->icr_hi >> 24;
-	bool me = shorthand == 1 || shorthand == 2 ||
-		  (shorthand == 0 && vlapic_matches(v, (u8)dest, lo >> 11 & 1));
+	struct guest *g = v->guest;
+	u8 dest = (u8)(v->lapic->icr_hi >> 24);
 
-	if ((lo & 0x700) == 0 && me)
-		vlapic_accept(v, (u8)lo, false);
+	for (u32 i = 0; i < g->nvcpus; i++)
+		if (ipi_reaches(v, &g->vcpu[i], lo, dest) && !ipi_take(&g->vcpu[i], lo))
+			break;
 }
 
 /* IA32_APIC_BASE: only enable and disable; disabling resets the APIC to
@@ -227,7 +271,7 @@ int vlapic_set_base_msr(struct vcpu *v, u64 val)
 {
 	if ((val & ~(0x900ULL)) != APIC_BASE)
 		return -1;   /* moving the APIC, x2APIC mode, reserved bits */
-	virq_kick(v->guest);
+	virq_kick_vcpu(v);
 	if (!(val >> 11 & 1)) {
 		vlapic_reset(v, false);
 		v->lapic->enabled = false;
@@ -284,7 +328,7 @@ static void apic_write(struct vcpu *v, u32 off, u32 val)
 
 	if (!a->enabled)
 		return;
-	virq_kick(v->guest);   /* TPR, EOI, an LVT, the timer, an IPI: all can matter */
+	virq_kick_vcpu(v);   /* TPR, EOI, an LVT, the timer: all can matter */
 	if (off >= LVT0 && off < LVT0 + 0x10 * LVT_COUNT) {
 		write_lvt(a, (off - LVT0) >> 4, val);
 		return;

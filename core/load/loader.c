@@ -110,19 +110,10 @@ static int load_flat(struct load_ctx *c, const struct guest_cfg *gc, struct vcpu
 	memcpy(gmem_ptr(&c->g->mem, at, c->size), c->img, c->size);
 	c->g->free_base = ALIGN_UP(at + c->size, PAGE_SIZE);
 	c->g->free_end = c->g->mem.size;
-	memset(s, 0, sizeof(*s));
+	vcpu_state_real_mode(s, (u16)(cs_base >> 4));
 	s->rip = at - cs_base;
 	s->rsp = at > cs_base ? at - cs_base : 0xfffe;
-	s->rflags = 0x2;
-	s->cr0 = 0x10;             /* ET */
-	for (int i = SEG_ES; i <= SEG_GS; i++)
-		vcpu_state_seg(s, i, 0, 0, 0xffff, 0x93);
-	vcpu_state_seg(s, SEG_CS, (u16)(cs_base >> 4), cs_base, 0xffff, 0x9b);
 	vcpu_state_seg(s, SEG_SS, (u16)(cs_base >> 4), cs_base, 0xffff, 0x93);
-	vcpu_state_seg(s, SEG_TR, 0, 0, 0xffff, 0x8b);
-	vcpu_state_seg(s, SEG_LDTR, 0, 0, 0xffff, 0x82);
-	s->gdtr_limit = 0xffff;
-	s->idtr_limit = 0x3ff;
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #define CORE_VCPU_H
 
 #include "core/config/config.h"
+#include "core/lib/spinlock.h"
 #include "core/lib/types.h"
 #include "core/vm/act.h"
 #include "mm/gmem.h"
@@ -45,6 +46,18 @@ static inline void vcpu_state_seg(struct vcpu_state *s, enum seg_id id, u16 sel,
 				  u32 ar)
 {
 	s->seg[id] = (struct seg){ .sel = sel, .base = base, .limit = limit, .ar = ar };
+}
+
+/* *s as a CPU starts in real mode at cs:0 (CS base cs << 4): flat 64 KiB
+ * data segments at 0, interrupts off, paging and protection off. */
+static inline void vcpu_state_real_mode(struct vcpu_state *s, u16 cs)
+{
+	*s = (struct vcpu_state){ .rflags = 0x2, .cr0 = 0x10 /* ET */, .gdtr_limit = 0xffff, .idtr_limit = 0x3ff };
+	for (int i = SEG_ES; i <= SEG_GS; i++)
+		vcpu_state_seg(s, (enum seg_id)i, 0, 0, 0xffff, 0x93);
+	vcpu_state_seg(s, SEG_CS, cs, (u64)cs << 4, 0xffff, 0x9b);
+	vcpu_state_seg(s, SEG_TR, 0, 0, 0xffff, 0x8b);
+	vcpu_state_seg(s, SEG_LDTR, 0, 0, 0xffff, 0x82);
 }
 
 /* Registers other than the GPRs that exit handlers read or write. */
@@ -92,8 +105,23 @@ struct vcpu {
 	u64 tsc_aux;               /* IA32_TSC_AUX (core/vm/vswitch.c) */
 	struct vlapic *lapic;      /* core/irq/vlapic.h */
 	bool irq_window;           /* an interrupt-window exit is asked for (core/irq/virq.c) */
+	bool virq_check;           /* something may be deliverable: virq_deliver looks again */
+	/* Starting and stopping, for a guest of several vCPUs (core/vm/vmp.c):
+	 * what INIT and SIPI asked, and whether the run loop must look at this
+	 * vCPU before entering it (hold). Other vCPUs of the guest write them
+	 * under the guest's lock, from any CPU; the vCPU's own CPU acts on
+	 * them, and alone writes mp. */
+	u8 mp;                     /* enum vcpu_mp */
+	bool init_pending;         /* an INIT came */
+	s16 sipi_vector;           /* a start-up IPI came for this page, -1 none */
+	u8 hold;                   /* the run loop looks before the next entry (atomic) */
 	struct sched_entity se;    /* owner = this vCPU */
+	char se_name[CFG_NAME_MAX + 4];   /* "name/N" for vCPU N > 0 */
 };
+
+/* A vCPU runs, or waits for a start-up IPI (vCPUs other than the first,
+ * from power-on, and after an INIT). */
+enum vcpu_mp { VCPU_RUNNING, VCPU_WAIT_SIPI };
 
 struct guest {
 	u32 id;
@@ -101,7 +129,14 @@ struct guest {
 	enum guest_state state;
 	struct gmem mem;           /* its RAM (mm/gmem.h) */
 	struct pagetable slat;     /* second-level tables (EPT or NPT) */
-	struct vcpu *vcpu;
+	struct vcpu *vcpu;         /* its vCPUs, nvcpus of them; vcpu[0] boots it */
+	u32 nvcpus;
+	/* With several vCPUs, which may run on several CPUs at once: held
+	 * around every exit handled the long way, interrupt delivery, the
+	 * console's steps and the vCPUs' starting and stopping (guest_lock).
+	 * Taken before any other lock, never across a VM entry. A guest of
+	 * one vCPU has only that vCPU's CPU to fear and takes no lock. */
+	struct spinlock lock;
 	/* its devices' state, each allocated at creation (core/guest/guest.c)
 	 * and only ever touched by the device in the guest's own exits */
 	struct vuart *com1;        /* core/dev/vuart.h */
@@ -112,9 +147,9 @@ struct guest {
 	struct gcons *cons;        /* its console lines: core/dev/gcons.h */
 	u8 cmos_index;             /* port 0x70 (core/dev/vrtc.c) */
 	u32 pci_address;           /* port 0xcf8 (core/dev/vpci.c) */
-	bool virq_check;           /* devices changed: virq_deliver looks again */
 	u64 exit_code;             /* from the guest's shutdown call */
 	char stop_reason[160];     /* why it stopped (guest_stop) */
+	bool stop_said;            /* the run loop printed it (atomic: any of its vCPUs may) */
 	const struct guest_cfg *cfg;
 	const u8 *image;           /* as the boot loader gave it, for reboots */
 	u64 image_size;
@@ -139,5 +174,21 @@ extern u32 nguests;
 
 /* Guest number id, or NULL when there is none. */
 struct guest *guest_by_id(u32 id);
+
+/* g's lock if it has several vCPUs (struct guest); true when taken, for
+ * guest_unlock. */
+static inline bool guest_lock(struct guest *g)
+{
+	if (g->nvcpus < 2)
+		return false;
+	spin_lock(&g->lock);
+	return true;
+}
+
+static inline void guest_unlock(struct guest *g, bool locked)
+{
+	if (locked)
+		spin_unlock(&g->lock);
+}
 
 #endif

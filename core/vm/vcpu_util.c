@@ -1,6 +1,7 @@
 /* vCPU helpers: register access by encoding, instruction skipping and
  * reading, fault injection, stopping a guest. */
 #include "core/vm/vcpu_util.h"
+#include "core/vm/vmp.h"
 #include "core/insn/gwalk.h"
 #include "core/lib/fmt.h"
 
@@ -71,10 +72,12 @@ struct act guest_stop(struct guest *g, const char *fmt, ...)
 	va_list ap;
 
 	if (g->state != GUEST_STOPPED) {
-		g->state = GUEST_STOPPED;
 		va_start(ap, fmt);
 		vsnformat(g->stop_reason, sizeof(g->stop_reason), fmt, ap);
 		va_end(ap);
+		__atomic_store_n(&g->state, GUEST_STOPPED, __ATOMIC_RELEASE);
+		if (g->vcpu)
+			vmp_hold_all(g);   /* its other vCPUs stop where they are */
 	}
 	return (struct act){ ACT_STOP, 0 };
 }

@@ -41,10 +41,11 @@ int vcpu_fetch_insn(struct vcpu *v, u8 buf[INSN_MAX]);
 /* The guest-physical address linear address gva maps to now; 0 or -1. */
 int vcpu_translate(struct vcpu *v, u64 gva, u64 *gpa);
 
-/* The guest is stopped for good, alone: the reason is kept in
- * g->stop_reason (the first one, if it is stopped twice) and printed by the
- * run loop after the guest's last console lines. Returns ACT_STOP, for
- * the handler to return. */
+/* The guest is stopped for good, alone, every vCPU of it: the reason is
+ * kept in g->stop_reason (the first one, if it is stopped twice) and
+ * printed by the run loop after the guest's last console lines. With
+ * several vCPUs, under the guest's lock. Returns ACT_STOP, for the
+ * handler to return. */
 struct act guest_stop(struct guest *g, const char *fmt, ...) PRINTF(2, 3);
 
 #endif

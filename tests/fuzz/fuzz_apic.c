@@ -39,7 +39,7 @@ static void step(struct guest *g, struct vcpu *v, const u8 *r)
 	case 6: virq_raise(g, r[1] % 16); break;
 	default:
 		rig_now += val % 100000000;
-		virq_poll(g, rig_now);
+		virq_poll(v, rig_now);
 		if ((vec = vlapic_pending(v)) >= 0)
 			vlapic_ack(v, (u8)vec);
 		else if (vlapic_extint(v) && vpic_pending(g) >= 0)

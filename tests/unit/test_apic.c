@@ -41,7 +41,7 @@ TEST(apic_firmware_state)
 	CHECK_EQ(apic_rd(0xf0) & 0x100, 0x100);
 	CHECK_EQ(vlapic_base_msr(&rig_v), 0xfee00900);
 	CHECK_EQ(ioapic_rd(1), 0x00170011);
-	CHECK_EQ(ioapic_rd(0), 1u << 24);
+	CHECK_EQ(ioapic_rd(0), 8u << 24);                /* no vCPU's APIC ID */
 	CHECK_EQ(ioapic_rd(0x10) & (1u << 16), 1u << 16);   /* pins start masked */
 }
 
@@ -335,9 +335,9 @@ TEST(virq_routes_and_delivers)
 	apic_wr(0x3e0, 0xb);
 	apic_wr(0x320, 0xec);
 	apic_wr(0x380, 100000);
-	CHECK_EQ(virq_poll(&rig_g, rig_now), rig_now + 100000);   /* the sooner of the two */
+	CHECK_EQ(virq_poll(&rig_v, rig_now), rig_now + 100000);   /* the sooner of the two */
 	apic_wr(0x380, 0);
-	CHECK_EQ(virq_poll(&rig_g, rig_now), rig_now + 214552);
+	CHECK_EQ(virq_poll(&rig_v, rig_now), rig_now + 214552);
 	CHECK_EQ(virq_deliver(&rig_v), rig_now + 214552);
 	CHECK_EQ(fake_injected, -1);                    /* nothing waits */
 	backend = NULL;

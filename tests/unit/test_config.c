@@ -270,8 +270,14 @@ TEST(config_errors_guest_structure)
 		  "t:1: guest: bad name '' (1 to 31 letters, digits, '-' or '_')");
 	CHECK_STR(one_error(&c, "guest=image=a"),
 		  "t:1: guest: bad name 'image=a' (1 to 31 letters, digits, '-' or '_')");
-	CHECK_STR(one_error(&c, "guest=vm,image=a,vcpus=2"),
-		  "t:1: guest 'vm': unknown key 'vcpus' (expected image, mem, kind, load, weight, cpus, max_weight, budget, period, max_share, cmdline, module or initrd)");
+	CHECK_STR(one_error(&c, "guest=vm,image=a,cores=2"),
+		  "t:1: guest 'vm': unknown key 'cores' (expected image, mem, kind, load, weight, cpus, vcpus, max_weight, budget, period, max_share, cmdline, module or initrd)");
+	CHECK_STR(one_error(&c, "guest=vm,image=a,vcpus=0"),
+		  "t:1: guest 'vm': bad value '0' for 'vcpus' (a number from 1 to 8)");
+	CHECK_STR(one_error(&c, "guest=vm,image=a,vcpus=9"),
+		  "t:1: guest 'vm': bad value '9' for 'vcpus' (a number from 1 to 8)");
+	CHECK_STR(one_error(&c, "guest=a,image=a,vcpus=8 guest=b,image=a,vcpus=8 guest=c,image=a,vcpus=8 guest=d,image=a,vcpus=8 guest=e,image=a"),
+		  "t:1: guest 'e': too many vCPUs (at most 32 in all guests)");
 	CHECK_STR(one_error(&c, "guest=vm,image=a,fast"),
 		  "t:1: guest 'vm': 'fast' is not key=value");
 	CHECK_STR(one_error(&c, "guest=vm,image="),
@@ -293,7 +299,7 @@ TEST(config_errors_guest_structure)
 	config_init(&c);
 	CHECK_EQ(parse(&c, "guest=vm,image=,mem=3,x=1"), 3);
 	CHECK_EQ(c.nguests, 0);
-	CHECK_STR(c.errors[2], "t:1: guest 'vm': unknown key 'x' (expected image, mem, kind, load, weight, cpus, max_weight, budget, period, max_share, cmdline, module or initrd)");
+	CHECK_STR(c.errors[2], "t:1: guest 'vm': unknown key 'x' (expected image, mem, kind, load, weight, cpus, vcpus, max_weight, budget, period, max_share, cmdline, module or initrd)");
 }
 
 TEST(config_duplicate_and_too_many_guests)

@@ -61,6 +61,7 @@ static void fresh(u64 mem)
 	memset(&gc, 0, sizeof(gc));
 	g.mem.hpa = (u64)(uintptr_t)ram;
 	g.mem.size = mem;
+	g.nvcpus = 1;
 	gc.kind = IMAGE_LINUX;
 	bzimage();
 }
@@ -273,16 +274,18 @@ TEST(linux_acpi_tables_for_power_off)
 	CHECK_EQ(typb, 5);
 }
 
-/* The MADT, second in the XSDT: the local APIC and IOAPIC where the
- * devices are, IRQ 0 routed to pin 2, and the entries' lengths add up. */
+/* The MADT, second in the XSDT: a local APIC for each vCPU (three here,
+ * IDs 0-2, enabled), the IOAPIC (ID 8, no vCPU's), IRQ 0 routed to pin
+ * 2, and the entries' lengths add up. */
 TEST(linux_acpi_madt)
 {
 	struct vcpu_state s;
 	char err[160] = "";
 	const u8 *xsdt, *madt, *e;
-	u32 len, seen = 0;
+	u32 len, seen = 0, lapics = 0;
 
 	fresh(MEM);
+	g.nvcpus = 3;
 	CHECK_EQ(loader_load(&g, img, sizeof(img), &gc, &s, err, sizeof(err)), 0);
 	xsdt = gpa(get(gpa(0xe0000) + 24, 8));
 	madt = gpa(get(xsdt + 44, 8));
@@ -294,12 +297,21 @@ TEST(linux_acpi_madt)
 	for (e = madt + 44; e < madt + len; e += e[1]) {
 		CHECK(e[1] >= 2 && e + e[1] <= madt + len);
 		seen |= 1u << e[0];
-		if (e[0] == 1)
+		if (e[0] == 0) {
+			CHECK_EQ(e[2], lapics);                 /* processor ID */
+			CHECK_EQ(e[3], lapics);                 /* APIC ID */
+			CHECK_EQ(get(e + 4, 4), 1);             /* enabled */
+			lapics++;
+		}
+		if (e[0] == 1) {
+			CHECK_EQ(e[2], 8);
 			CHECK_EQ(get(e + 4, 4), 0xfec00000);
+		}
 		if (e[0] == 2 && e[3] == 0)
 			CHECK_EQ(get(e + 4, 4), 2);             /* IRQ 0 -> GSI 2 */
 	}
 	CHECK_EQ(e, madt + len);
+	CHECK_EQ(lapics, 3);
 	CHECK_EQ(seen, 1u << 0 | 1u << 1 | 1u << 2 | 1u << 4);
 }
 
