@@ -88,6 +88,10 @@ GUEST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-pic -fno-pie \
 	-fno-asynchronous-unwind-tables -I.
 GUEST_RT := $(B)/g/rt/rt.o $(B)/g/rt/rt_entry.asm.o $(B)/g/rt/rt_user.o $(B)/g/rt/rt_user.asm.o \
 	$(B)/g/fmt.o
+# The guests of several vCPUs link the APs' start-up too (guests/rt/rt_smp.h).
+SMP_GUESTS := $(B)/guests/smpipi.elf $(B)/guests/ipistorm.elf
+$(SMP_GUESTS): EXTRA_RT := $(B)/g/rt/rt_smp.o
+$(SMP_GUESTS): $(B)/g/rt/rt_smp.o
 GUEST_ELFS := $(patsubst guests/%.c,$(B)/guests/%.elf,$(wildcard guests/*.c guests/conformance/*.c))
 GUEST_BINS := $(patsubst guests/%.asm,$(B)/guests/%.bin,$(wildcard guests/*.asm))
 
@@ -126,7 +130,7 @@ $(B)/g/%.asm.o: guests/%.asm
 $(B)/guests/%.elf: $(B)/g/%.o $(GUEST_RT) guests/rt/guest.lds
 	@mkdir -p $(@D)
 	$(LD) -nostdlib -static -z max-page-size=0x1000 --no-warn-rwx-segments \
-		-T guests/rt/guest.lds $< $(GUEST_RT) -o $@
+		-T guests/rt/guest.lds $< $(GUEST_RT) $(EXTRA_RT) -o $@
 
 # The built-in images: linked again without symbols or page-aligned file
 # offsets (the ELF loader needs neither): 6 KiB instead of 10.
@@ -222,7 +226,7 @@ test-hostile: deps all
 # Several CPUs (tests/e2e/smp-*) on both backends; make test runs them in
 # the svm and vmx suites.
 test-smp: deps all
-	@tests/svm.sh smp-online smp-four smp-cap smp-absent smp-nmi smp-burn smp-burn4 smp-burn-one smp-pin smp-pin-bad smp-balance smp-hcloop smp-abi-golden smp-wfs && tests/vmx.sh smp-online smp-nmi smp-burn smp-hcloop smp-abi-golden smp-wfs smp-ipi
+	@tests/svm.sh smp-online smp-four smp-cap smp-absent smp-nmi smp-burn smp-burn4 smp-burn-one smp-pin smp-pin-bad smp-balance smp-hcloop smp-abi-golden smp-wfs hostile-ipistorm && tests/vmx.sh smp-online smp-nmi smp-burn smp-hcloop smp-abi-golden smp-wfs smp-ipi hostile-ipistorm
 
 # The hypercall and state fuzzer guests, longer and with a fresh seed
 # (SEED= replays).

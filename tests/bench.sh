@@ -102,8 +102,16 @@ migration() {
 	record "migration.$1.arrive" "$3: vCPU move, on the CPU it joins" "${t:+$(($t / $4))}" ""
 }
 
+# ipi KEY DOOR LABEL TICKS_PER_INSN: a fixed IPI to a sibling vCPU, by the
+# sender's own clock: from its ICR write to its next instruction
+# (smp-ipi's pings; the least of 1000).
+ipi() {
+	t=$(ticks "$OUT/$2-smp-ipi.serial" ".*IPI send: min \\([0-9]*\\) ticks.*")
+	record "ipi_send.$1" "$3: IPI send, ICR write to the next instruction" "${t:+$(($t / $4))}" ""
+}
+
 "$ROOT/tests/svm.sh" guest-hcloop sched-yield smp-hcloop smp-balance >/dev/null
-"$ROOT/tests/vmx.sh" guest-hcloop sched-yield smp-hcloop >/dev/null
+"$ROOT/tests/vmx.sh" guest-hcloop sched-yield smp-hcloop smp-ipi >/dev/null
 printf '%-58s %12s\n' "figure" "instructions"
 backend svm svm "AMD-V (QEMU -cpu max)" "@max" 128 340 150 500
 backend svm_epyc svm "AMD-V (QEMU -cpu EPYC)" "@EPYC" 128 340 150 500
@@ -111,6 +119,7 @@ backend vmx vmx "VT-x (Bochs corei7_skylake_x)" "" 1 150 "" 500
 on_ap svm.vmmcall svm "AMD-V (QEMU -cpu max)" vmmcall 128
 on_ap vmx vmx "VT-x (Bochs corei7_skylake_x)" vmcall 1
 migration svm svm "AMD-V (QEMU -cpu max)" 128
+ipi vmx vmx "VT-x (Bochs corei7_skylake_x)" 1
 val[hv_efi_bytes]=$(stat -c %s "$ROOT/build/hv.efi")
 printf '%-58s %12s\n' "hv.efi (bytes)" "${val[hv_efi_bytes]}"
 for p in $("$ROOT/build/sched-sim" --list | cut -d' ' -f1); do

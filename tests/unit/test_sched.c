@@ -141,3 +141,51 @@ TEST(sched_weighs_by_weight_under_wfs)
 	CHECK_EQ(cpus[0].load, 5);
 	CHECK_EQ(cpus[1].load, 6);
 }
+
+/* A wake from another CPU: a blocked entity goes to its own CPU's inbox as
+ * a wake (counted on that CPU's load at once, taken by its next
+ * decision); one still running keeps the wake and does not sleep when it
+ * blocks next, unless the wake was cleared first (a HLT that looked). */
+TEST(sched_wake_remote_wakes_once_and_loses_none)
+{
+	struct sched_entity p[2] = {
+		{ .name = "a", .params = { .weight = 1 }, .cpus_allowed = 1u << 1 },
+		{ .name = "b", .params = { .weight = 1 }, .cpus_allowed = 1u << 1 },
+	};
+	struct sched_entity *all[] = { &p[0], &p[1] }, *e;
+	struct scheduler s;
+	struct sched_cpu cpus[2];
+	char err[160];
+	u64 slice, until;
+
+	CHECK_EQ(sched_init(&s, sched_policy_find("rr"), cpus, 2, all, 2, 1000000, 0, err, sizeof(err)), 0);
+	sched_sleep(&s, &p[1], 0);                       /* b waits, as for a SIPI */
+	CHECK_EQ(cpus[1].load, 1);
+	CHECK(sched_wake_remote(&s, &p[1]));
+	CHECK_EQ(p[1].state, SCHED_MOVING);
+	CHECK_EQ(cpus[1].load, 2);
+	CHECK(!sched_wake_remote(&s, &p[1]));            /* once */
+	e = sched_next(&s, &cpus[1], 10, &slice, &until);
+	CHECK(e == &p[0] || e == &p[1]);
+	CHECK_EQ(p[1].state == SCHED_RUNNABLE || p[1].state == SCHED_RUNNING, 1);
+	CHECK(cpus[1].inbox == NULL);
+	if (e != &p[0]) {                                /* run a until it blocks */
+		sched_ran(&s, e, 10, 20, SCHED_YIELDED, 0);
+		e = sched_next(&s, &cpus[1], 20, &slice, &until);
+	}
+	CHECK(e == &p[0]);
+	CHECK(!sched_wake_remote(&s, &p[0]));            /* running: kept */
+	sched_ran(&s, e, 10, 30, SCHED_BLOCKS, 0);
+	CHECK_EQ(p[0].state, SCHED_RUNNABLE);            /* not lost */
+	CHECK(!p[0].wake_pending);
+	e = sched_next(&s, &cpus[1], 30, &slice, &until);
+	if (e != &p[0]) {
+		sched_ran(&s, e, 10, 40, SCHED_YIELDED, 0);
+		e = sched_next(&s, &cpus[1], 40, &slice, &until);
+	}
+	CHECK(e == &p[0]);
+	CHECK(!sched_wake_remote(&s, &p[0]));
+	p[0].wake_pending = false;                       /* a HLT looked since */
+	sched_ran(&s, e, 10, 50, SCHED_BLOCKS, 0);
+	CHECK_EQ(p[0].state, SCHED_BLOCKED);
+}
