@@ -40,6 +40,9 @@ volatile uint32_t checkins[MAX_CPUS];     /* ap_main entries, per APIC ID */
 volatile uint64_t heartbeat[MAX_CPUS];    /* an AP's wake-ups (or spins) */
 volatile uint32_t spin[MAX_CPUS];         /* set: the AP spins instead of halting */
 volatile uint64_t ap_vcpu[MAX_CPUS];      /* what vcpu_info told each AP */
+/* What an AP found in XMM0, DR0 and CR2 at its first and second check-in
+ * (INIT's state: 0), before it wrote its own values into them. */
+volatile uint64_t found[MAX_CPUS][2][3];
 static uint8_t ap_stacks[MAX_CPUS][AP_STACK] __attribute__((aligned(16)));
 
 static bool use_hlt;
@@ -100,9 +103,29 @@ __asm__(".pushsection .text\n"
 /* ---- the APs */
 
 /* The runtime loaded the BSP's IDT and gave it its stack. */
+/* Records XMM0, DR0 and CR2 as this start found them into found[id][k],
+ * then leaves values of its own there, which an INIT must not carry into
+ * the next start. */
+static void ap_state(uint32_t id, uint32_t k)
+{
+	uint64_t x, d, c, cr4, mine = 0x5a5a0000ULL + id;
+
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	__asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | 1u << 9));   /* OSFXSR: SSE on */
+	__asm__ volatile("movq %%xmm0, %0; mov %%dr0, %1; mov %%cr2, %2" : "=r"(x), "=r"(d), "=r"(c));
+	if (k < 2) {
+		found[id][k][0] = x;
+		found[id][k][1] = d;
+		found[id][k][2] = c;
+	}
+	__asm__ volatile("movq %0, %%xmm0; mov %0, %%dr0; mov %0, %%cr2" : : "r"(mine));
+}
+
 void ap_main(uint32_t id)
 {
 	uint64_t vcpu, count;
+
+	ap_state(id, checkins[id]);
 
 	*rt_apic(RT_APIC_SVR) = 0x1ff;
 	*rt_apic(RT_APIC_DFR) = 0xffffffff;       /* flat */
@@ -349,6 +372,9 @@ static void init_midrun(uint32_t n)
 	ok = ok && WAIT_UNTIL(heartbeat[ap] > h1 + 1000, 1000 * MS);
 	EXPECT(ok && checkins[ap] == 2, "SIPI restarts it through the trampoline (checked in %u times, spinning)",
 	       checkins[ap]);
+	EXPECT(!found[ap][0][0] && !found[ap][0][1] && !found[ap][0][2] && !found[ap][1][0] && !found[ap][1][1] &&
+	       !found[ap][1][2], "both starts found INIT's XMM0, DR0 and CR2, not the values it left (%lx %lx %lx)",
+	       found[ap][1][0], found[ap][1][1], found[ap][1][2]);
 
 	rt_smp_send(ap, RT_ICR_SIPI | SIPI_VEC);
 	delay(5 * MS);

@@ -367,15 +367,22 @@ static bool guest_load(struct cursor *cur, struct guest_cfg *g, const char *v)
 	return true;
 }
 
+/* v as a number from 1 to max, into *out; else the error names key. */
+static bool guest_count(struct cursor *cur, struct guest_cfg *g, const char *key, const char *v, u32 max,
+			u32 *out)
+{
+	u64 n;
+
+	if (!config_parse_size(v, &n) || n < 1 || n > max)
+		return fail(cur, "guest '%s': bad value '%s' for '%s' (a number from 1 to %u)", g->name, v, key,
+			    max);
+	*out = (u32)n;
+	return true;
+}
+
 static bool guest_weight(struct cursor *cur, struct guest_cfg *g, const char *v)
 {
-	u64 w;
-
-	if (!config_parse_size(v, &w) || w < 1 || w > CFG_WEIGHT_MAX)
-		return fail(cur, "guest '%s': bad value '%s' for 'weight' (a number from 1 to %d)", g->name, v,
-			    CFG_WEIGHT_MAX);
-	g->weight = (u32)w;
-	return true;
+	return guest_count(cur, g, "weight", v, CFG_WEIGHT_MAX, &g->weight);
 }
 
 /* "N", "N-M", joined by '+' (the guest line's fields take the commas):
@@ -413,24 +420,12 @@ static bool guest_cpus(struct cursor *cur, struct guest_cfg *g, const char *v)
 
 static bool guest_vcpus(struct cursor *cur, struct guest_cfg *g, const char *v)
 {
-	u64 n;
-
-	if (!config_parse_size(v, &n) || n < 1 || n > CFG_VCPUS_MAX)
-		return fail(cur, "guest '%s': bad value '%s' for 'vcpus' (a number from 1 to %d)", g->name, v,
-			    CFG_VCPUS_MAX);
-	g->vcpus = (u32)n;
-	return true;
+	return guest_count(cur, g, "vcpus", v, CFG_VCPUS_MAX, &g->vcpus);
 }
 
 static bool guest_max_weight(struct cursor *cur, struct guest_cfg *g, const char *v)
 {
-	u64 w;
-
-	if (!config_parse_size(v, &w) || w < 1 || w > CFG_WEIGHT_MAX)
-		return fail(cur, "guest '%s': bad value '%s' for 'max_weight' (a number from 1 to %d)", g->name,
-			    v, CFG_WEIGHT_MAX);
-	g->max_weight = (u32)w;
-	return true;
+	return guest_count(cur, g, "max_weight", v, CFG_WEIGHT_MAX, &g->max_weight);
 }
 
 static bool guest_max_share(struct cursor *cur, struct guest_cfg *g, const char *v)

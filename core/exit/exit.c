@@ -48,8 +48,10 @@ static struct act exit_hlt(struct vcpu *v, struct exit_info *ei)
 	bool irqs = backend->get(v, VREG_RFLAGS) & RFLAGS_IF;
 	u64 next;
 
-	/* a wake asked before now is for what is looked at here */
-	__atomic_store_n(&v->se.wake_pending, false, __ATOMIC_SEQ_CST);
+	/* a wake asked before now is for what is looked at here: its sender
+	 * set the IRR under the guest's lock, held here, before asking */
+	if (g->nvcpus > 1)
+		__atomic_store_n(&v->se.wake_pending, false, __ATOMIC_RELAXED);
 	if (irqs) {
 		backend->set(v, VREG_SHADOW, 0);
 		next = virq_poll(v, time_now_ns());

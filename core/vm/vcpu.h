@@ -105,7 +105,8 @@ struct vcpu {
 	u64 tsc_aux;               /* IA32_TSC_AUX (core/vm/vswitch.c) */
 	struct vlapic *lapic;      /* core/irq/vlapic.h */
 	bool irq_window;           /* an interrupt-window exit is asked for (core/irq/virq.c) */
-	bool virq_check;           /* something may be deliverable: virq_deliver looks again */
+	bool virq_check;           /* something may be deliverable: virq_deliver looks again (set by
+				    * any vCPU of the guest, under its lock; cleared by this one) */
 	/* Starting and stopping, for a guest of several vCPUs (core/vm/vmp.c):
 	 * what INIT and SIPI asked, and whether the run loop must look at this
 	 * vCPU before entering it (hold). Other vCPUs of the guest write them
