@@ -12,7 +12,11 @@
  * runs beside it). AP 1 keeps interrupts off throughout: the fixed IPIs
  * pile up in its IRR, none may be delivered. Last, an INIT to AP 1 must
  * stop it though its interrupts are off. Every wait is bounded by the
- * hypervisor's clock; any failure gives a FAILED line and exit code 1. */
+ * hypervisor's clock; any failure gives a FAILED line and exit code 1.
+ * The NMIs do reach AP 1, interrupts off and all, one at a time: none may
+ * land inside its NMI handler, up to and including that handler's IRET;
+ * after the storm AP 1 is held inside its handler while two more come,
+ * which must arrive as one, after that handler's IRET. */
 #include "guests/rt/rt.h"
 #include "guests/rt/rt_smp.h"
 
@@ -22,8 +26,9 @@
 #define BAD_VEC 0x05              /* illegal: vectors 0-15 */
 #define STACK 8192
 
-/* Per APIC ID (& 1): arrivals of VEC and of NMIs, at the stubs below. */
-volatile uint32_t got[2], nmis[2];
+/* Per APIC ID: arrivals of VEC (& 1) and of NMIs (& 15), at the stubs
+ * below; NMIs that landed inside the NMI handler. */
+volatile uint32_t got[2], nmis[16], nmi_hold[16], nmi_nested;
 volatile uint32_t checkin;        /* AP 1 entered ap_main */
 volatile uint64_t spins;          /* AP 1's spins, interrupts off */
 static uint8_t ap_stacks[2][STACK] __attribute__((aligned(16)));   /* slot 0 unused */
@@ -31,15 +36,13 @@ static uint8_t ap_stacks[2][STACK] __attribute__((aligned(16)));   /* slot 0 unu
 void vec_stub(void), nmi_stub(void);
 void ap_main(uint32_t id) __attribute__((noreturn));
 
-/* VEC: counted, EOI. NMI: counted, no EOI. */
+/* VEC: counted, EOI. NMI: counted, no EOI (the runtime's stub). */
 __asm__(".pushsection .text\n"
 	RT_SMP_STUB_HEAD(vec_stub, 1)
 	"	lock incl got(,%rax,4)\n"
 	RT_SMP_STUB_EOI
 	RT_SMP_STUB_END
-	RT_SMP_STUB_HEAD(nmi_stub, 1)
-	"	lock incl nmis(,%rax,4)\n"
-	RT_SMP_STUB_END
+	RT_SMP_NMI_STUB(nmi_stub, nmis, nmi_nested, nmi_hold)
 	".popsection\n");
 
 /* AP 1, on the BSP's IDT and its own stack: the APIC on as smpipi's APs
@@ -100,6 +103,37 @@ static bool spinning(uint64_t from, uint64_t ns)
 	return true;
 }
 
+/* AP 1 held inside its NMI handler while two more NMIs come: it takes
+ * none there; they are one, taken after the handler's IRET, not before. */
+static void nmi_held(void)
+{
+	uint32_t n0 = nmis[1];
+	uint64_t t0;
+
+	nmi_hold[1] = 1;
+	rt_apic_icr(1, RT_ICR_NMI);
+	t0 = rt_smp_now();
+	while (nmis[1] == n0 && rt_smp_now() - t0 < 1000 * MS)
+		__asm__ volatile("pause");
+	rt_apic_icr(1, RT_ICR_NMI);
+	rt_apic_icr(1, RT_ICR_NMI);
+	rt_smp_delay(20 * MS);
+	if (nmis[1] == n0 + 1)
+		rt_printf("ok: AP 1 in its NMI handler takes no NMI\n");
+	else
+		fail("AP 1 in its NMI handler: NMIs taken (want 1) 20 ms after two more", nmis[1] - n0, 1);
+	nmi_hold[1] = 0;
+	t0 = rt_smp_now();
+	while (nmis[1] < n0 + 2 && rt_smp_now() - t0 < 1000 * MS)
+		__asm__ volatile("pause");
+	rt_smp_delay(20 * MS);
+	if (nmis[1] == n0 + 2 && !nmi_nested)
+		rt_printf("ok: the two NMIs sent meanwhile came as one, after its IRET\n");
+	else
+		fail("the two NMIs sent to a held handler: taken (want 2), inside the handler (want 0)",
+		     nmis[1] - n0, nmi_nested);
+}
+
 int main(void)
 {
 	uint64_t t0, s0, s1, s2, sent;
@@ -138,6 +172,11 @@ int main(void)
 	rt_printf("storm: the BSP took %u of the broadcasts (vector 0x50) and %u NMIs\n", got[0], nmis[0]);
 	if (got[1])
 		fail("AP 1 took interrupts with interrupts off (vector 0x50, NMIs)", got[1], nmis[1]);
+	if (nmis[1] && !nmi_nested)
+		rt_printf("storm: AP 1 took %u NMIs, interrupts off, none inside its NMI handler\n", nmis[1]);
+	else
+		fail("AP 1's NMIs: none taken, or one inside the handler (taken, nested)", nmis[1], nmi_nested);
+	nmi_held();
 
 	/* Last, the one INIT AP 1 gets: it stops spinning, interrupts off or not. */
 	rt_apic_icr(1, RT_ICR_INIT | RT_ICR_ASSERT);

@@ -4,9 +4,8 @@
  * (SIPI vector 0x08) that enters long mode on the BSP's own page tables;
  * then 1000 fixed IPIs each way between vCPU 0 and vCPU 1, counted exactly;
  * the shorthands (self, all, all but self), a logical-destination IPI in
- * flat mode, each reaching exactly its targets (an NMI IPI is dropped: not
- * modelled yet); an INIT to a
- * running AP stops it until the next SIPI, which starts it again through
+ * flat mode, each reaching exactly its targets, and NMI IPIs the same
+ * way; an INIT to a running AP stops it until the next SIPI, which starts it again through
  * the trampoline, while a SIPI to a running AP is ignored; IPIs to APIC IDs
  * that do not exist are dropped. Every wait is bounded by the hypervisor's
  * clock (the BSP's APIC timer at 1 kHz wakes its HLTs), so a broken
@@ -34,7 +33,7 @@ _Static_assert(MAX_CPUS == 16, "the asm below hard-codes it");
 
 /* Shared with the asm stubs and the APs. */
 volatile uint32_t hits[NV][MAX_CPUS];
-volatile uint32_t nmis[MAX_CPUS];
+volatile uint32_t nmis[MAX_CPUS], nmi_hold[MAX_CPUS], nmi_nested;
 volatile uint32_t ticks;
 volatile uint32_t checkins[MAX_CPUS];     /* ap_main entries, per APIC ID */
 volatile uint64_t heartbeat[MAX_CPUS];    /* an AP's wake-ups (or spins) */
@@ -74,7 +73,8 @@ _Static_assert(V_OTHERS == 2 && V_SELF == 3 && V_LOGICAL == 4 && V_ALL == 5 && V
 
 /* The ping (vector 0x50, at AP 1): counted, EOI, then the pong (fixed,
  * vector 0x51, physical destination APIC ID 0). The BSP's pong stub is
- * the plain counting one. NMIs are counted per APIC ID, with no EOI. */
+ * the plain counting one. NMIs are counted per APIC ID, with no EOI, by
+ * the runtime's stub, which can hold a vCPU in its handler. */
 __asm__(".pushsection .text\n"
 	RT_SMP_STUB_HEAD(ping_stub, 15)
 	"	lock incl hits+64*0(,%rax,4)\n"
@@ -87,9 +87,7 @@ __asm__(".pushsection .text\n"
 	"	lock incl hits+64*1(,%rax,4)\n"
 	RT_SMP_STUB_EOI
 	RT_SMP_STUB_END
-	RT_SMP_STUB_HEAD(nmi_stub, 15)
-	"	lock incl nmis(,%rax,4)\n"
-	RT_SMP_STUB_END
+	RT_SMP_NMI_STUB(nmi_stub, nmis, nmi_nested, nmi_hold)
 	".globl tick_stub\n"
 	"tick_stub:\n"
 	"	push %rax\n"
@@ -338,12 +336,43 @@ static void shorthands(uint32_t n)
 	EXPECT(exactly(V_LOGICAL, logical, n), "logical flat IPI to mask %x: once at exactly those APs",
 	       logical);
 
-	/* NMI IPIs are not modelled yet (core/irq/vlapic.c drops them) */
-	rt_smp_send(1, RT_ICR_NMI);
-	delay(5 * MS);
-	EXPECT(sum(nmis, n) == 0, "NMI IPI: dropped (not modelled)");
-
 	EXPECT(rt_smp_busy == 0, "the ICR's delivery-status bit read 0 after every send (%u sends)", rt_smp_sends);
+}
+
+/* Whether nmis is exactly want[i] at each APIC ID i. */
+static bool nmis_are(const uint32_t *want, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (nmis[i] != want[i])
+			return false;
+	return true;
+}
+
+/* NMI IPIs: to one AP, by shorthand, to itself, each taken once where
+ * sent (hostile-ipistorm holds an AP inside its handler). */
+static void nmi_ipis(uint32_t n)
+{
+	uint32_t want[MAX_CPUS] = { 0 };
+
+	rt_smp_send(1, RT_ICR_NMI);
+	want[1] = 1;
+	(void)WAIT_UNTIL(nmis[1] >= 1, 1000 * MS);
+	delay(5 * MS);
+	EXPECT(nmis_are(want, n), "NMI IPI to AP 1: taken once there, nowhere else");
+
+	rt_smp_send(0, RT_ICR_OTHERS | RT_ICR_NMI);
+	for (uint32_t i = 1; i < n; i++)
+		want[i]++;
+	(void)WAIT_UNTIL(nmis_are(want, n), 1000 * MS);
+	delay(5 * MS);
+	EXPECT(nmis_are(want, n), "all-but-self NMI: once at each AP, not at the BSP");
+
+	rt_smp_send(0, RT_ICR_SELF | RT_ICR_NMI);
+	want[0]++;
+	(void)WAIT_UNTIL(nmis[0] >= want[0], 1000 * MS);
+	delay(5 * MS);
+	EXPECT(nmis_are(want, n), "self NMI: once at the BSP only");
+	EXPECT(nmi_nested == 0, "no NMI landed inside an NMI handler (%u did)", nmi_nested);
 }
 
 /* AP n-1: spinning, stopped by INIT, started again by SIPI (only once). */
@@ -449,6 +478,7 @@ int main(void)
 	start_aps(n);
 	ping_pong(n);
 	shorthands(n);
+	nmi_ipis(n);
 	init_midrun(n);
 	nowhere(n);
 

@@ -38,10 +38,10 @@ static struct act exit_unknown(struct vcpu *v, struct exit_info *ei)
  * timer counts: another vCPU's IPI or a device wakes it, vcpu_wake).
  * With interrupts off, or with nothing that could ever interrupt it, a
  * guest's only vCPU, or its vCPU 0, has halted for good and the guest is
- * stopped; any other vCPU sleeps until an INIT. A HLT in STI's shadow
- * (sti; hlt) has completed once skipped: the shadow ends, so the
- * interrupt that wakes it comes before the next instruction, as on
- * hardware. */
+ * stopped; any other vCPU sleeps until an INIT or an NMI. A pending NMI
+ * ends any HLT at once. A HLT in STI's shadow (sti; hlt) has completed
+ * once skipped: the shadow ends, so the interrupt that wakes it comes
+ * before the next instruction, as on hardware. */
 static struct act exit_hlt(struct vcpu *v, struct exit_info *ei)
 {
 	struct guest *g = v->guest;
@@ -52,8 +52,11 @@ static struct act exit_hlt(struct vcpu *v, struct exit_info *ei)
 	 * set the IRR under the guest's lock, held here, before asking */
 	if (g->nvcpus > 1)
 		__atomic_store_n(&v->se.wake_pending, false, __ATOMIC_RELAXED);
-	if (irqs) {
+	if (irqs || v->nmi_pending)
 		backend->set(v, VREG_SHADOW, 0);
+	if (v->nmi_pending)
+		return vcpu_skip(v, ei->insn_len);
+	if (irqs) {
 		next = virq_poll(v, time_now_ns());
 		if (virq_pending(v) >= 0)
 			return vcpu_skip(v, ei->insn_len);

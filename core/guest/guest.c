@@ -180,8 +180,7 @@ bool guest_vcpu_take(struct vcpu *v)
 	if (v->init_pending) {
 		v->init_pending = false;
 		vlapic_reset(v, false);
-		v->irq_window = false;
-		backend->irq_window(v, false);
+		virq_vcpu_reset(v);
 		v->mp = VCPU_WAIT_SIPI;
 	}
 	if (v->mp == VCPU_RUNNING)

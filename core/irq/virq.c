@@ -24,9 +24,26 @@ void virq_reset(struct guest *g)
 	memset(g->pic, 0, 2 * sizeof(*g->pic));
 	vioapic_reset(g);
 	vlapic_reset(g->vcpu, true);
-	g->vcpu->irq_window = false;
-	backend->irq_window(g->vcpu, false);
+	virq_vcpu_reset(g->vcpu);
 	virq_kick(g);
+}
+
+void virq_vcpu_reset(struct vcpu *v)
+{
+	v->nmi_pending = false;
+	v->irq_window = v->nmi_window = false;
+	backend->irq_window(v, false);
+	backend->nmi_window(v, false);
+}
+
+void virq_nmi(struct vcpu *v)
+{
+	if (v->mp != VCPU_RUNNING || v->init_pending)
+		return;   /* waiting for SIPI, the CPU takes no NMI */
+	v->nmi_pending = true;
+	virq_kick_vcpu(v);
+	if (v->guest->nvcpus > 1)
+		vcpu_wake(v);
 }
 
 u64 virq_poll(struct vcpu *v, u64 now_ns)
@@ -65,20 +82,55 @@ static void window(struct vcpu *v, bool on)
 	}
 }
 
+/* Asks for an NMI-window exit, or stops asking; whether an exit will
+ * come when the window opens (backend_ops.nmi_window). */
+static bool nmi_window(struct vcpu *v, bool on)
+{
+	bool exits = true;
+
+	if (on || v->nmi_window)
+		exits = backend->nmi_window(v, on);
+	v->nmi_window = on;
+	return exits;
+}
+
+/* The pending NMI, before any interrupt: injected if the guest can take
+ * it now, else a window is asked for, and where none will come the
+ * vCPU's next deadline is at most VIRQ_NMI_POLL_NS away (its own time:
+ * the exit is charged to its slice). True when it took the entry's one
+ * event. */
+static bool deliver_nmi(struct vcpu *v, u64 *next)
+{
+	if (!v->nmi_pending)
+		return false;
+	if (backend->nmi_ready(v)) {
+		backend->inject(v, 2, EVENT_NMI, false, 0);
+		v->nmi_pending = false;
+		nmi_window(v, false);
+		return true;
+	}
+	if (!nmi_window(v, true)) {
+		u64 poll = time_now_ns() + VIRQ_NMI_POLL_NS;
+
+		*next = *next ? MIN(*next, poll) : poll;
+	}
+	return false;
+}
+
 /* virq_deliver, its lock held. */
 static u64 deliver(struct vcpu *v)
 {
 	u64 next = virq_poll(v, time_now_ns());
-	bool apic;
+	bool apic, nmi = deliver_nmi(v, &next);
 	int vector = pick(v, &apic);
 
 	if (vector < 0) {   /* it may have gone (masked) since a window was asked for */
 		window(v, false);
-		if (!next)
+		if (!next && !v->nmi_pending)
 			v->virq_check = false;
 		return next;
 	}
-	if (backend->irq_ready(v)) {
+	if (!nmi && backend->irq_ready(v)) {
 		backend->inject(v, (u8)vector, EVENT_EXTINT, false, 0);
 		if (apic)
 			vlapic_ack(v, (u8)vector);

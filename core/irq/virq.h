@@ -25,9 +25,22 @@ u64 virq_poll(struct vcpu *v, u64 now_ns);
 /* The vector the vCPU would take now if it could, or -1. */
 int virq_pending(struct vcpu *v);
 
-/* Before entering v: polls the timers, injects the interrupt that is
- * pending if the guest can take it now, or asks the backend for an exit as
- * soon as it can. Returns virq_poll's next deadline; clears virq_wanted
+/* An NMI for v (an NMI IPI): pending until the guest can take it (not
+ * inside its NMI handler, before that handler's IRET), at most one
+ * pending, as the CPU's NMI latch holds one. Dropped while v waits for
+ * a start-up IPI. Under the guest's lock; wakes v. */
+void virq_nmi(struct vcpu *v);
+
+/* How long at most a pending NMI waits for a backend that cannot ask
+ * for an exit when the guest's shadow or queued event ends (AMD-V). */
+#define VIRQ_NMI_POLL_NS 50000ULL
+
+/* v's pending NMI and interrupt windows dropped (INIT, reset). */
+void virq_vcpu_reset(struct vcpu *v);
+
+/* Before entering v: polls the timers, injects the pending NMI, or else
+ * the interrupt that is pending, if the guest can take it now, or asks the
+ * backend for an exit as soon as it can. Returns virq_poll's next deadline; clears virq_wanted
  * when there is none and nothing is pending. Takes the guest's lock. */
 u64 virq_deliver(struct vcpu *v);
 

@@ -4,10 +4,11 @@
  * LVTs, the timer in one-shot and periodic mode counting the crystal of
  * CPUID 0x15 through its divider, and IPIs to the vCPUs of the same guest
  * (never another guest's): fixed and lowest priority (to the first vCPU
- * named), INIT and start-up (core/vm/vmp.c), by physical or logical
- * destination or shorthand; the delivery-status bit reads 0, the message
- * having gone. Not modelled: x2APIC and TSC-deadline mode (CPUID hides
- * both), NMI and SMI IPIs (dropped), error reporting (ESR reads 0; illegal
+ * named), NMI (core/irq/virq.c), INIT and start-up (core/vm/vmp.c), by
+ * physical or logical destination or shorthand; the delivery-status bit
+ * reads 0, the message having gone. Not modelled: x2APIC and TSC-deadline
+ * mode (CPUID hides both), SMI IPIs (dropped), LINT1's NMI (nothing drives
+ * it), error reporting (ESR reads 0; illegal
  * vectors 0-15 are dropped), and the thermal and performance LVTs fire
  * nothing.
  *
@@ -228,7 +229,7 @@ static bool ipi_reaches(const struct vcpu *v, const struct vcpu *t, u32 lo, u8 d
 }
 
 /* ICR delivery modes (bits 10:8) */
-enum { IPI_FIXED, IPI_LOWEST, IPI_INIT = 5, IPI_STARTUP };
+enum { IPI_FIXED, IPI_LOWEST, IPI_NMI = 4, IPI_INIT, IPI_STARTUP };
 
 #define ICR_LEVEL_ASSERT (1u << 14)
 #define ICR_TRIGGER_LEVEL (1u << 15)
@@ -245,7 +246,8 @@ static bool ipi_take(struct vcpu *t, u32 lo)
 			vmp_init(t);
 		return true;
 	case IPI_STARTUP: vmp_sipi(t, (u8)lo); return true;
-	default: return true;                   /* SMI, NMI, reserved: dropped */
+	case IPI_NMI: virq_nmi(t); return true;
+	default: return true;                   /* SMI, reserved: dropped */
 	}
 }
 

@@ -15,7 +15,7 @@
 /* Intercept words of the control area. */
 enum {
 	ICPT1_INTR = 1u << 0, ICPT1_NMI = 1u << 1,
-	ICPT1_CPUID = 1u << 18, ICPT1_INVD = 1u << 22, ICPT1_HLT = 1u << 24,
+	ICPT1_CPUID = 1u << 18, ICPT1_IRET = 1u << 20, ICPT1_INVD = 1u << 22, ICPT1_HLT = 1u << 24,
 	ICPT1_RDPMC = 1u << 15, ICPT1_INVLPGA = 1u << 26, ICPT1_IOIO = 1u << 27, ICPT1_MSR = 1u << 28,
 	ICPT1_SHUTDOWN = 1u << 31,
 	ICPT2_VMRUN = 1u << 0, ICPT2_VMMCALL = 1u << 1, ICPT2_VMLOAD = 1u << 2,
@@ -36,7 +36,7 @@ enum {
 	SVM_EXIT_DR_READ = 0x20, SVM_EXIT_DR_WRITE = 0x30,   /* + the DR's number */
 	SVM_EXIT_EXC_BASE = 0x40, SVM_EXIT_INTR = 0x60, SVM_EXIT_NMI = 0x61, SVM_EXIT_VINTR = 0x64,
 	SVM_EXIT_RDPMC = 0x6f, SVM_EXIT_ICEBP = 0x88, SVM_EXIT_WBINVD = 0x89,
-	SVM_EXIT_CPUID = 0x72, SVM_EXIT_HLT = 0x78, SVM_EXIT_INVLPGA = 0x7a,
+	SVM_EXIT_CPUID = 0x72, SVM_EXIT_IRET = 0x74, SVM_EXIT_HLT = 0x78, SVM_EXIT_INVLPGA = 0x7a,
 	SVM_EXIT_IOIO = 0x7b, SVM_EXIT_MSR = 0x7c, SVM_EXIT_SHUTDOWN = 0x7f,
 	SVM_EXIT_VMRUN = 0x80, SVM_EXIT_VMMCALL = 0x81, SVM_EXIT_VMLOAD = 0x82,
 	SVM_EXIT_SKINIT = 0x86, SVM_EXIT_MONITOR = 0x8a, SVM_EXIT_MWAIT = 0x8b,
@@ -119,8 +119,16 @@ _Static_assert(__builtin_offsetof(struct vmcb, s.g_pat) == 0x668, "vmcb gpat");
 #define EVENT_VALID (1ULL << 31)
 #define EVENT_HAS_ERROR (1ULL << 11)
 
+/* The guest's NMI blocking, which AMD-V (before its vNMI extension) does
+ * not track: open; masked from the injection of an NMI until its
+ * handler's IRET, which is intercepted; then that IRET is single-stepped
+ * (RFLAGS.TF), and the #DB after it opens NMIs again (svm_run.c). */
+enum svm_nmi { SVM_NMI_OPEN, SVM_NMI_MASKED, SVM_NMI_IRET };
+
 struct svm_vcpu {
 	struct vmcb *vmcb;         /* identity-mapped: pointer == physical */
+	u8 nmi;                    /* enum svm_nmi; the vCPU's own CPU's, at its exits */
+	bool nmi_tf;               /* the guest's own RFLAGS.TF at that IRET */
 };
 
 struct svm_caps {

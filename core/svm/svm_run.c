@@ -77,6 +77,7 @@ static void svm_vcpu_reset(struct vcpu *v, const struct vcpu_state *s)
 
 	svm_setup_vmcb(x->vmcb, s, x->vmcb->c.asid);
 	x->vmcb->c.tlb_control = TLB_FLUSH_ALL;
+	x->nmi = SVM_NMI_OPEN;     /* the IRET intercept went with the control area */
 }
 
 /* ---- registers ---- */
@@ -158,10 +159,50 @@ static void svm_skip(struct vcpu *v, u64 len)
 	vm->s.rflags &= ~RFLAGS_RF;
 }
 
+#define RFLAGS_TF (1ULL << 8)
+#define DR6_BS (1ULL << 14)
+
 static void svm_inject(struct vcpu *v, u8 vector, enum event_type type, bool has_error, u32 error)
 {
-	vmcb_of(v)->c.event_inj = vector | (u64)type << 8 | (has_error ? EVENT_HAS_ERROR : 0) |
-				  EVENT_VALID | (u64)error << 32;
+	struct svm_vcpu *x = v->arch;
+
+	x->vmcb->c.event_inj = vector | (u64)type << 8 | (has_error ? EVENT_HAS_ERROR : 0) |
+			       EVENT_VALID | (u64)error << 32;
+	if (type == EVENT_NMI) {
+		x->nmi = SVM_NMI_MASKED;
+		x->vmcb->c.icpt1 |= ICPT1_IRET;
+	}
+}
+
+static bool svm_nmi_ready(struct vcpu *v)
+{
+	struct svm_vcpu *x = v->arch;
+
+	return x->nmi == SVM_NMI_OPEN && !(x->vmcb->c.int_shadow & 1) && !(x->vmcb->c.event_inj & EVENT_VALID);
+}
+
+/* Masked, the IRET's intercept and then its #DB come by themselves;
+ * a shadow or a queued event has no exit of its own to ask for. */
+static bool svm_nmi_window(struct vcpu *v, bool on)
+{
+	(void)on;
+	return ((struct svm_vcpu *)v->arch)->nmi != SVM_NMI_OPEN;
+}
+
+/* The IRET of the guest's NMI handler, not yet run: it runs with TF set,
+ * no longer intercepted, so that the #DB after it says NMIs are open
+ * again (on an IRET that faults they open only once it completes, later
+ * than on hardware). Its RFLAGS come from the stack: TF leaves with it. */
+static bool iret(struct vcpu *v, struct exit_info *ei)
+{
+	struct svm_vcpu *x = v->arch;
+
+	(void)ei;
+	x->vmcb->c.icpt1 &= ~ICPT1_IRET;
+	x->nmi = SVM_NMI_IRET;
+	x->nmi_tf = x->vmcb->s.rflags & RFLAGS_TF;
+	x->vmcb->s.rflags |= RFLAGS_TF;
+	return true;
 }
 
 /* int_ctl (v_intr): V_IRQ, priority 15, ignore the virtual TPR. */
@@ -453,6 +494,24 @@ static bool reflected(struct vcpu *v, struct exit_info *ei)
 	return true;
 }
 
+/* A #DB; after an NMI handler's IRET (iret above), the single step is
+ * ours: NMIs open again, and the #DB reaches the guest only for what was
+ * its own (its TF, its breakpoints). */
+static bool debug_trap(struct vcpu *v, struct exit_info *ei)
+{
+	struct svm_vcpu *x = v->arch;
+
+	if (x->nmi == SVM_NMI_IRET) {
+		x->nmi = SVM_NMI_OPEN;
+		if (!x->nmi_tf) {
+			x->vmcb->s.dr6 &= ~DR6_BS;
+			if (!v->dr_live || !(x->vmcb->s.dr6 & 0xf))
+				return true;
+		}
+	}
+	return reflected(v, ei);
+}
+
 /* An NMI came while the guest ran: it is the host's (core/hw/trap.h),
  * held while GIF was clear and taken by trap_nmi when svm_enter set GIF
  * again, before this runs. Nothing for the guest. */
@@ -477,7 +536,8 @@ static bool dr_access(struct vcpu *v, struct exit_info *ei)
  * finish stays unknown (ei->reason 0), which stops the guest. */
 static bool (*const finish[SVM_EXIT_CODE_MAX])(struct vcpu *v, struct exit_info *ei) = {
 	[SVM_EXIT_CR0_WRITE] = cr0_write, [SVM_EXIT_CR4_WRITE] = cr4_write,
-	[SVM_EXIT_EXC_BASE + EXC_DB] = reflected, [SVM_EXIT_EXC_BASE + EXC_AC] = reflected,
+	[SVM_EXIT_EXC_BASE + EXC_DB] = debug_trap, [SVM_EXIT_EXC_BASE + EXC_AC] = reflected,
+	[SVM_EXIT_IRET] = iret,
 	[SVM_EXIT_ICEBP] = reflected, [SVM_EXIT_EXC_BASE + EXC_UD] = undefined_opcode,
 	[SVM_EXIT_DR_READ ... SVM_EXIT_DR_READ + 7] = dr_access,
 	[SVM_EXIT_DR_WRITE ... SVM_EXIT_DR_WRITE + 7] = dr_access,
@@ -606,6 +666,8 @@ const struct backend_ops svm_backend = {
 	.vcpu_reset = svm_vcpu_reset,
 	.irq_ready = svm_irq_ready,
 	.irq_window = svm_irq_window,
+	.nmi_ready = svm_nmi_ready,
+	.nmi_window = svm_nmi_window,
 	.release = svm_release,
 	.run = svm_run,
 	.get = svm_get,

@@ -115,6 +115,15 @@ struct backend_ops {
 	bool (*irq_ready)(struct vcpu *v);
 	/* Asks for (or cancels) an EXIT_IRQ_WINDOW as soon as irq_ready. */
 	void (*irq_window)(struct vcpu *v, bool on);
+	/* True when an NMI injected now would be taken at the next entry: the
+	 * guest is not in an NMI handler (before its IRET), no STI/MOV SS
+	 * shadow, no event queued. False for good where the CPU cannot
+	 * track the guest's NMI blocking apart from the host's. */
+	bool (*nmi_ready)(struct vcpu *v);
+	/* Asks for (or cancels) an exit as soon as nmi_ready; returns
+	 * whether one will come: if not, the caller looks again at an exit
+	 * of its own within a bound (AMD-V outside an NMI handler). */
+	bool (*nmi_window)(struct vcpu *v, bool on);
 	/* Points v at its second-level tables (EPT pointer; nCR3). */
 	void (*set_slat_root)(struct vcpu *v, u64 root);
 	/* The format of the backend's second-level tables and the largest

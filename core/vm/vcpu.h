@@ -105,6 +105,9 @@ struct vcpu {
 	u64 tsc_aux;               /* IA32_TSC_AUX (core/vm/vswitch.c) */
 	struct vlapic *lapic;      /* core/irq/vlapic.h */
 	bool irq_window;           /* an interrupt-window exit is asked for (core/irq/virq.c) */
+	bool nmi_window;           /* an NMI-window exit is asked for (core/irq/virq.c) */
+	bool nmi_pending;          /* an NMI waits for delivery, at most one (core/irq/virq.c;
+				    * set by any vCPU of the guest, under its lock) */
 	bool virq_check;           /* something may be deliverable: virq_deliver looks again (set by
 				    * any vCPU of the guest, under its lock; cleared by this one) */
 	/* Starting and stopping, for a guest of several vCPUs (core/vm/vmp.c):

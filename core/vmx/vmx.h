@@ -70,10 +70,16 @@ enum vmcs_field {
 /* ---- control bits ---- */
 #define PIN_EXT_INTR_EXIT (1u << 0)
 #define PIN_NMI_EXIT (1u << 3)
+#define PIN_VIRTUAL_NMI (1u << 5)
 #define PIN_PREEMPT_TIMER (1u << 6)
 
-#define INTR_BLOCK_NMI (1u << 3)    /* guest interruptibility: blocking by NMI */
+/* guest interruptibility: STI and MOV SS shadows, blocking by NMI (with
+ * virtual NMIs: the guest's NMI handler has not reached its IRET) */
+#define INTR_BLOCK_STI (1u << 0)
+#define INTR_BLOCK_MOVSS (1u << 1)
+#define INTR_BLOCK_NMI (1u << 3)
 #define PROC_INTR_WINDOW (1u << 2)
+#define PROC_NMI_WINDOW (1u << 22)
 #define PROC_HLT_EXIT (1u << 7)
 #define PROC_RDPMC_EXIT (1u << 11)
 #define PROC_CR8_LOAD_EXIT (1u << 19)
@@ -124,6 +130,7 @@ struct vmx_caps {
 	u64 misc, ept_vpid;
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	bool ept, vpid, unrestricted, preempt_timer, ept_1g, ept_2m;
+	bool vnmi;                           /* virtual NMIs and NMI-window exiting */
 	unsigned timer_shift;                /* timer ticks = TSC >> shift */
 };
 

@@ -39,6 +39,7 @@ static void read_caps(struct vmx_caps *c)
 		  (c->ept_vpid & VPIDCAP_INVVPID_ALL);
 	c->unrestricted = vmx_allowed1(c->proc2, PROC2_UNRESTRICTED);
 	c->preempt_timer = vmx_allowed1(c->pin, PIN_PREEMPT_TIMER);
+	c->vnmi = vmx_allowed1(c->pin, PIN_VIRTUAL_NMI) && vmx_allowed1(c->proc, PROC_NMI_WINDOW);
 	c->timer_shift = c->misc & 0x1f;
 }
 
@@ -56,6 +57,8 @@ static void report(const struct vmx_caps *c)
 	log_info("vmx: EPT %s (2M %s, 1G %s), unrestricted guest %s, VPID %s, preemption timer %s (TSC >> %u)\n",
 		 yn(c->ept), yn(c->ept_2m), yn(c->ept_1g), yn(c->unrestricted), yn(c->vpid),
 		 yn(c->preempt_timer), c->timer_shift);
+	log_info("vmx: virtual NMIs %s%s\n", yn(c->vnmi),
+		 c->vnmi ? "" : " (guests' NMI IPIs are held, never delivered)");
 }
 
 struct requirement {

@@ -29,6 +29,7 @@ static const u8 reasons[VMX_REASON_MAX] = {
 	[VMX_CPUID] = EXIT_CPUID,
 	[VMX_HLT] = EXIT_HLT,
 	[7] = EXIT_IRQ_WINDOW,              /* interrupt window */
+	[8] = EXIT_IRQ_WINDOW,              /* NMI window: core/irq/virq.c looks again */
 	[VMX_VMCALL] = EXIT_HYPERCALL,
 	[19 ... 27] = EXIT_VIRT_INSN,       /* VMCLEAR ... VMXON */
 	[36] = EXIT_VIRT_INSN,              /* MWAIT: not offered (CPUID) */
@@ -329,13 +330,40 @@ static bool vmx_irq_ready(struct vcpu *v)
 	       !(vmread(ENTRY_INTR_INFO) & 1u << 31);
 }
 
-static void vmx_irq_window(struct vcpu *v, bool on)
+/* One exiting control of the primary ones on or off. */
+static void proc_control(struct vcpu *v, u32 bit, bool on)
 {
 	u64 ctl;
 
 	load_vmcs(v->arch);
 	ctl = vmread(PROC_CONTROLS);
-	vmwrite(PROC_CONTROLS, on ? ctl | PROC_INTR_WINDOW : ctl & ~(u64)PROC_INTR_WINDOW);
+	vmwrite(PROC_CONTROLS, on ? ctl | bit : ctl & ~(u64)bit);
+}
+
+static void vmx_irq_window(struct vcpu *v, bool on)
+{
+	proc_control(v, PROC_INTR_WINDOW, on);
+}
+
+/* With virtual NMIs the CPU keeps the guest's NMI blocking (set by the
+ * NMI's injection, cleared by the guest's IRET) in the interruptibility
+ * state, apart from the host's; without them an injected NMI would block
+ * the host's NMIs too, so none is ever injected. */
+static bool vmx_nmi_ready(struct vcpu *v)
+{
+	load_vmcs(v->arch);
+	return vmx_caps.vnmi &&
+	       !(vmread(GUEST_INTERRUPTIBILITY) & (INTR_BLOCK_STI | INTR_BLOCK_MOVSS | INTR_BLOCK_NMI)) &&
+	       !(vmread(ENTRY_INTR_INFO) & 1u << 31);
+}
+
+/* Exact: the NMI-window exit comes as soon as nmi_ready would say yes
+ * (without virtual NMIs, never: nothing to look at again). */
+static bool vmx_nmi_window(struct vcpu *v, bool on)
+{
+	if (vmx_caps.vnmi)
+		proc_control(v, PROC_NMI_WINDOW, on);
+	return true;
 }
 
 static void vmx_set_slat_root(struct vcpu *v, u64 root)
@@ -435,9 +463,11 @@ static bool exception(struct vcpu *v, struct exit_info *ei)
 	if (type == EVENT_NMI) {                       /* the host's (NMI exiting) */
 		this_cpu()->guest_nmis++;
 		__asm__ volatile("int $2" : : : "memory");   /* trap_nmi; its IRET unblocks NMIs */
-		/* The exit saves blocking by NMI as if the guest had taken it (so
-		 * Bochs does): it had not, or the NMI could not have come. */
-		vmwrite(GUEST_INTERRUPTIBILITY, vmread(GUEST_INTERRUPTIBILITY) & ~(u64)INTR_BLOCK_NMI);
+		/* Without virtual NMIs the exit saves blocking by NMI as if the
+		 * guest had taken it (so Bochs does): it had not, or the NMI
+		 * could not have come. With them the bit is the guest's own. */
+		if (!vmx_caps.vnmi)
+			vmwrite(GUEST_INTERRUPTIBILITY, vmread(GUEST_INTERRUPTIBILITY) & ~(u64)INTR_BLOCK_NMI);
 		return true;
 	}
 	if (vec == EXC_UD && plain_vmmcall(v)) {
@@ -491,19 +521,41 @@ static void entry_failed(struct vcpu *v, struct exit_info *ei, int fail)
 	}
 }
 
+static void set_nmi_blocking(bool on)
+{
+	u64 s = vmread(GUEST_INTERRUPTIBILITY);
+
+	vmwrite(GUEST_INTERRUPTIBILITY, on ? s | INTR_BLOCK_NMI : s & ~(u64)INTR_BLOCK_NMI);
+}
+
 /* An event whose delivery the exit cut short (an EPT violation while
  * pushing the frame, say) is delivered again at the next entry, with its
- * error code and, for software events, the instruction length. */
-static void reinject_vectoring(void)
+ * error code and, for software events, the instruction length; an NMI's
+ * virtual blocking, which its delivery had set, is lifted for it again
+ * (an entry injecting an NMI requires it clear). Without one, an exit
+ * from a fault of the IRET that ended an NMI handler (an exception's or
+ * an EPT violation's bit 12) had lifted that blocking: the IRET runs
+ * again, so it is put back (SDM Vol. 3C, 27.2.3). */
+static void reinject_vectoring(u32 raw, u64 qual)
 {
 	u32 info = (u32)vmread(IDT_VECTORING_INFO);
 
-	if (!(info & 1u << 31))
+	if (!(info & 1u << 31)) {
+		u32 x = raw == VMX_EXCEPTION ? (u32)vmread(EXIT_INTR_INFO) : 0;
+
+		bool fault = (x >> 8 & 7) == EVENT_EXCEPTION && (x & 0xff) != 8;
+
+		if (vmx_caps.vnmi && ((fault && (x >> 12 & 1)) ||
+				      (raw == VMX_EPT_VIOLATION && (qual >> 12 & 1))))
+			set_nmi_blocking(true);
 		return;
+	}
 	vmwrite(ENTRY_INTR_INFO, info & ~(1u << 12));   /* bit 12 is reserved on entry */
 	if (info & 1u << 11)
 		vmwrite(ENTRY_EXC_ERROR, vmread(IDT_VECTORING_ERROR));
 	vmwrite(ENTRY_INSN_LEN, vmread(EXIT_INSN_LEN));
+	if (vmx_caps.vnmi && (info >> 8 & 7) == EVENT_NMI)
+		set_nmi_blocking(false);
 }
 
 /* The exit vmx_enter came back from (fail: its status), described in
@@ -528,7 +580,7 @@ static __attribute__((noinline)) void describe_exit(struct vcpu *v, struct exit_
 		entry_failed(v, ei, 3);
 		return;
 	}
-	reinject_vectoring();
+	reinject_vectoring(ei->raw, ei->qual);
 	if (ei->raw == VMX_EXT_INTR)
 		__asm__ volatile("sti; nop; cli" : : : "memory");   /* not acknowledged at the exit: taken now */
 	if ((ei->raw == VMX_DR_ACCESS && dr_access(v)) ||
@@ -639,6 +691,8 @@ const struct backend_ops vmx_backend = {
 	.inject = vmx_inject,
 	.irq_ready = vmx_irq_ready,
 	.irq_window = vmx_irq_window,
+	.nmi_ready = vmx_nmi_ready,
+	.nmi_window = vmx_nmi_window,
 	.set_slat_root = vmx_set_slat_root,
 	.slat_format = &pt_ept,
 	.slat_max_leaf = vmx_slat_max_leaf,

@@ -49,7 +49,10 @@ static void setup_execution(struct vmx_vcpu *x)
 	/* instructions the guest may see in CPUID must not #UD (RDTSCP and
 	 * RDPID read the guest's TSC_AUX, core/vm/vswitch.c) */
 	proc2 |= (u32)(c->proc2 >> 32) & (PROC2_RDTSCP | PROC2_INVPCID | PROC2_XSAVES);
-	vmwrite(PIN_CONTROLS, vmx_adjust(c->pin, PIN_EXT_INTR_EXIT | PIN_NMI_EXIT | PIN_PREEMPT_TIMER));
+	/* with virtual NMIs, the guest's NMI blocking is its own, apart from
+	 * the host's (core/irq/virq.c injects its NMIs) */
+	vmwrite(PIN_CONTROLS, vmx_adjust(c->pin, PIN_EXT_INTR_EXIT | PIN_NMI_EXIT | PIN_PREEMPT_TIMER |
+					 (c->vnmi ? PIN_VIRTUAL_NMI : 0)));
 	/* CR8 is the guest's APIC TPR (core/irq/vlapic.c), not the CPU's;
 	 * MOV DR exits until the first use (core/vm/vswitch.c) */
 	vmwrite(PROC_CONTROLS, vmx_adjust(c->proc, PROC_HLT_EXIT | PROC_MWAIT_EXIT | PROC_MONITOR_EXIT |

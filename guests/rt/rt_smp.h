@@ -99,6 +99,35 @@ extern uint32_t rt_smp_sends, rt_smp_busy;
 	"	pop %rax\n" \
 	"	iretq\n"
 
+/* An NMI handler, for the IDT's vector 2 (no EOI): counts[apic id & 15]++;
+ * nested++ if it interrupted itself (the NMI came in its own code, up to
+ * and including its IRET: the hypervisor let an NMI through before the
+ * handler's IRET); spins while hold[apic id & 15] is set, so that a
+ * test can hold a vCPU inside its NMI handler. counts, nested and hold
+ * are the guest's uint32_t variables (counts and hold arrays of 16). */
+#define RT_SMP_NMI_STUB(name, counts, nested, hold) \
+	".globl " #name "\n" #name ":\n" \
+	"	push %rax\n" \
+	"	push %rbx\n" \
+	"	mov 16(%rsp), %rbx\n"                  /* the interrupted RIP */ \
+	"	sub $" #name ", %rbx\n" \
+	"	cmp $(" #name "_end - " #name "), %rbx\n" \
+	"	jae 1f\n" \
+	"	lock incl " #nested "(%rip)\n" \
+	"1:	mov $0xfee00020, %eax\n" \
+	"	mov (%rax), %eax\n" \
+	"	shr $24, %eax\n" \
+	"	and $15, %eax\n" \
+	"	lock incl " #counts "(,%rax,4)\n" \
+	"2:	cmpl $0, " #hold "(,%rax,4)\n" \
+	"	je 3f\n" \
+	"	pause\n" \
+	"	jmp 2b\n" \
+	"3:	pop %rbx\n" \
+	"	pop %rax\n" \
+	"	iretq\n" \
+	#name "_end:\n"
+
 /* ---- hypercalls and time */
 
 /* A v1 or v4 call (nr as HC() or HV4_NR() makes it) with the vendor's own

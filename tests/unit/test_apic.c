@@ -92,8 +92,15 @@ TEST(apic_self_ipi)
 	apic_wr(0x300, 0xfc);
 	CHECK_EQ(vlapic_pending(&rig_v), -1);
 	apic_wr(0x310, 0);
-	apic_wr(0x300, 0x4fc);                          /* NMI: no model */
+	rig_v.nmi_pending = false;
+	apic_wr(0x300, 0x4fc);                          /* NMI: pending beside the vectors */
 	CHECK_EQ(vlapic_pending(&rig_v), -1);
+	CHECK(rig_v.nmi_pending);
+	rig_v.nmi_pending = false;
+	rig_v.init_pending = true;                      /* a vCPU on its way to wait-for-SIPI */
+	apic_wr(0x300, 0x4fc);
+	CHECK(!rig_v.nmi_pending);
+	rig_v.init_pending = false;
 }
 
 TEST(ioapic_edge_routing)
@@ -289,20 +296,68 @@ TEST(pit_one_shot_and_port61)
 }
 
 /* A backend that only records what virq_deliver asks of it. */
-static bool fake_ready;
-static int fake_injected = -1, fake_window;
+static bool fake_ready, fake_nmi_ready, fake_nmi_exact;
+static int fake_injected = -1, fake_window, fake_nmi_window, fake_type;
 
 static bool fake_irq_ready(struct vcpu *v) { (void)v; return fake_ready; }
 static void fake_irq_window(struct vcpu *v, bool on) { (void)v; fake_window = on; }
+static bool fake_nmi_ready_op(struct vcpu *v) { (void)v; return fake_nmi_ready; }
+static bool fake_nmi_window_op(struct vcpu *v, bool on)
+{
+	(void)v;
+	fake_nmi_window = on;
+	return fake_nmi_exact;
+}
 static void fake_inject(struct vcpu *v, u8 vector, enum event_type type, bool has_error, u32 error)
 {
-	(void)v, (void)type, (void)has_error, (void)error;
+	(void)v, (void)has_error, (void)error;
 	fake_injected = vector;
+	fake_type = type;
 }
 
 static const struct backend_ops fake_backend = {
 	.inject = fake_inject, .irq_ready = fake_irq_ready, .irq_window = fake_irq_window,
+	.nmi_ready = fake_nmi_ready_op, .nmi_window = fake_nmi_window_op,
 };
+
+/* An NMI IPI goes before a pending vector, waits while the guest cannot
+ * take it (a window asked for, or a bounded poll where the backend has
+ * no window), and takes the entry's one event: the vector waits. */
+TEST(virq_nmi_first)
+{
+	fresh();
+	backend = &fake_backend;
+	virq_reset(&rig_g);
+	fake_ready = true;
+	fake_nmi_ready = false;
+	fake_nmi_exact = true;
+	fake_injected = -1;
+	vlapic_accept(&rig_v, 0x50, false);
+	apic_wr(0x300, 0x40000 | 0x400);                /* NMI to self */
+	virq_deliver(&rig_v);
+	CHECK_EQ(fake_injected, 0x50);                  /* the NMI cannot go: the vector may */
+	CHECK_EQ(fake_nmi_window, 1);
+	CHECK(rig_v.nmi_pending && rig_v.virq_check);
+	fake_nmi_exact = false;
+	CHECK_EQ(virq_deliver(&rig_v), rig_now + VIRQ_NMI_POLL_NS);   /* no window: a poll */
+	fake_nmi_ready = true;
+	vlapic_accept(&rig_v, 0x60, false);
+	fake_injected = -1;
+	virq_deliver(&rig_v);
+	CHECK_EQ(fake_injected, 2);
+	CHECK_EQ(fake_type, EVENT_NMI);
+	CHECK(!rig_v.nmi_pending);
+	CHECK_EQ(fake_nmi_window, 0);
+	CHECK_EQ(fake_window, 1);                       /* 0x60 waits for the next window */
+	apic_wr(0x300, 0x40000 | 0x400);                /* two NMIs while one is held: one */
+	apic_wr(0x300, 0x40000 | 0x400);
+	fake_nmi_ready = false;
+	virq_deliver(&rig_v);
+	virq_reset(&rig_g);                             /* a reset drops it */
+	CHECK(!rig_v.nmi_pending);
+	fake_injected = -1;
+	backend = NULL;
+}
 
 TEST(virq_routes_and_delivers)
 {
