@@ -39,6 +39,7 @@ volatile uint32_t checkins[MAX_CPUS];     /* ap_main entries, per APIC ID */
 volatile uint64_t heartbeat[MAX_CPUS];    /* an AP's wake-ups (or spins) */
 volatile uint32_t spin[MAX_CPUS];         /* set: the AP spins instead of halting */
 volatile uint64_t ap_vcpu[MAX_CPUS];      /* what vcpu_info told each AP */
+volatile uint32_t ap_x2id[MAX_CPUS];      /* CPUID 0xb's x2APIC ID, each AP's (~0: no leaf 0xb) */
 /* What an AP found in XMM0, DR0 and CR2 at its first and second check-in
  * (INIT's state: 0), before it wrote its own values into them. */
 volatile uint64_t found[MAX_CPUS][2][3];
@@ -129,6 +130,7 @@ void ap_main(uint32_t id)
 	*rt_apic(RT_APIC_DFR) = 0xffffffff;       /* flat */
 	*rt_apic(RT_APIC_LDR) = id < 8 ? 1u << (24 + id) : 0;
 	ap_vcpu[id] = rt_smp_vcpu_info(&vcpu, &count) ? vcpu : ~0ULL;
+	ap_x2id[id] = rt_cpuid(0, 0).a >= 0xb ? rt_cpuid(0xb, 0).d : ~0u;
 	__atomic_fetch_add(&checkins[id], 1, __ATOMIC_SEQ_CST);
 	for (;;) {
 		if (spin[id])
@@ -232,7 +234,7 @@ static bool all_in(uint32_t n, uint32_t want)
 
 static void start_aps(uint32_t n)
 {
-	uint32_t once = 0, vcpu_ok = 0;
+	uint32_t once = 0, vcpu_ok = 0, x2_ok = 0;
 	bool ok;
 
 	if (!rt_smp_prepare(ap_main, ap_stacks, AP_STACK, MAX_CPUS)) {
@@ -248,9 +250,12 @@ static void start_aps(uint32_t n)
 	for (uint32_t i = 1; i < n; i++) {
 		once += checkins[i] == 1;
 		vcpu_ok += ap_vcpu[i] == i;
+		x2_ok += ap_x2id[i] == i || ap_x2id[i] == ~0u;
 	}
 	EXPECT(ok && once == n - 1, "every AP started by INIT-SIPI-SIPI (%u of %u checked in once)", once, n - 1);
 	EXPECT(vcpu_ok == n - 1, "each AP's vcpu_info names it as its APIC ID does (%u of %u)", vcpu_ok, n - 1);
+	EXPECT(x2_ok == n - 1, "each AP's CPUID 0xb x2APIC ID is its APIC ID, not its CPU's (%u of %u; AP 1: %x)",
+	       x2_ok, n - 1, ap_x2id[1]);
 }
 
 /* A ping to vCPU 1: ICR high, then the ICR low write that sends it, timed

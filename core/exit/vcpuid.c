@@ -91,6 +91,34 @@ static void leaf_1(struct vcpu *v, u32 leaf, u32 sub, u32 *r)
 	r[2] = (r[2] & ~(1u << 27)) | (u32)(backend->get(v, VREG_CR4) >> 18 & 1) << 27;
 }
 
+/* The topology the guest's MADT gives it: one package of nvcpus cores of
+ * one thread each, the x2APIC ID the vCPU's number, never the host's
+ * (which would change as the vCPU moves between CPUs). 0xb and 0x1f:
+ * the thread level, then the core level (TOPO_CORE_BITS of ID), then
+ * none; 0x8000001e: extended APIC ID and core ID, one thread a core, node
+ * 0. A leaf the host lacks stays as the host answers it. */
+#define TOPO_CORE_BITS 3
+_Static_assert(CFG_VCPUS_MAX <= 1u << TOPO_CORE_BITS, "vCPU numbers fit the core level");
+
+static void topology_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *r)
+{
+	if (cpuid(leaf & 0x80000000u, 0).eax < leaf)
+		return;
+	if (leaf == 0x8000001e) {
+		r[0] = r[1] = v->id;
+		r[2] = r[3] = 0;
+		return;
+	}
+	r[3] = v->id;
+	if (sub == 0) {
+		r[0] = 0, r[1] = 1, r[2] = 1u << 8;                   /* thread level */
+	} else if (sub == 1) {
+		r[0] = TOPO_CORE_BITS, r[1] = v->guest->nvcpus, r[2] = 2u << 8 | 1;   /* core level */
+	} else {
+		r[0] = r[1] = 0, r[2] = sub & 0xff;                   /* no more levels */
+	}
+}
+
 /* Leaf 0xd: the XCR0 bits offered and the area sizes for the guest's XCR0,
  * computed from the subleaves (core/vm/vfpu.c); XSS is 0 (no XSAVES). */
 static void xsave_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *r)
@@ -111,7 +139,8 @@ static const struct {
 	u32 leaf;
 	void (*fill)(struct vcpu *v, u32 leaf, u32 sub, u32 *r);
 } computed[] = {
-	{ 1, leaf_1 }, { 0xd, xsave_leaf }, { 0x15, tsc_leaf }, { 0x16, tsc_leaf },
+	{ 1, leaf_1 }, { 0xb, topology_leaf }, { 0xd, xsave_leaf }, { 0x15, tsc_leaf }, { 0x16, tsc_leaf },
+	{ 0x1f, topology_leaf }, { 0x8000001e, topology_leaf },
 };
 
 void vcpuid_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 r[4])
