@@ -226,7 +226,7 @@ test-hostile: deps all
 # Several CPUs (tests/e2e/smp-*) on both backends; make test runs them in
 # the svm and vmx suites.
 test-smp: deps all
-	@tests/svm.sh smp-online smp-four smp-cap smp-absent smp-nmi smp-burn smp-burn4 smp-burn-one smp-pin smp-pin-bad smp-balance smp-hcloop smp-abi-golden smp-wfs hostile-ipistorm && tests/vmx.sh smp-online smp-nmi smp-burn smp-hcloop smp-abi-golden smp-wfs smp-ipi hostile-ipistorm
+	@tests/svm.sh smp-online smp-four smp-cap smp-absent smp-nmi smp-burn smp-burn4 smp-burn-one smp-pin smp-pin-bad smp-balance smp-hcloop smp-abi-golden smp-wfs smp-ipi hostile-ipistorm && tests/vmx.sh smp-online smp-nmi smp-burn smp-hcloop smp-abi-golden smp-wfs smp-ipi hostile-ipistorm
 
 # The hypercall and state fuzzer guests, longer and with a fresh seed
 # (SEED= replays).

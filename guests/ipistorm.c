@@ -170,8 +170,9 @@ int main(void)
 	else
 		fail("AP 1's counter did not advance over the storm and the second after it", s0, s1);
 	rt_printf("storm: the BSP took %u of the broadcasts (vector 0x50) and %u NMIs\n", got[0], nmis[0]);
-	if (got[1])
-		fail("AP 1 took interrupts with interrupts off (vector 0x50, NMIs)", got[1], nmis[1]);
+	if (got[1] || rt_smp_masked)
+		fail("AP 1 took interrupts with interrupts off, or one came at IF=0 (vector 0x50 at AP 1, anywhere)",
+		     got[1], rt_smp_masked);
 	if (nmis[1] && !nmi_nested)
 		rt_printf("storm: AP 1 took %u NMIs, interrupts off, none inside its NMI handler\n", nmis[1]);
 	else

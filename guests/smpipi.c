@@ -40,6 +40,7 @@ volatile uint64_t heartbeat[MAX_CPUS];    /* an AP's wake-ups (or spins) */
 volatile uint32_t spin[MAX_CPUS];         /* set: the AP spins instead of halting */
 volatile uint64_t ap_vcpu[MAX_CPUS];      /* what vcpu_info told each AP */
 volatile uint32_t ap_x2id[MAX_CPUS];      /* CPUID 0xb's x2APIC ID, each AP's (~0: no leaf 0xb) */
+volatile uint32_t ap_topo[MAX_CPUS];      /* 1: its leaf 1 (and AMD's 0x80000008) agree with the MADT */
 /* What an AP found in XMM0, DR0 and CR2 at its first and second check-in
  * (INIT's state: 0), before it wrote its own values into them. */
 volatile uint64_t found[MAX_CPUS][2][3];
@@ -101,6 +102,19 @@ __asm__(".pushsection .text\n"
 
 /* ---- the APs */
 
+/* Whether CPUID leaf 1 shows the calling AP as APIC ID id of one package
+ * with 8 addressable IDs (HTT set), and on AMD whether 0x80000008 counts
+ * the guest's vcpus as that package's cores. */
+static uint32_t topology_ok(uint32_t id, uint32_t vcpus)
+{
+	struct cpuid l1 = rt_cpuid(1, 0);
+	bool amd = rt_cpuid(0, 0).b == 0x68747541;   /* "Auth" */
+
+	if (l1.b >> 24 != id || (l1.b >> 16 & 0xff) != 8 || !(l1.d >> 28 & 1))
+		return 0;
+	return !amd || rt_cpuid(0x80000000, 0).a < 0x80000008 || (rt_cpuid(0x80000008, 0).c & 0xff) == vcpus - 1;
+}
+
 /* The runtime loaded the BSP's IDT and gave it its stack. */
 /* Records XMM0, DR0 and CR2 as this start found them into found[id][k],
  * then leaves values of its own there, which an INIT must not carry into
@@ -131,6 +145,7 @@ void ap_main(uint32_t id)
 	*rt_apic(RT_APIC_LDR) = id < 8 ? 1u << (24 + id) : 0;
 	ap_vcpu[id] = rt_smp_vcpu_info(&vcpu, &count) ? vcpu : ~0ULL;
 	ap_x2id[id] = rt_cpuid(0, 0).a >= 0xb ? rt_cpuid(0xb, 0).d : ~0u;
+	ap_topo[id] = topology_ok(id, (uint32_t)count);
 	__atomic_fetch_add(&checkins[id], 1, __ATOMIC_SEQ_CST);
 	for (;;) {
 		if (spin[id])
@@ -234,7 +249,7 @@ static bool all_in(uint32_t n, uint32_t want)
 
 static void start_aps(uint32_t n)
 {
-	uint32_t once = 0, vcpu_ok = 0, x2_ok = 0;
+	uint32_t once = 0, vcpu_ok = 0, x2_ok = 0, topo_ok = 0;
 	bool ok;
 
 	if (!rt_smp_prepare(ap_main, ap_stacks, AP_STACK, MAX_CPUS)) {
@@ -251,11 +266,14 @@ static void start_aps(uint32_t n)
 		once += checkins[i] == 1;
 		vcpu_ok += ap_vcpu[i] == i;
 		x2_ok += ap_x2id[i] == i || ap_x2id[i] == ~0u;
+		topo_ok += ap_topo[i];
 	}
 	EXPECT(ok && once == n - 1, "every AP started by INIT-SIPI-SIPI (%u of %u checked in once)", once, n - 1);
 	EXPECT(vcpu_ok == n - 1, "each AP's vcpu_info names it as its APIC ID does (%u of %u)", vcpu_ok, n - 1);
 	EXPECT(x2_ok == n - 1, "each AP's CPUID 0xb x2APIC ID is its APIC ID, not its CPU's (%u of %u; AP 1: %x)",
 	       x2_ok, n - 1, ap_x2id[1]);
+	EXPECT(topo_ok == n - 1, "each AP's CPUID leaf 1 gives its APIC ID and one package (%u of %u)", topo_ok,
+	       n - 1);
 }
 
 /* A ping to vCPU 1: ICR high, then the ICR low write that sends it, timed
@@ -486,6 +504,7 @@ int main(void)
 	nmi_ipis(n);
 	init_midrun(n);
 	nowhere(n);
+	EXPECT(rt_smp_masked == 0, "no fixed IPI arrived while interrupts were off (%u did)", rt_smp_masked);
 
 	rt_printf("smpipi: %d failures\n", rt_failures);
 	rt_exit(rt_failures ? 1 : 0);

@@ -7,6 +7,7 @@
  * holds them all; get_version reports those of the caller's version. */
 #include "core/exit/exit.h"
 #include "core/hw/cpu.h"
+#include "core/hw/cpu_info.h"
 #include "core/hw/time.h"
 #include "core/vm/vfpu.h"
 #include "core/vm/vcpu_util.h"
@@ -83,22 +84,26 @@ static void tsc_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *r)
 	r[3] = 0;
 }
 
-/* Leaf 1: the initial APIC id is the vCPU's, OSXSAVE its CR4.OSXSAVE. */
+/* The topology the guest's MADT gives it: one package of nvcpus cores of
+ * one thread each, the x2APIC ID the vCPU's number, never the host's
+ * (which would change as the vCPU moves between CPUs). Leaf 1: the
+ * initial APIC ID, and the package's 1 << TOPO_CORE_BITS addressable IDs
+ * (EBX 23:16, valid by EDX's HTT bit). 0xb and 0x1f: the thread level,
+ * then the core level (TOPO_CORE_BITS of ID), then none; 0x8000001e:
+ * extended APIC ID and core ID, one thread a core, node 0; AMD's
+ * 0x80000008 ECX: nvcpus cores, TOPO_CORE_BITS of core ID. A leaf the
+ * host lacks stays as the host answers it. */
+#define TOPO_CORE_BITS 3
+_Static_assert(CFG_VCPUS_MAX <= 1u << TOPO_CORE_BITS, "vCPU numbers fit the core level");
+
+/* Leaf 1: the topology above, OSXSAVE the vCPU's CR4.OSXSAVE. */
 static void leaf_1(struct vcpu *v, u32 leaf, u32 sub, u32 *r)
 {
 	(void)leaf, (void)sub;
-	r[1] = (r[1] & 0x00ffffff) | v->id << 24;
+	r[1] = (r[1] & 0x0000ffff) | v->id << 24 | (1u << TOPO_CORE_BITS) << 16;
 	r[2] = (r[2] & ~(1u << 27)) | (u32)(backend->get(v, VREG_CR4) >> 18 & 1) << 27;
+	r[3] |= 1u << 28;
 }
-
-/* The topology the guest's MADT gives it: one package of nvcpus cores of
- * one thread each, the x2APIC ID the vCPU's number, never the host's
- * (which would change as the vCPU moves between CPUs). 0xb and 0x1f:
- * the thread level, then the core level (TOPO_CORE_BITS of ID), then
- * none; 0x8000001e: extended APIC ID and core ID, one thread a core, node
- * 0. A leaf the host lacks stays as the host answers it. */
-#define TOPO_CORE_BITS 3
-_Static_assert(CFG_VCPUS_MAX <= 1u << TOPO_CORE_BITS, "vCPU numbers fit the core level");
 
 static void topology_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *r)
 {
@@ -107,6 +112,11 @@ static void topology_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *r)
 	if (leaf == 0x8000001e) {
 		r[0] = r[1] = v->id;
 		r[2] = r[3] = 0;
+		return;
+	}
+	if (leaf == 0x80000008) {   /* Intel's ECX is reserved, 0 */
+		if (boot_cpu_info.amd)
+			r[2] = (r[2] & ~0xf0ffu) | TOPO_CORE_BITS << 12 | (v->guest->nvcpus - 1);
 		return;
 	}
 	r[3] = v->id;
@@ -140,7 +150,7 @@ static const struct {
 	void (*fill)(struct vcpu *v, u32 leaf, u32 sub, u32 *r);
 } computed[] = {
 	{ 1, leaf_1 }, { 0xb, topology_leaf }, { 0xd, xsave_leaf }, { 0x15, tsc_leaf }, { 0x16, tsc_leaf },
-	{ 0x1f, topology_leaf }, { 0x8000001e, topology_leaf },
+	{ 0x1f, topology_leaf }, { 0x80000008, topology_leaf }, { 0x8000001e, topology_leaf },
 };
 
 void vcpuid_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 r[4])

@@ -226,4 +226,7 @@ void guest_print_exits(const struct vcpu *v)
 	line[MIN(n, sizeof(line) - 1)] = 0;
 	log_info("guest '%s': %lu exits%s%s\n", v->se.name ? v->se.name : v->guest->name, exits, line,
 		 exits ? ")" : "");
+	if (v->takes)   /* make bench reads this line */
+		log_info("guest '%s': %lu interrupts injected after a kick, at least %lu TSC ticks after it\n",
+			 v->se.name ? v->se.name : v->guest->name, v->takes, v->take_min);
 }

@@ -11,6 +11,13 @@
 #include "core/vm/vswitch.h"
 #include "core/vmx/vmx.h"
 
+/* What each CPU does before it runs guests (the boot CPU's first). */
+static int cpu_on(void)
+{
+	vswitch_cpu_init();
+	return backend->cpu_init();
+}
+
 int virt_init(u32 cpus)
 {
 	const struct cpu_info *ci = &boot_cpu_info;
@@ -28,11 +35,11 @@ int virt_init(u32 cpus)
 		log_err("virt: this CPU has neither VMX nor SVM\n");
 		return -1;
 	}
-	if (backend->probe() || backend->cpu_init()) {
+	if (backend->probe() || cpu_on()) {
 		log_err("virt: cannot run guests with %s on this CPU\n", backend->name);
 		backend = NULL;
 		return -1;
 	}
-	smp_start(cpus, backend->cpu_init);
+	smp_start(cpus, cpu_on);
 	return 0;
 }

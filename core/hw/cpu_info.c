@@ -49,6 +49,7 @@ void cpu_info_read(struct cpu_info *ci)
 
 	memset(ci, 0, sizeof(*ci));
 	copy_regs(ci->vendor, (u32[]){ r.ebx, r.edx, r.ecx }, 3);
+	ci->amd = r.ebx == 0x68747541 || r.ebx == 0x6f677948;   /* "Auth", "Hygo" */
 	f = cpuid(1, 0);
 	ci->family = (f.eax >> 8 & 0xf) + ((f.eax >> 8 & 0xf) == 0xf ? (f.eax >> 20 & 0xff) : 0);
 	ci->model = (f.eax >> 4 & 0xf) | ((f.eax >> 16 & 0xf) << 4);

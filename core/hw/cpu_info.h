@@ -7,6 +7,7 @@
 
 struct cpu_info {
 	char vendor[13];
+	bool amd;           /* AuthenticAMD or HygonGenuine: AMD's CPUID leaves */
 	char brand[49];
 	u32 family, model, stepping;
 	u32 phys_bits;

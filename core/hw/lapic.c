@@ -54,6 +54,7 @@ static void on_timer(void)
 
 static void on_kick(void)
 {
+	this_cpu()->kick_tsc = rdtsc();
 	apic_write(APIC_EOI, 0);
 }
 

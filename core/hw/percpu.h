@@ -53,6 +53,10 @@ struct cpu {
 	u64 tsc_aux;
 	/* The backend's own words (struct vmx_cpu, struct svm_cpu). */
 	u64 backend[8];
+	/* When this CPU last took a kick (TSC, core/hw/lapic.c); cleared by
+	 * the first interrupt injected after it, which counts the time
+	 * between as its vCPU's take (core/guest/run.c, make bench). */
+	u64 kick_tsc;
 	/* The local APIC timer (core/hw/lapic.c): armed, and until when (TSC);
 	 * fired since asked. */
 	volatile bool timer_running, timer_fired;

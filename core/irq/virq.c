@@ -132,6 +132,7 @@ static u64 deliver(struct vcpu *v)
 	}
 	if (!nmi && backend->irq_ready(v)) {
 		backend->inject(v, (u8)vector, EVENT_EXTINT, false, 0);
+		v->injected = true;
 		if (apic)
 			vlapic_ack(v, (u8)vector);
 		else

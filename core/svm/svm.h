@@ -125,10 +125,24 @@ _Static_assert(__builtin_offsetof(struct vmcb, s.g_pat) == 0x668, "vmcb gpat");
  * (RFLAGS.TF), and the #DB after it opens NMIs again (svm_run.c). */
 enum svm_nmi { SVM_NMI_OPEN, SVM_NMI_MASKED, SVM_NMI_IRET };
 
+/* An external interrupt reaches the guest as a virtual interrupt (V_IRQ
+ * with its vector, taken as soon as the guest's RFLAGS.IF allows, which
+ * svm_irq_ready made sure of), never through EVENTINJ: QEMU 7.2's TCG
+ * leaves an EVENTINJ interrupt's vector as its pending exception index
+ * (target/i386/tcg/sysemu/svm_helper.c, helper_vmrun), and when the CPU
+ * next leaves its execution loop without taking an interrupt (its
+ * -icount budget ran out, another thread asked it to stop) it delivers
+ * that vector again, at the handler's first instruction with interrupts
+ * off (smp-ipi caught it). Hardware takes either the same way. While
+ * one is held, the window (a V_IRQ the guest never takes, its VINTR
+ * intercepted) waits for it to go. The vCPU's own CPU's, at its exits. */
 struct svm_vcpu {
 	struct vmcb *vmcb;         /* identity-mapped: pointer == physical */
 	u8 nmi;                    /* enum svm_nmi; the vCPU's own CPU's, at its exits */
 	bool nmi_tf;               /* the guest's own RFLAGS.TF at that IRET */
+	bool irq_held;             /* irq_vector is in V_IRQ, not yet taken */
+	bool irq_window;           /* virq asks for an interrupt window */
+	u8 irq_vector;
 };
 
 struct svm_caps {

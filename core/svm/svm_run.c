@@ -78,6 +78,7 @@ static void svm_vcpu_reset(struct vcpu *v, const struct vcpu_state *s)
 	svm_setup_vmcb(x->vmcb, s, x->vmcb->c.asid);
 	x->vmcb->c.tlb_control = TLB_FLUSH_ALL;
 	x->nmi = SVM_NMI_OPEN;     /* the IRET intercept went with the control area */
+	x->irq_held = x->irq_window = false;   /* and V_IRQ with it */
 }
 
 /* ---- registers ---- */
@@ -162,10 +163,56 @@ static void svm_skip(struct vcpu *v, u64 len)
 #define RFLAGS_TF (1ULL << 8)
 #define DR6_BS (1ULL << 14)
 
+/* int_ctl (v_intr): V_IRQ, priority 15, ignore the virtual TPR; the
+ * vector in bits 39:32. */
+#define V_IRQ (1ULL << 8)
+#define V_IRQ_REQUEST (V_IRQ | 0xfULL << 16 | 1ULL << 20)
+#define V_IRQ_VECTOR(v) ((u64)(v) << 32)
+
+/* Puts in the VMCB what struct svm_vcpu says of interrupts: the held
+ * one, else the window if asked for, else neither. */
+static void v_irq_apply(struct svm_vcpu *x)
+{
+	struct vmcb *vm = x->vmcb;
+	u64 keep = vm->c.v_intr & ~(V_IRQ_REQUEST | V_IRQ_VECTOR(0xff));
+
+	vm->c.icpt1 &= ~ICPT1_VINTR;
+	if (x->irq_held) {
+		vm->c.v_intr = keep | V_IRQ_REQUEST | V_IRQ_VECTOR(x->irq_vector);
+	} else if (x->irq_window) {
+		vm->c.v_intr = keep | V_IRQ_REQUEST;
+		vm->c.icpt1 |= ICPT1_VINTR;
+	} else {
+		vm->c.v_intr = keep;
+	}
+}
+
+static void hold_irq(struct svm_vcpu *x, u8 vector)
+{
+	x->irq_held = true;
+	x->irq_vector = vector;
+	v_irq_apply(x);
+}
+
+/* After every exit: the CPU cleared V_IRQ if the guest took the held
+ * interrupt (an exit that cut its delivery short hands it back through
+ * EXITINTINFO, describe_exit). */
+static void irq_settle(struct svm_vcpu *x)
+{
+	if (x->irq_held && !(x->vmcb->c.v_intr & V_IRQ)) {
+		x->irq_held = false;
+		v_irq_apply(x);
+	}
+}
+
 static void svm_inject(struct vcpu *v, u8 vector, enum event_type type, bool has_error, u32 error)
 {
 	struct svm_vcpu *x = v->arch;
 
+	if (type == EVENT_EXTINT) {
+		hold_irq(x, vector);
+		return;
+	}
 	x->vmcb->c.event_inj = vector | (u64)type << 8 | (has_error ? EVENT_HAS_ERROR : 0) |
 			       EVENT_VALID | (u64)error << 32;
 	if (type == EVENT_NMI) {
@@ -205,29 +252,23 @@ static bool iret(struct vcpu *v, struct exit_info *ei)
 	return true;
 }
 
-/* int_ctl (v_intr): V_IRQ, priority 15, ignore the virtual TPR. */
-#define V_IRQ_REQUEST (1ULL << 8 | 0xfULL << 16 | 1ULL << 20)
-
 static bool svm_irq_ready(struct vcpu *v)
 {
-	struct vmcb *vm = vmcb_of(v);
+	struct svm_vcpu *x = v->arch;
+	struct vmcb *vm = x->vmcb;
 
-	return (vm->s.rflags & RFLAGS_IF) && !(vm->c.int_shadow & 1) && !(vm->c.event_inj & EVENT_VALID);
+	return (vm->s.rflags & RFLAGS_IF) && !(vm->c.int_shadow & 1) && !(vm->c.event_inj & EVENT_VALID) &&
+	       !x->irq_held;
 }
 
 /* A virtual interrupt request the guest never takes: its VINTR intercept
- * is the window. */
+ * is the window (once no interrupt is held). */
 static void svm_irq_window(struct vcpu *v, bool on)
 {
-	struct vmcb *vm = vmcb_of(v);
+	struct svm_vcpu *x = v->arch;
 
-	if (on) {
-		vm->c.v_intr |= V_IRQ_REQUEST;
-		vm->c.icpt1 |= ICPT1_VINTR;
-	} else {
-		vm->c.v_intr &= ~V_IRQ_REQUEST;
-		vm->c.icpt1 &= ~ICPT1_VINTR;
-	}
+	x->irq_window = on;
+	v_irq_apply(x);
 }
 
 static void svm_set_slat_root(struct vcpu *v, u64 root)
@@ -610,6 +651,7 @@ bool svm_exit_fast(struct gprs *g)
 	v->gprs.rax = vm->s.rax;
 	vm->c.tlb_control = 0;
 	vm->c.event_inj = 0;
+	irq_settle(v->arch);
 	again = exit_hypercall_fast(v, len);
 	vm->s.rax = v->gprs.rax;
 	return again;
@@ -619,9 +661,16 @@ bool svm_exit_fast(struct gprs *g)
  * call served on the short way needs none of it. */
 static __attribute__((noinline)) void describe_exit(struct vcpu *v, struct vmcb *vm, struct exit_info *ei)
 {
+	u64 cut = vm->c.exit_int_info;
+
 	vm->c.tlb_control = 0;
-	/* an event whose delivery the exit interrupted is delivered again */
-	vm->c.event_inj = vm->c.exit_int_info & EVENT_VALID ? vm->c.exit_int_info : 0;
+	/* an event whose delivery the exit interrupted is delivered again,
+	 * an interrupt as a held V_IRQ (struct svm_vcpu) */
+	vm->c.event_inj = 0;
+	if ((cut & EVENT_VALID) && (cut >> 8 & 7) == EVENT_EXTINT)
+		hold_irq(v->arch, (u8)cut);
+	else if (cut & EVENT_VALID)
+		vm->c.event_inj = cut;
 	if (translate(v, ei))
 		ei->reason = EXIT_BACKEND;
 }
@@ -641,6 +690,7 @@ static void svm_run(struct vcpu *v, u64 ticks, struct exit_info *ei)
 	}
 	lapic_timer_start(ticks);
 	svm_enter(&v->gprs, (u64)(uintptr_t)vm, c->host_vmcb);
+	irq_settle(x);
 	v->gprs.rax = vm->s.rax;
 	tpr_from_vmcb(v, vm);
 	if (!exit_served(v, ei))

@@ -95,6 +95,13 @@ struct vcpu {
 	void *arch;                /* backend state */
 	u32 id;
 	u64 exit_counts[64];       /* by enum exit_reason: every exit, counted once */
+	/* Interrupts injected first after a kick of the CPU running it, and
+	 * the least TSC ticks from the kick's handler to that injection, just
+	 * before the entry (core/guest/run.c): an IPI's take. injected: virq
+	 * injected an interrupt for the coming entry (run.c clears it). Its
+	 * own CPU's. */
+	u64 takes, take_min;
+	bool injected;
 	u8 hc_len;                 /* the hypercall instruction being served (compat_retry) */
 	bool served;               /* the short way served the last exit, and */
 	struct act served_act;     /* this follows it (core/exit/fast.h) */

@@ -10,7 +10,7 @@
  * holds (dr_owner; NULL: none; it may still hold a vCPU's from before its
  * guest restarted, which no vCPU can see without becoming dr_live and
  * loading its own), the vCPU whose slice it is (vcpu), and the
- * IA32_TSC_AUX it holds (tsc_aux; 0 at reset, as every CPU starts). */
+ * IA32_TSC_AUX it holds (tsc_aux; 0 from vswitch_cpu_init). */
 static bool has_tsc_aux;        /* RDTSCP or RDPID: the CPU has IA32_TSC_AUX */
 
 void vswitch_init(void)
@@ -20,6 +20,10 @@ void vswitch_init(void)
 	bool rdpid = cpuid(0, 0).eax >= 7 && (cpuid(7, 0).ecx >> 22 & 1);
 
 	has_tsc_aux = rdtscp || rdpid;
+}
+
+void vswitch_cpu_init(void)
+{
 	if (has_tsc_aux)
 		wrmsr(MSR_TSC_AUX, 0);
 }

@@ -8,9 +8,13 @@
 
 #include "core/vm/backend.h"
 
-/* Once at boot, after fpu_init: learns whether the CPU has IA32_TSC_AUX
- * and clears it (the vCPUs' start value). */
+/* Once at boot, after fpu_init: learns whether the CPU has IA32_TSC_AUX. */
 void vswitch_init(void);
+
+/* On every CPU before its first guest: clears its IA32_TSC_AUX (the
+ * vCPUs' start value, which struct cpu's tsc_aux says it holds; firmware
+ * may have left any value there). */
+void vswitch_cpu_init(void);
 
 /* Whether guests get RDTSCP and RDPID (the CPU has TSC_AUX to switch). */
 bool vswitch_tsc_aux(void);

@@ -8,7 +8,7 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
-uint32_t rt_smp_sends, rt_smp_busy;
+uint32_t rt_smp_sends, rt_smp_busy, rt_smp_masked;
 
 /* What an AP needs on its way from the trampoline to ap_main; read by the
  * asm below at fixed offsets. */

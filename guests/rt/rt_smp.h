@@ -82,12 +82,20 @@ void rt_smp_send(uint32_t dest, uint32_t lo);
 extern uint32_t rt_smp_sends, rt_smp_busy;
 
 /* Pieces of interrupt stubs in top-level asm, which count arrivals by
- * the receiving vCPU's APIC ID: the head saves RAX and leaves the APIC ID
- * ANDed with mask in it (for an index such as counts(,%rax,4)); the EOI;
- * the end restores RAX and returns. */
+ * the receiving vCPU's APIC ID: the head saves RAX, counts an arrival
+ * whose interrupted RFLAGS had IF clear in rt_smp_masked (a maskable
+ * interrupt never comes then: one delivered twice, the second time at
+ * its handler's first instruction, would), and leaves the APIC ID ANDed
+ * with mask in RAX (for an index such as counts(,%rax,4)); the EOI; the
+ * end restores RAX and returns. */
+extern uint32_t rt_smp_masked;
 #define RT_SMP_STUB_HEAD(name, mask) \
 	".globl " #name "\n" #name ":\n" \
 	"	push %rax\n" \
+	"	testl $0x200, 24(%rsp)\n"             /* the frame's RFLAGS.IF */ \
+	"	jnz 1f\n" \
+	"	lock incl rt_smp_masked(%rip)\n" \
+	"1:\n" \
 	"	mov $0xfee00020, %eax\n" \
 	"	mov (%rax), %eax\n" \
 	"	shr $24, %eax\n" \
