@@ -147,7 +147,7 @@ $(B)/guests/%.bin: guests/%.asm
 	$(NASM) -f bin $< -o $@
 
 # ---- host unit tests (ASan + UBSan) ---------------------------------------
-HOST_SRCS := core/insn/gwalk.c core/lib/fmt.c core/config/config.c core/lib/strlcpy.c core/hw/acpi.c core/insn/insn.c core/insn/insn_mem.c \
+HOST_SRCS := core/insn/gwalk.c core/lib/fmt.c core/config/config.c core/lib/strlcpy.c core/hw/acpi.c core/hw/tsc_pick.c core/insn/insn.c core/insn/insn_mem.c \
 	core/config/boot_info.c core/load/multiboot.c core/load/linux.c core/load/loader.c core/load/longmode.c core/dev/vacpi.c core/irq/vlapic.c core/irq/vioapic.c core/irq/virq.c core/irq/vpic.c core/irq/vpit.c core/lib/calendar.c mm/memmap.c mm/frame.c mm/pagetable.c mm/heap.c mm/gmem.c \
 	sched/sched.c sched/policy.c $(wildcard sched/policies/*.c) core/lib/spinlock.c
 UNIT_SRCS := $(wildcard tests/unit/*.c)

@@ -82,6 +82,10 @@ static void read_fadt(struct acpi_info *ai)
 	ai->pm1a_cnt = rd32(f, ACPI_FADT_PM1A_CNT);
 	ai->pm1b_cnt = rd32(f, ACPI_FADT_PM1B_CNT);
 	ai->dsdt = rd32(f, ACPI_FADT_DSDT);
+	if (f->length >= ACPI_FADT_FLAGS + 4) {
+		ai->pm_tmr = rd32(f, ACPI_FADT_PM_TMR_BLK);
+		ai->pm_tmr_32 = rd32(f, ACPI_FADT_FLAGS) >> 8 & 1;
+	}
 	if (f->length >= ACPI_FADT_X_DSDT + 8 && rd64(f, ACPI_FADT_X_DSDT))
 		ai->dsdt = rd64(f, ACPI_FADT_X_DSDT);
 	d = table(ai->dsdt);

@@ -34,6 +34,8 @@ _Static_assert(sizeof(struct acpi_rsdp) == 36, "ACPI 2.0 RSDP");
 #define ACPI_FADT_DSDT 40
 #define ACPI_FADT_PM1A_CNT 64
 #define ACPI_FADT_PM1B_CNT 68
+#define ACPI_FADT_PM_TMR_BLK 76
+#define ACPI_FADT_FLAGS 112       /* bit 8, TMR_VAL_EXT: the PM timer counts 32 bits, not 24 */
 #define ACPI_FADT_X_DSDT 140
 
 struct acpi_info {
@@ -42,6 +44,8 @@ struct acpi_info {
 	char oem[7];
 	u64 fadt, dsdt, madt; /* physical addresses, 0 when absent */
 	u32 pm1a_cnt, pm1b_cnt;
+	u32 pm_tmr;           /* the PM timer's I/O port, 0 when absent */
+	bool pm_tmr_32;       /* it counts 32 bits (else 24) */
 	u8 slp_typa, slp_typb;
 	bool s5;              /* the DSDT names an \_S5 package */
 };
@@ -73,5 +77,9 @@ void acpi_init(u64 rsdp);
 
 /* The MADT acpi_init found (physical address), or 0. */
 u64 acpi_madt(void);
+
+/* The ACPI PM timer acpi_init found (3.579545 MHz): its I/O port, or 0;
+ * *mask: the bits it counts (24 or 32). */
+u16 acpi_pm_timer(u32 *mask);
 
 #endif

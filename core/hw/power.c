@@ -49,6 +49,12 @@ u64 acpi_madt(void)
 	return acpi.madt;
 }
 
+u16 acpi_pm_timer(u32 *mask)
+{
+	*mask = acpi.pm_tmr_32 ? 0xffffffffu : 0xffffffu;
+	return acpi.pm_tmr <= 0xffff ? (u16)acpi.pm_tmr : 0;
+}
+
 #define SLP_EN (1u << 13)
 
 void acpi_power_off(void)

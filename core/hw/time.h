@@ -5,8 +5,10 @@
 
 #include "core/lib/types.h"
 
-/* Learns the TSC frequency (CPUID leaf 0x15 when it says, else measured
- * against the PIT). 0, or -1 after saying why. */
+/* Learns the TSC frequency: measured against the ACPI PM timer and the
+ * PIT, read from CPUID 0x15 or 0x16 where the CPU says, and chosen by
+ * core/hw/tsc_pick.c; says which source won and how far the others were.
+ * After acpi_init. 0, or -1 after saying why. */
 int time_init(void);
 
 u64 time_tsc_hz(void);
