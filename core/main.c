@@ -200,6 +200,7 @@ static void run_selftest(u8 which)
 void hv_main(struct boot_info *bi)
 {
 	struct cpu *bsp = cpu_boot_init();
+	u32 failed = 0;   /* guests that could not be created */
 
 	config_init(&cfg);
 	if (bi->magic != BOOT_INFO_MAGIC) {
@@ -228,8 +229,10 @@ void hv_main(struct boot_info *bi)
 	if (cfg.selftest == SELFTEST_NMI)
 		start_nmi_storm();
 	if (cfg.nguests)
-		guests_run(&cfg, bi);
+		failed = guests_run(&cfg, bi);
 	smp_report();
 	log_info("hv: done\n");
-	power_off(HV_EXIT_OK);
+	if (failed)
+		log_err("guests: %u could not be created (said above)\n", failed);
+	power_off(failed ? HV_EXIT_GUEST : HV_EXIT_OK);
 }

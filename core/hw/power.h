@@ -10,6 +10,7 @@ enum hv_exit {
 	HV_EXIT_PANIC = 1,
 	HV_EXIT_CONFIG = 2,
 	HV_EXIT_UNSUPPORTED = 3,  /* the CPU lacks a required feature */
+	HV_EXIT_GUEST = 4,        /* a configured guest could not be created (the others ran) */
 };
 
 /* Remembers the firmware's way to power off, if the boot door gave one. */
