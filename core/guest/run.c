@@ -294,9 +294,12 @@ static inline __attribute__((always_inline)) enum sched_why run_exits(struct vcp
 		}
 		if (now - start >= limit)
 			return SCHED_PREEMPTED;
-		due = virq_wanted(v) ? virq_deliver(v) : 0;
-		if (v->injected)
-			count_take(v);
+		due = 0;
+		if (virq_wanted(v)) {
+			due = virq_deliver(v);
+			if (v->injected)
+				count_take(v);
+		}
 		backend->run(v, ticks_left(due, limit - (now - start)), &ei);
 		act = exit_dispatch(v, &ei);
 		if (act.kind == ACT_REBOOT) {

@@ -194,9 +194,11 @@ static void hold_irq(struct svm_vcpu *x, u8 vector)
 	v_irq_apply(x);
 }
 
-/* After every exit: the CPU cleared V_IRQ if the guest took the held
- * interrupt (an exit that cut its delivery short hands it back through
- * EXITINTINFO, describe_exit). */
+/* After svm_enter returns: the CPU cleared V_IRQ if the guest took the
+ * held interrupt (an exit that cut its delivery short hands it back
+ * through EXITINTINFO, describe_exit). Not on the short way: a window
+ * asked for meanwhile is armed at the next exit that leaves, which the
+ * slice's timer bounds. */
 static void irq_settle(struct svm_vcpu *x)
 {
 	if (x->irq_held && !(x->vmcb->c.v_intr & V_IRQ)) {
@@ -651,7 +653,6 @@ bool svm_exit_fast(struct gprs *g)
 	v->gprs.rax = vm->s.rax;
 	vm->c.tlb_control = 0;
 	vm->c.event_inj = 0;
-	irq_settle(v->arch);
 	again = exit_hypercall_fast(v, len);
 	vm->s.rax = v->gprs.rax;
 	return again;
