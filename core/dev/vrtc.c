@@ -1,8 +1,10 @@
-/* The guest's CMOS real-time clock at ports 0x70 (index) and 0x71 (data):
- * the date and time in BCD, 24-hour, always valid and never updating (UIP
- * stays 0), advancing with the hypervisor's clock from the host's RTC as
- * read at boot (core/hw/wallclock.c). No alarm, no periodic interrupt; the
- * other CMOS bytes read 0 and ignore writes. */
+/* The guest's CMOS at ports 0x70 (index) and 0x71 (data): the real-time
+ * clock's date and time in BCD, 24-hour, always valid and never updating
+ * (UIP stays 0), advancing with the hypervisor's clock from the host's RTC
+ * as read at boot (core/hw/wallclock.c); no alarm, no periodic interrupt.
+ * The other bytes (0x0e-0x7f but the century) are RAM that holds what the
+ * guest writes, kept across its restarts as a PC's battery keeps it, and 0
+ * at its creation. Bit 7 of the index (NMI disable) is ignored. */
 #include "core/dev/vrtc.h"
 #include "core/hw/wallclock.h"
 
@@ -17,7 +19,13 @@ static u8 bcd(u32 v)
 	return (u8)((v / 10 % 10) << 4 | v % 10);
 }
 
-static u8 cmos(u8 index)
+/* Whether index is one of the clock's registers (else CMOS RAM). */
+static bool is_clock(u8 index)
+{
+	return index <= STATUS_D || index == CENTURY;
+}
+
+static u8 clock_reg(u8 index)
 {
 	struct civil_time t;
 
@@ -39,15 +47,24 @@ static u8 cmos(u8 index)
 
 static u32 vrtc_read(struct guest *g, u16 port, u8 size)
 {
+	u8 i = g->cmos_index & 0x7f;
+
 	(void)size;
-	return port == 0x70 ? g->cmos_index : cmos(g->cmos_index & 0x7f);
+	if (port == 0x70)
+		return g->cmos_index;
+	return is_clock(i) ? clock_reg(i) : g->cmos_ram[i];
 }
 
+/* The clock's registers ignore writes: the guest cannot set the time. */
 static struct act vrtc_write(struct guest *g, u16 port, u8 size, u32 val)
 {
+	u8 i = g->cmos_index & 0x7f;
+
 	(void)size;
 	if (port == 0x70)
 		g->cmos_index = (u8)val;
+	else if (!is_clock(i))
+		g->cmos_ram[i] = (u8)val;
 	return act_resume();
 }
 

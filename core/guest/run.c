@@ -67,9 +67,13 @@ static void note_first_stop(u64 now)
 	spin_unlock(&stats_lock);
 }
 
+/* The restart bound (restart_due): restarts of one guest in a second. */
+#define RESTARTS_PER_S 10
+#define RESTART_WINDOW_NS 1000000000ULL
+
 /* A guest's stop, said once it is over, by the first of its vCPUs to
  * see it: its last console lines, why it stopped (guest_stop), the exits
- * of each vCPU. The guest's lock held (its console is its vCPUs'). */
+ * of each vCPU, the restarts the bound delayed. The guest's lock held (its console is its vCPUs'). */
 static void say_stopped(struct guest *g)
 {
 	if (__atomic_exchange_n(&g->stop_said, true, __ATOMIC_ACQ_REL))
@@ -78,6 +82,9 @@ static void say_stopped(struct guest *g)
 	kprintf("hv: guest '%s' stopped: %s\n", g->name, g->stop_reason);
 	for (u32 i = 0; g->vcpu && i < g->nvcpus; i++)
 		guest_print_exits(&g->vcpu[i]);
+	if (g->restarts_delayed)
+		kprintf("hv: guest '%s': %u restarts waited for the bound of %u a second\n", g->name,
+			g->restarts_delayed, RESTARTS_PER_S);
 }
 
 static __attribute__((noinline)) void stopped(struct guest *g)
@@ -182,10 +189,11 @@ static bool write_step(struct guest *g, u64 start, u64 limit)
 }
 
 /* A reboot, as the guest's vCPU 0 sees it before an entry: it waits
- * (yields) until every other vCPU is parked waiting for a SIPI, then
- * wipes and reloads (reboot_step). An other vCPU parks. -1 when it may
- * run; else why the slice ends. */
-static int rebooting(struct vcpu *v, u64 start, u64 limit)
+ * (yields) until every other vCPU is parked waiting for a SIPI, and
+ * (blocked) until the restart bound lets it (restart_due), then wipes and
+ * reloads (reboot_step). An other vCPU parks. -1 when it may run; else
+ * why the slice ends, and for a timed block until when. */
+static int rebooting(struct vcpu *v, u64 start, u64 limit, u64 *wake_ns)
 {
 	struct guest *g = v->guest;
 
@@ -195,6 +203,10 @@ static int rebooting(struct vcpu *v, u64 start, u64 limit)
 	}
 	if (!vmp_all_parked(g))
 		return SCHED_YIELDED;
+	if (g->restart_due_ns > time_now_ns()) {
+		*wake_ns = g->restart_due_ns;
+		return SCHED_BLOCKS;
+	}
 	if (!reboot_step(g, start, limit))
 		return g->state == GUEST_STOPPED ? say_stopped(g), SCHED_EXITS : SCHED_PREEMPTED;
 	return -1;
@@ -204,7 +216,7 @@ static int rebooting(struct vcpu *v, u64 start, u64 limit)
  * stopped or reboots, or v was sent an INIT or a SIPI (core/vm/vmp.c).
  * Under the guest's lock. -1 when v may run now; else why its slice
  * ends (blocked for good: until a SIPI or a stop wakes it). */
-static __attribute__((noinline)) int held(struct vcpu *v, u64 start, u64 limit)
+static __attribute__((noinline)) int held(struct vcpu *v, u64 start, u64 limit, u64 *wake_ns)
 {
 	struct guest *g = v->guest;
 	bool locked = guest_lock(g);
@@ -217,7 +229,7 @@ static __attribute__((noinline)) int held(struct vcpu *v, u64 start, u64 limit)
 		why = SCHED_EXITS;
 	} else if (g->state == GUEST_REBOOTING) {
 		v->hold = 1;
-		why = rebooting(v, start, limit);
+		why = rebooting(v, start, limit, wake_ns);
 	} else if (!guest_vcpu_take(v)) {
 		why = SCHED_BLOCKS;
 	}
@@ -225,9 +237,30 @@ static __attribute__((noinline)) int held(struct vcpu *v, u64 start, u64 limit)
 	return why;
 }
 
+/* At most RESTARTS_PER_S restarts of one guest (the reboot call or a
+ * reset port: a PC that resets itself in a loop) in each second from the
+ * first of them; one over waits, blocked, for the next second, where it
+ * is the first. The wipe and reload are in the guest's own slices either
+ * way: the bound keeps its restarts from becoming most of the work. When
+ * the restart asked for now may begin (0: at once). */
+
+static u64 restart_due(struct guest *g, u64 now)
+{
+	if (!g->restart_window_ns || now - g->restart_window_ns >= RESTART_WINDOW_NS) {
+		g->restart_window_ns = now;
+		g->restarts_in_window = 0;
+	}
+	if (g->restarts_in_window++ < RESTARTS_PER_S)
+		return 0;
+	g->restart_window_ns += RESTART_WINDOW_NS;
+	g->restarts_in_window = 1;
+	g->restarts_delayed++;
+	return g->restart_window_ns;
+}
+
 /* An exit asked for a reboot: every vCPU of the guest looks (held), the
- * first wipes and restarts it, the others park. A guest that stopped
- * meanwhile stays stopped. */
+ * first wipes and restarts it when the bound allows, the others park. A
+ * guest that stopped meanwhile stays stopped. */
 static __attribute__((noinline)) void reboot_ask(struct vcpu *v)
 {
 	struct guest *g = v->guest;
@@ -235,6 +268,7 @@ static __attribute__((noinline)) void reboot_ask(struct vcpu *v)
 
 	if (g->state == GUEST_RUNNABLE) {
 		g->state = GUEST_REBOOTING;
+		g->restart_due_ns = restart_due(g, time_now_ns());
 		vmp_hold_all(g);
 	}
 	guest_unlock(g, locked);
@@ -281,7 +315,7 @@ static inline __attribute__((always_inline)) enum sched_why run_exits(struct vcp
 	start = now = rdtsc();   /* the switch was the scheduler's time: its slice starts here */
 	for (;; now = rdtsc()) {
 		if (v->hold) {
-			int why = held(v, start, limit);
+			int why = held(v, start, limit, wake_ns);
 
 			if (why >= 0)
 				return (enum sched_why)why;

@@ -157,6 +157,7 @@ struct guest {
 	struct vpm *pm;            /* core/dev/vpm.h */
 	struct gcons *cons;        /* its console lines: core/dev/gcons.h */
 	u8 cmos_index;             /* port 0x70 (core/dev/vrtc.c) */
+	u8 cmos_ram[128];          /* its CMOS RAM bytes, kept across restarts (core/dev/vrtc.c) */
 	u32 pci_address;           /* port 0xcf8 (core/dev/vpci.c) */
 	u64 exit_code;             /* from the guest's shutdown call */
 	char stop_reason[160];     /* why it stopped (guest_stop) */
@@ -172,6 +173,11 @@ struct guest {
 	u32 boot_count;            /* starts so far */
 	u64 wipe_next;             /* rebooting: RAM below this offset is wiped (core/guest/run.c) */
 	u32 reboots_unlogged;      /* reboots the console had no room to report (core/guest/run.c) */
+	/* the restart bound (restart_due, core/guest/run.c), under the lock */
+	u64 restart_window_ns;     /* when the current second of restarts began (0: none yet) */
+	u32 restarts_in_window;    /* restarts asked for in it */
+	u32 restarts_delayed;      /* restarts that waited for the next second */
+	u64 restart_due_ns;        /* the asked-for restart begins no sooner */
 	struct scheduler *sched;   /* its vCPU's, once the run loop has one; else NULL */
 	bool paused;               /* by the debug console */
 	bool abi_used[32];         /* [N]: it called ABI version N */
