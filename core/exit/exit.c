@@ -3,6 +3,7 @@
  * to exit_unknown, which prints the guest's state and stops that guest
  * alone. */
 #include "core/exit/exit.h"
+#include "core/hw/cpu.h"
 #include "core/hw/time.h"
 #include "core/vm/vfpu.h"
 #include "core/irq/virq.h"
@@ -108,18 +109,29 @@ static struct act exit_virt_insn(struct vcpu *v, struct exit_info *ei)
 	return vcpu_inject_ud(v);
 }
 
-/* Nothing for a cache flush to write back: guest RAM is write-back and no
- * device reads it behind the CPU's back. Intercepted so that a guest
- * cannot flush the caches every other guest depends on. */
+/* WBINVD and INVD. Nothing for a cache flush to write back: guest RAM is
+ * write-back and no device reads it behind the CPU's back. Intercepted so
+ * that a guest cannot flush the caches every other guest depends on, nor
+ * (INVD) throw away their dirty lines: INVD is done as WBINVD, as a guest
+ * may not tell the two apart except by losing data. */
 static struct act exit_wbinvd(struct vcpu *v, struct exit_info *ei)
 {
 	return vcpu_skip(v, ei->insn_len);
 }
 
+/* RDPMC: AMD's four legacy counters (core/exit/vmsr.c), at CPL 0 or
+ * with CR4.PCE; anything else #GP, as on a CPU whose CPUID offers no
+ * other counters (leaf 0xA hidden on Intel). */
 static struct act exit_rdpmc(struct vcpu *v, struct exit_info *ei)
 {
-	(void)ei;
-	return vcpu_inject_gp(v);
+	u64 val;
+
+	if ((backend->get(v, VREG_CPL) && !(backend->get(v, VREG_CR4) & CR4_PCE)) ||
+	    vmsr_rdpmc(v, (u32)v->gprs.rcx, &val))
+		return vcpu_inject_gp(v);
+	v->gprs.rax = (u32)val;
+	v->gprs.rdx = val >> 32;
+	return vcpu_skip(v, ei->insn_len);
 }
 
 static struct act exit_entry_failed(struct vcpu *v, struct exit_info *ei)

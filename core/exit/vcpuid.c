@@ -11,6 +11,7 @@
 #include "core/hw/time.h"
 #include "core/vm/vfpu.h"
 #include "core/vm/vcpu_util.h"
+#include "core/irq/vlapic.h"
 #include "compat/compat.h"
 #include "hypercall/hypercall.h"
 
@@ -33,8 +34,10 @@ static const struct cpuid_fix fixes[] = {
 			/* no MONITOR/MWAIT, VMX, SMX, TM2, PDCM, x2APIC, TSC deadline; hypervisor */
 	{ 1, ANY_SUB, 3, 1u << 7 | 1u << 12 | 1u << 14 | 1u << 22 | 1u << 29, 1u << 9 },
 			/* no MCE, MTRR, MCA, thermal control (ACPI, TM); an xAPIC */
-	{ 0x80000001, ANY_SUB, 2, 1u << 2 | 1u << 3, 0 },    /* no SVM, no extended APIC space */
-	{ 7, 0, 1, 1u << 1, 0 },                             /* no TSC_ADJUST MSR */
+	{ 0x80000001, ANY_SUB, 2, 1u << 2 | 1u << 3 | 1u << 23, 0 },
+			/* no SVM, no extended APIC space, no PerfCtrExtCore counters */
+	{ 0x80000022, ANY_SUB, 0, ~0u, 0 },                  /* no AMD PerfMonV2 */
+	{ 0x80000022, ANY_SUB, 1, ~0u, 0 },
 	{ 7, 0, 2, 1u << 16, 0 },                            /* no LA57 (5-level paging) */
 	{ 0xd, 1, 0, 1u << 3, 0 },                           /* no XSAVES (its IA32_XSS MSR) */
 	{ 6, ANY_SUB, 0, 1u << 0 | 1u << 4 | 1u << 6, 0 },  /* no digital or package thermal sensor */
@@ -96,13 +99,26 @@ static void tsc_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *r)
 #define TOPO_CORE_BITS 3
 _Static_assert(CFG_VCPUS_MAX <= 1u << TOPO_CORE_BITS, "vCPU numbers fit the core level");
 
-/* Leaf 1: the topology above, OSXSAVE the vCPU's CR4.OSXSAVE. */
+/* Leaf 1: the topology above, OSXSAVE the vCPU's CR4.OSXSAVE, APIC its
+ * local APIC's enable bit in IA32_APIC_BASE (as on hardware). */
 static void leaf_1(struct vcpu *v, u32 leaf, u32 sub, u32 *r)
 {
 	(void)leaf, (void)sub;
 	r[1] = (r[1] & 0x0000ffff) | v->id << 24 | (1u << TOPO_CORE_BITS) << 16;
 	r[2] = (r[2] & ~(1u << 27)) | (u32)(backend->get(v, VREG_CR4) >> 18 & 1) << 27;
+	r[3] = (r[3] & ~(1u << 9)) | (u32)(vlapic_base_msr(v) >> 11 & 1) << 9;
 	r[3] |= 1u << 28;
+}
+
+/* What IA32_MISC_ENABLE changes (core/exit/vmsr.c): the highest basic
+ * leaf limited to 2, NX hidden by XD disable. */
+static void misc_enable_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *r)
+{
+	(void)sub;
+	if (leaf == 0 && (v->misc_enable & MISC_LIMIT_CPUID))
+		r[0] = MIN(r[0], 2u);
+	if (leaf == 0x80000001 && (v->misc_enable & MISC_XD_DISABLE))
+		r[3] &= ~(1u << 20);
 }
 
 static void topology_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *r)
@@ -149,8 +165,9 @@ static const struct {
 	u32 leaf;
 	void (*fill)(struct vcpu *v, u32 leaf, u32 sub, u32 *r);
 } computed[] = {
-	{ 1, leaf_1 }, { 0xb, topology_leaf }, { 0xd, xsave_leaf }, { 0x15, tsc_leaf }, { 0x16, tsc_leaf },
-	{ 0x1f, topology_leaf }, { 0x80000008, topology_leaf }, { 0x8000001e, topology_leaf },
+	{ 0, misc_enable_leaf }, { 1, leaf_1 }, { 0xb, topology_leaf }, { 0xd, xsave_leaf }, { 0x15, tsc_leaf }, { 0x16, tsc_leaf },
+	{ 0x1f, topology_leaf }, { 0x80000001, misc_enable_leaf }, { 0x80000008, topology_leaf },
+	{ 0x8000001e, topology_leaf },
 };
 
 void vcpuid_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 r[4])

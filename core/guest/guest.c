@@ -52,6 +52,7 @@ static void vcpu_power_on(struct vcpu *v)
 {
 	v->init_pending = false;
 	v->sipi_vector = -1;
+	vmsr_power_on(v);
 	v->mp = v->id ? VCPU_WAIT_SIPI : VCPU_RUNNING;
 	if (v->id)
 		vlapic_reset(v, false);
@@ -100,6 +101,7 @@ int guest_start(struct guest *g, u8 selftest)
 	vpm_reset(g);
 	for (u32 i = 0; i < g->nvcpus; i++)   /* the others were parked, not running */
 		vcpu_power_on(&g->vcpu[i]);
+	vmsr_load(g->vcpu);
 	g->vcpu->gprs.rax = s.rax;
 	g->vcpu->gprs.rbx = s.rbx;
 	g->vcpu->gprs.rsi = s.rsi;
@@ -172,6 +174,7 @@ static void start_at(struct vcpu *v, u8 vector)
 	fpu_vcpu_reset(v);
 	vswitch_reset(v);
 	backend->vcpu_reset(v, &s);
+	vmsr_load(v);   /* INIT keeps the TSC */
 	backend->set_slat_root(v, v->guest->slat.root);
 }
 

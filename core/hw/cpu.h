@@ -14,6 +14,7 @@
 #define CR0_PG (1ULL << 31)
 #define CR4_PSE (1ULL << 4)
 #define CR4_PAE (1ULL << 5)
+#define CR4_PCE (1ULL << 8)
 #define CR4_OSFXSR (1ULL << 9)
 #define CR4_LA57 (1ULL << 12)
 #define CR4_VMXE (1ULL << 13)

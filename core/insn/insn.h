@@ -26,6 +26,8 @@ enum insn_op {
 	INSN_IO,         /* E4-E7 ib, EC-EF, 6C-6F */
 	INSN_MOV_TO_CR,  /* 0F 22 /r: ModRM reg = the CR, rm = the GPR */
 	INSN_WBINVD,     /* 0F 09 */
+	INSN_INVD,       /* 0F 08 */
+	INSN_RDPMC,      /* 0F 33 */
 };
 
 struct insn {

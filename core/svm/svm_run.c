@@ -32,6 +32,7 @@ static const u8 reasons[SVM_EXIT_CODE_MAX] = {
 	[SVM_EXIT_VMMCALL] = EXIT_HYPERCALL,
 	[SVM_EXIT_XSETBV] = EXIT_XSETBV,
 	[SVM_EXIT_WBINVD] = EXIT_WBINVD,
+	[SVM_EXIT_INVD] = EXIT_WBINVD,
 	[SVM_EXIT_RDPMC] = EXIT_RDPMC,
 	[SVM_EXIT_MONITOR ... SVM_EXIT_MWAIT] = EXIT_VIRT_INSN,   /* not offered (CPUID) */
 };
@@ -42,7 +43,8 @@ static const u8 skipped_insn[SVM_EXIT_CODE_MAX] = {
 	[SVM_EXIT_CPUID] = INSN_CPUID,
 	[SVM_EXIT_MSR] = INSN_RDMSR,             /* INSN_WRMSR for writes */
 	[SVM_EXIT_XSETBV] = INSN_XSETBV,
-	[SVM_EXIT_WBINVD] = INSN_WBINVD,
+	[SVM_EXIT_INVD] = INSN_INVD,
+	[SVM_EXIT_RDPMC] = INSN_RDPMC,
 };
 
 /* Guests get ASIDs 1..SVM_ASID_SLOTS round robin; two vCPUs sharing one
@@ -97,7 +99,7 @@ static const u16 vreg_offsets[VREG_COUNT] = {
 	[VREG_LSTAR] = VMCB_FIELD(s.lstar), [VREG_CSTAR] = VMCB_FIELD(s.cstar),
 	[VREG_SFMASK] = VMCB_FIELD(s.sfmask), [VREG_SYSENTER_CS] = VMCB_FIELD(s.sysenter_cs),
 	[VREG_SYSENTER_ESP] = VMCB_FIELD(s.sysenter_esp), [VREG_SYSENTER_EIP] = VMCB_FIELD(s.sysenter_eip),
-	[VREG_PAT] = VMCB_FIELD(s.g_pat),
+	[VREG_PAT] = VMCB_FIELD(s.g_pat), [VREG_TSC_OFFSET] = VMCB_FIELD(c.tsc_offset),
 };
 
 static u64 *vreg_slot(struct vmcb *vm, enum vreg r)
@@ -335,11 +337,23 @@ static bool port_io(struct vcpu *v, struct exit_info *ei)
 	return false;
 }
 
-/* HLT, CPUID, RDMSR/WRMSR, XSETBV, WBINVD: the length of the instruction
+/* HLT, CPUID, RDMSR/WRMSR, XSETBV, INVD, RDPMC: the length of the instruction
  * the exit names, or the exit is unknown (the bytes there are not it). */
 static bool skipped(struct vcpu *v, struct exit_info *ei)
 {
 	ei->insn_len = insn_len(v, skipped_insn[ei->raw]);
+	if (!ei->insn_len)
+		ei->reason = EXIT_UNKNOWN;
+	return false;
+}
+
+/* WBINVD's exit, which QEMU 7.2's TCG also gives for INVD (its
+ * translator names one exit code for both opcodes): either instruction. */
+static bool cache_flush(struct vcpu *v, struct exit_info *ei)
+{
+	ei->insn_len = insn_len(v, INSN_WBINVD);
+	if (!ei->insn_len)
+		ei->insn_len = insn_len(v, INSN_INVD);
 	if (!ei->insn_len)
 		ei->reason = EXIT_UNKNOWN;
 	return false;
@@ -586,7 +600,8 @@ static bool (*const finish[SVM_EXIT_CODE_MAX])(struct vcpu *v, struct exit_info 
 	[SVM_EXIT_DR_WRITE ... SVM_EXIT_DR_WRITE + 7] = dr_access,
 	[SVM_EXIT_INTR] = interrupt, [SVM_EXIT_NMI] = host_nmi, [SVM_EXIT_IOIO] = port_io, [SVM_EXIT_MSR] = msr,
 	[SVM_EXIT_VMMCALL] = vmmcall, [SVM_EXIT_HLT] = skipped, [SVM_EXIT_CPUID] = skipped,
-	[SVM_EXIT_XSETBV] = skipped, [SVM_EXIT_WBINVD] = skipped,
+	[SVM_EXIT_XSETBV] = skipped, [SVM_EXIT_WBINVD] = cache_flush, [SVM_EXIT_INVD] = skipped,
+	[SVM_EXIT_RDPMC] = skipped,
 };
 
 /* Fills *ei from the VMCB; true when the exit was handled here. Only

@@ -70,6 +70,7 @@ enum vreg {
 	VREG_KGS_BASE, VREG_STAR, VREG_LSTAR, VREG_CSTAR, VREG_SFMASK,
 	VREG_SYSENTER_CS, VREG_SYSENTER_ESP, VREG_SYSENTER_EIP, VREG_PAT,
 	VREG_SHADOW,   /* blocking by STI or MOV SS: 1 while it lasts; writing 0 ends it */
+	VREG_TSC_OFFSET,   /* added to the host's TSC for the guest's RDTSC, RDTSCP and IA32_TSC */
 	VREG_COUNT
 };
 
@@ -110,6 +111,12 @@ struct vcpu {
 	u64 dr[4];                 /* DR0-DR3 while others run (core/vm/vswitch.c) */
 	bool dr_live;              /* it used them: MOV DR does not exit, they switch */
 	u64 tsc_aux;               /* IA32_TSC_AUX (core/vm/vswitch.c) */
+	/* MSRs modelled in software alone (core/exit/vmsr.c), nothing of them
+	 * on the CPU: only this vCPU's exits read and write them */
+	u64 tsc_offset;            /* the guest's TSC minus the host's, VREG_TSC_OFFSET's copy:
+				    * IA32_TSC and TSC_ADJUST writes; 0 at each guest start */
+	u64 misc_enable;           /* IA32_MISC_ENABLE (Intel) */
+	u64 amd_perf[8];           /* AMD PerfEvtSel0-3, PerfCtr0-3: kept, never counting */
 	struct vlapic *lapic;      /* core/irq/vlapic.h */
 	bool irq_window;           /* an interrupt-window exit is asked for (core/irq/virq.c) */
 	bool nmi_window;           /* an NMI-window exit is asked for (core/irq/virq.c) */

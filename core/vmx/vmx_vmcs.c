@@ -54,8 +54,9 @@ static void setup_execution(struct vmx_vcpu *x)
 	vmwrite(PIN_CONTROLS, vmx_adjust(c->pin, PIN_EXT_INTR_EXIT | PIN_NMI_EXIT | PIN_PREEMPT_TIMER |
 					 (c->vnmi ? PIN_VIRTUAL_NMI : 0)));
 	/* CR8 is the guest's APIC TPR (core/irq/vlapic.c), not the CPU's;
-	 * MOV DR exits until the first use (core/vm/vswitch.c) */
-	vmwrite(PROC_CONTROLS, vmx_adjust(c->proc, PROC_HLT_EXIT | PROC_MWAIT_EXIT | PROC_MONITOR_EXIT |
+	 * MOV DR exits until the first use (core/vm/vswitch.c); the guest's
+	 * TSC is the host's plus VREG_TSC_OFFSET (0 until it writes IA32_TSC) */
+	vmwrite(PROC_CONTROLS, vmx_adjust(c->proc, PROC_TSC_OFFSETTING | PROC_HLT_EXIT | PROC_MWAIT_EXIT | PROC_MONITOR_EXIT |
 					  PROC_IO_BITMAPS | PROC_MSR_BITMAPS | PROC_SECONDARY |
 					  PROC_RDPMC_EXIT | PROC_CR8_LOAD_EXIT | PROC_CR8_STORE_EXIT |
 					  PROC_MOV_DR_EXIT));
