@@ -74,7 +74,6 @@ static void privileged_state(void)
 		{ 0xc0010114, 0, "VM_CR" },
 		{ 0xc0010117, 0x1000, "VM_HSAVE_PA" },
 		{ 0x1b, 0x12345900, "IA32_APIC_BASE" },
-		{ 0x10, 0, "the TSC" },
 		{ 0x480, 0, "IA32_VMX_BASIC" },
 	};
 	struct rt_msr efer = { 0xc0000080, 0 };
@@ -87,6 +86,9 @@ static void privileged_state(void)
 		v = rt_try(rt_wrmsr_fn, &op);
 		EXPECT(v == 13, "write %s: #GP (vector %d)", writes[i].what, v);
 	}
+	/* the TSC is each vCPU's own to set (an offset in its VMCS/VMCB) */
+	v = rt_try(rt_wrmsr_fn, &(struct rt_msr){ 0x10, 0 });
+	EXPECT(v == -1 && rt_rdtsc() < 1ULL << 32, "write the TSC: this vCPU's own (vector %d)", v);
 	v = rt_try(rt_rdmsr_fn, &(struct rt_msr){ 0x480, 0 });
 	EXPECT(v == 13, "read IA32_VMX_BASIC: #GP (vector %d)", v);
 	rt_try(rt_rdmsr_fn, &efer);

@@ -476,6 +476,16 @@ static bool guest_module(struct cursor *cur, struct guest_cfg *g, const char *v)
 	return true;
 }
 
+static bool guest_debug_exit(struct cursor *cur, struct guest_cfg *g, const char *v)
+{
+	u32 on;
+
+	if (!pick(on_off, ARRAY_SIZE(on_off), v, &on))
+		return fail(cur, "guest '%s': bad value '%s' for 'debug_exit' (expected on or off)", g->name, v);
+	g->debug_exit = on;
+	return true;
+}
+
 struct guest_key {
 	const char *name;
 	bool (*set)(struct cursor *cur, struct guest_cfg *g, const char *v);
@@ -496,6 +506,7 @@ static const struct guest_key guest_keys[] = {
 	{ "cmdline", guest_cmdline },
 	{ "module", guest_module },
 	{ "initrd", guest_module },    /* Linux's word for a module */
+	{ "debug_exit", guest_debug_exit },
 };
 
 static bool guest_field(struct cursor *cur, struct guest_cfg *g, char *field)
@@ -508,7 +519,7 @@ static bool guest_field(struct cursor *cur, struct guest_cfg *g, char *field)
 	for (size_t i = 0; i < ARRAY_SIZE(guest_keys); i++)
 		if (!strcmp(guest_keys[i].name, field))
 			return guest_keys[i].set(cur, g, v);
-	return fail(cur, "guest '%s': unknown key '%s' (expected image, mem, kind, load, weight, cpus, vcpus, max_weight, budget, period, max_share, cmdline, module or initrd)",
+	return fail(cur, "guest '%s': unknown key '%s' (expected image, mem, kind, load, weight, cpus, vcpus, max_weight, budget, period, max_share, cmdline, module, initrd or debug_exit)",
 		    g->name, field);
 }
 

@@ -50,7 +50,7 @@
 #define CFG_NAME_MAX 32
 #define CFG_IMAGE_MAX 64
 #define CFG_MAX_ERRORS 8
-#define CFG_ERROR_LEN 160
+#define CFG_ERROR_LEN 200
 #define CFG_WORD_MAX 256
 
 #define CFG_MEM_DEFAULT MiB(16)
@@ -93,6 +93,7 @@ struct guest_cfg {
 	 * largest reservation, in percent of a CPU (-1: budget/period) */
 	u32 max_weight;
 	s32 max_share;
+	bool debug_exit;          /* the isa-debug-exit ports (core/dev/vdebugexit.c) */
 	const char *src;          /* where it was defined, for messages */
 	u32 line;
 };

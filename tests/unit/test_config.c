@@ -271,7 +271,7 @@ TEST(config_errors_guest_structure)
 	CHECK_STR(one_error(&c, "guest=image=a"),
 		  "t:1: guest: bad name 'image=a' (1 to 31 letters, digits, '-' or '_')");
 	CHECK_STR(one_error(&c, "guest=vm,image=a,cores=2"),
-		  "t:1: guest 'vm': unknown key 'cores' (expected image, mem, kind, load, weight, cpus, vcpus, max_weight, budget, period, max_share, cmdline, module or initrd)");
+		  "t:1: guest 'vm': unknown key 'cores' (expected image, mem, kind, load, weight, cpus, vcpus, max_weight, budget, period, max_share, cmdline, module, initrd or debug_exit)");
 	CHECK_STR(one_error(&c, "guest=vm,image=a,vcpus=0"),
 		  "t:1: guest 'vm': bad value '0' for 'vcpus' (a number from 1 to 8)");
 	CHECK_STR(one_error(&c, "guest=vm,image=a,vcpus=9"),
@@ -299,7 +299,7 @@ TEST(config_errors_guest_structure)
 	config_init(&c);
 	CHECK_EQ(parse(&c, "guest=vm,image=,mem=3,x=1"), 3);
 	CHECK_EQ(c.nguests, 0);
-	CHECK_STR(c.errors[2], "t:1: guest 'vm': unknown key 'x' (expected image, mem, kind, load, weight, cpus, vcpus, max_weight, budget, period, max_share, cmdline, module or initrd)");
+	CHECK_STR(c.errors[2], "t:1: guest 'vm': unknown key 'x' (expected image, mem, kind, load, weight, cpus, vcpus, max_weight, budget, period, max_share, cmdline, module, initrd or debug_exit)");
 }
 
 TEST(config_duplicate_and_too_many_guests)
@@ -591,6 +591,19 @@ TEST(config_input)
 	CHECK_STR(one_error(&c, "input="), "t:1: bad value '' for 'input' (a guest's name or none)");
 	CHECK_STR(one_error(&c, "input=averyveryveryveryverylongname123"),
 		  "t:1: bad value 'averyveryveryveryverylongname123' for 'input' (a guest's name or none)");
+}
+
+TEST(config_debug_exit)
+{
+	struct config c;
+
+	config_init(&c);
+	CHECK_EQ(parse(&c, "guest=a,image=x guest=b,image=x,debug_exit=on guest=c,image=x,debug_exit=off\n"), 0);
+	CHECK_EQ(c.guests[0].debug_exit, false);   /* off unless asked for */
+	CHECK_EQ(c.guests[1].debug_exit, true);
+	CHECK_EQ(c.guests[2].debug_exit, false);
+	CHECK_STR(one_error(&c, "guest=a,image=x,debug_exit=yes"),
+		  "t:1: guest 'a': bad value 'yes' for 'debug_exit' (expected on or off)");
 }
 
 TEST(config_parse_duration_edges)
