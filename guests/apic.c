@@ -21,17 +21,9 @@ volatile uint32_t counts[3];
 void timer_stub(void), pit_stub(void), ipi_stub(void);
 
 /* Each stub counts its interrupt and writes the APIC's EOI register. */
-#define STUB(name, slot) \
-	__asm__(".globl " #name "\n" #name ":\n" \
-		"	push %rax\n" \
-		"	lock incl counts+4*" #slot "(%rip)\n" \
-		"	mov $0xfee000b0, %eax\n" \
-		"	movl $0, (%rax)\n" \
-		"	pop %rax\n" \
-		"	iretq\n")
-STUB(timer_stub, 0);
-STUB(pit_stub, 1);
-STUB(ipi_stub, 2);
+RT_APIC_ISR(timer_stub, "counts");
+RT_APIC_ISR(pit_stub, "counts+4");
+RT_APIC_ISR(ipi_stub, "counts+8");
 
 static volatile uint32_t *reg(uint32_t off)
 {

@@ -5,7 +5,7 @@
  * do: MSRs that exist or #GP consistently with CPUID, CPUID following the
  * APIC's enable bit, CR8 and the TPR in step, exceptions delivered with
  * the right vector and error code, the TSC writable, the APIC timer and
- * IPIs (fixed and NMI) to self, INVD. Runs on both backends; ends through
+ * IPIs (fixed and NMI) to self, INVD, QEMU's fw_cfg items. Runs on both backends; ends through
  * the isa-debug-exit port, as such suites do. */
 #include "core/lib/fmt.h"
 #include "guests/rt/rt.h"
@@ -92,6 +92,8 @@ static void msrs(bool amd)
 		/* AMD's four legacy counters are architectural: there whatever CPUID says */
 		v = wrmsr_try(0xc0010000, 0);
 		report(v == -1, "AMD PerfEvtSel0 takes a write of 0", WHY("vector %d", v));
+		v = wrmsr_try(0xc0010000, 1ULL << 21);
+		report(v == 13, "a reserved AMD PerfEvtSel0 bit raises #GP", WHY("vector %d", v));
 		v = wrmsr_try(0xc0010004, 0x1234);
 		report(v == -1 && rdmsr_try(0xc0010004, &val) == -1 && val == 0x1234,
 		       "AMD PerfCtr0 reads back what was written", WHY("vector %d, read %lx", v, val));
@@ -155,8 +157,12 @@ static void cpuid_apic(void)
 	on = rt_cpuid(1, 0).d >> 9 & 1;
 	wrmsr_try(APIC_BASE_MSR, base & ~APIC_BASE_EN);
 	off = rt_cpuid(1, 0).d >> 9 & 1;
+	if (rt_amd())   /* AMD's copy in 0x80000001 too */
+		off |= rt_cpuid(0x80000001, 0).d >> 9 & 1;
 	wrmsr_try(APIC_BASE_MSR, base);
 	back = rt_cpuid(1, 0).d >> 9 & 1;
+	if (rt_amd())
+		back &= rt_cpuid(0x80000001, 0).d >> 9 & 1;
 	report(on && !off && back, "CPUID's APIC bit follows IA32_APIC_BASE",
 	       WHY("enabled %d, disabled %d, enabled again %d", on, off, back));
 }
@@ -170,6 +176,31 @@ static void cpuid_misc(void)
 	report(h.a >= 0x40000001, "the hypervisor leaves", WHY("0x40000000 EAX %x", h.a));
 	report(!(rt_cpuid(1, 0).c >> 5 & 1), "no VMX offered", "leaf 1 ECX bit 5");
 	report(!(rt_cpuid(0x80000001, 0).c >> 2 & 1), "no SVM offered", "0x80000001 ECX bit 2");
+}
+
+/* ---- QEMU's fw_cfg: what kvm-unit-tests reads of it ---- */
+
+static uint64_t fw_cfg(uint16_t key, int bytes)
+{
+	uint64_t v = 0;
+
+	__asm__ volatile("outw %0, %1" : : "a"(key), "Nd"((uint16_t)0x510));
+	for (int i = 0; i < bytes; i++)
+		v |= (uint64_t)rt_inb(0x511) << (8 * i);
+	return v;
+}
+
+static void fw_cfg_items(void)
+{
+	static struct hv1_guest_info gi;
+	uint32_t cpus = rt_cpuid(0, 0).a >= 0xb ? rt_cpuid(0xb, 1).b & 0xffff : 1;
+
+	hv1_guest_info((uintptr_t)&gi);
+	report(fw_cfg(0, 4) == 0x554d4551, "fw_cfg's signature", WHY("%lx", fw_cfg(0, 4)));
+	report(fw_cfg(5, 2) == cpus, "fw_cfg's CPU count as CPUID's topology",
+	       WHY("%lu, CPUID %u", fw_cfg(5, 2), cpus));
+	report(fw_cfg(3, 8) == gi.ram_size, "fw_cfg's RAM size as guest_info's (below 3 GiB)",
+	       WHY("%lx, guest_info %lx", fw_cfg(3, 8), gi.ram_size));
 }
 
 /* ---- CR8 and the TPR ---- */
@@ -227,16 +258,8 @@ static void exceptions(void)
 volatile uint32_t irq_count[2], nmi_count;
 void timer_isr(void), ipi_isr(void), nmi_isr(void);
 
-#define ISR(name, counter) \
-	__asm__(".globl " #name "\n" #name ":\n" \
-		"	push %rax\n" \
-		"	lock incl " #counter "(%rip)\n" \
-		"	mov $0xfee000b0, %eax\n" \
-		"	movl $0, (%rax)\n" \
-		"	pop %rax\n" \
-		"	iretq\n")
-ISR(timer_isr, irq_count);
-ISR(ipi_isr, irq_count+4);
+RT_APIC_ISR(timer_isr, "irq_count");
+RT_APIC_ISR(ipi_isr, "irq_count+4");
 __asm__(".globl nmi_isr\nnmi_isr:\n	lock incl nmi_count(%rip)\n	iretq\n");
 
 static void wait_for(volatile uint32_t *c, uint32_t n)
@@ -279,6 +302,7 @@ int main(void)
 	msrs(amd);
 	cpuid_apic();
 	cpuid_misc();
+	fw_cfg_items();
 	cr8_tpr();
 	exceptions();
 	apic_events();

@@ -55,7 +55,7 @@ struct act hc_sleep_until(struct vcpu *v, u64 deadline_ns)
 void hc_guest_info(const struct guest *g, struct hc_guest_info *gi)
 {
 	*gi = (struct hc_guest_info){
-		.ram_base = 0, .ram_size = g->mem.size,
+		.ram_base = 0, .ram_size = gmem_low_end(&g->mem),   /* RAM above 4 GiB: not in any version's info */
 		.free_base = g->free_base, .free_end = g->free_end,
 		.guest_id = g->id, .boot_count = g->boot_count, .vcpu_count = g->nvcpus,
 	};

@@ -2,6 +2,31 @@
 #include "mm/gmem.h"
 #include "core/lib/string.h"
 
+void gmem_init(struct gmem *m, u64 hpa, u64 size)
+{
+	u64 low = MIN(size, GMEM_LOW_MAX);
+
+	*m = (struct gmem){ .n = 1, .size = size };
+	m->r[0] = (struct gmem_range){ 0, hpa, low };
+	if (size > low)
+		m->r[m->n++] = (struct gmem_range){ GMEM_HIGH_BASE, hpa + low, size - low };
+}
+
+void *gmem_at(const struct gmem *m, u64 off, u64 max, u64 *len)
+{
+	for (u32 i = 0; i < m->n; i++) {
+		const struct gmem_range *r = &m->r[i];
+
+		if (off < r->size) {
+			*len = MIN(max, r->size - off);
+			return (void *)(uintptr_t)(r->hpa + off);
+		}
+		off -= r->size;
+	}
+	*len = 0;
+	return NULL;
+}
+
 int copy_from_guest(const struct gmem *m, void *dst, u64 gpa, u64 len)
 {
 	const void *p = gmem_ptr(m, gpa, len);

@@ -18,7 +18,8 @@ OUT=$ROOT/build/test-out
 STAMP="python3 $ROOT/tests/linux/stamp.py"
 MARK1="linux-guest: init started"
 MARK2="linux-guest: slept 1 s"
-# The command line of tests/linux/e2e/linux-alone/hv.cfg. -cx16: QEMU 7.2's TCG
+# The command line of tests/linux/e2e/linux-alone/hv.cfg, without the
+# hv_reboot=1 hv_esp takes out. -cx16: QEMU 7.2's TCG
 # sometimes corrupts EFLAGS on the kernel's "cmpxchg16b %gs:(...)" (SLUB),
 # which oopses or panics about one boot in three, bare or not. No icount:
 # the TSC follows the host clock (both runs alike).
@@ -117,15 +118,16 @@ bare() {
 }
 
 # hv_esp NAME [SED]: $OUT/linux-NAME-esp with hv.efi, the kernel, the
-# initramfs and linux-alone's hv.cfg (edited by the sed script SED), and a
-# fresh variable store $OUT/linux-NAME-vars.fd; prints the ESP's path.
+# initramfs and linux-alone's hv.cfg (without its hv_reboot=1, and edited
+# by the sed script SED), and a fresh variable store
+# $OUT/linux-NAME-vars.fd; prints the ESP's path.
 hv_esp() {
 	. "$ROOT/tests/qemu_cmd.sh"
 	esp=$OUT/linux-$1-esp
 	rm -rf "$esp" && mkdir -p "$esp/EFI/BOOT"
 	cp "$ROOT/build/hv.efi" "$esp/EFI/BOOT/BOOTX64.EFI"
 	cp "$GUESTS/vmlinuz" "$GUESTS/initrd.gz" "$esp/EFI/BOOT/"
-	sed "${2:-}" "$ROOT/tests/linux/e2e/linux-alone/hv.cfg" >"$esp/EFI/BOOT/hv.cfg"
+	sed -e 's/ hv_reboot=1//' -e "${2:-}" "$ROOT/tests/linux/e2e/linux-alone/hv.cfg" >"$esp/EFI/BOOT/hv.cfg"
 	cp "$OVMF_VARS" "$OUT/linux-$1-vars.fd"
 	echo "$esp"
 }

@@ -27,6 +27,7 @@ struct act exit_msr_write(struct vcpu *v, struct exit_info *ei);
 #define MISC_LIMIT_CPUID (1ULL << 22)
 #define MISC_XD_DISABLE (1ULL << 34)
 #define AMD_PERFCTR_MASK ((1ULL << 48) - 1)
+#define AMD_PERFEVTSEL_RSVD (1ULL << 19 | 1ULL << 21 | ~((1ULL << 36) - 1))
 /* v's modelled MSRs as at power-on (TSC offset 0): not while v runs. */
 void vmsr_power_on(struct vcpu *v);
 /* v's TSC offset into its VMCS or VMCB, after backend->vcpu_reset, on

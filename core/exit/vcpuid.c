@@ -34,8 +34,8 @@ static const struct cpuid_fix fixes[] = {
 			/* no MONITOR/MWAIT, VMX, SMX, TM2, PDCM, x2APIC, TSC deadline; hypervisor */
 	{ 1, ANY_SUB, 3, 1u << 7 | 1u << 12 | 1u << 14 | 1u << 22 | 1u << 29, 1u << 9 },
 			/* no MCE, MTRR, MCA, thermal control (ACPI, TM); an xAPIC */
-	{ 0x80000001, ANY_SUB, 2, 1u << 2 | 1u << 3 | 1u << 23, 0 },
-			/* no SVM, no extended APIC space, no PerfCtrExtCore counters */
+	{ 0x80000001, ANY_SUB, 2, 1u << 2 | 1u << 3 | 1u << 23 | 1u << 24 | 1u << 28, 0 },
+			/* no SVM, no extended APIC space, no PerfCtrExtCore, NB or LLC counters */
 	{ 0x80000022, ANY_SUB, 0, ~0u, 0 },                  /* no AMD PerfMonV2 */
 	{ 0x80000022, ANY_SUB, 1, ~0u, 0 },
 	{ 7, 0, 2, 1u << 16, 0 },                            /* no LA57 (5-level paging) */
@@ -110,14 +110,23 @@ static void leaf_1(struct vcpu *v, u32 leaf, u32 sub, u32 *r)
 	r[3] |= 1u << 28;
 }
 
-/* What IA32_MISC_ENABLE changes (core/exit/vmsr.c): the highest basic
- * leaf limited to 2, NX hidden by XD disable. */
-static void misc_enable_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *r)
+/* Leaf 0: the highest basic leaf, 2 while IA32_MISC_ENABLE limits it
+ * (core/exit/vmsr.c; exit_cpuid then answers leaves above 2 as leaf 2). */
+static void leaf_0(struct vcpu *v, u32 leaf, u32 sub, u32 *r)
 {
-	(void)sub;
-	if (leaf == 0 && (v->misc_enable & MISC_LIMIT_CPUID))
+	(void)leaf, (void)sub;
+	if (v->misc_enable & MISC_LIMIT_CPUID)
 		r[0] = MIN(r[0], 2u);
-	if (leaf == 0x80000001 && (v->misc_enable & MISC_XD_DISABLE))
+}
+
+/* Leaf 0x80000001: AMD's copy of the APIC bit follows the local APIC's
+ * enable bit, as leaf 1's does; NX hidden by MISC_ENABLE's XD disable. */
+static void leaf_80000001(struct vcpu *v, u32 leaf, u32 sub, u32 *r)
+{
+	(void)leaf, (void)sub;
+	if (boot_cpu_info.amd)
+		r[3] = (r[3] & ~(1u << 9)) | (u32)(vlapic_base_msr(v) >> 11 & 1) << 9;
+	if (v->misc_enable & MISC_XD_DISABLE)
 		r[3] &= ~(1u << 20);
 }
 
@@ -165,8 +174,8 @@ static const struct {
 	u32 leaf;
 	void (*fill)(struct vcpu *v, u32 leaf, u32 sub, u32 *r);
 } computed[] = {
-	{ 0, misc_enable_leaf }, { 1, leaf_1 }, { 0xb, topology_leaf }, { 0xd, xsave_leaf }, { 0x15, tsc_leaf }, { 0x16, tsc_leaf },
-	{ 0x1f, topology_leaf }, { 0x80000001, misc_enable_leaf }, { 0x80000008, topology_leaf },
+	{ 0, leaf_0 }, { 1, leaf_1 }, { 0xb, topology_leaf }, { 0xd, xsave_leaf }, { 0x15, tsc_leaf }, { 0x16, tsc_leaf },
+	{ 0x1f, topology_leaf }, { 0x80000001, leaf_80000001 }, { 0x80000008, topology_leaf },
 	{ 0x8000001e, topology_leaf },
 };
 
@@ -190,9 +199,12 @@ void vcpuid_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 r[4])
 
 struct act exit_cpuid(struct vcpu *v, struct exit_info *ei)
 {
-	u32 r[4];
+	u32 r[4], leaf = (u32)v->gprs.rax;
 
-	vcpuid_leaf(v, (u32)v->gprs.rax, (u32)v->gprs.rcx, r);
+	/* past the highest basic leaf, Intel answers as for that leaf */
+	if ((v->misc_enable & MISC_LIMIT_CPUID) && leaf > 2 && leaf < 0x40000000)
+		leaf = 2;
+	vcpuid_leaf(v, leaf, (u32)v->gprs.rcx, r);
 	v->gprs.rax = r[0];
 	v->gprs.rbx = r[1];
 	v->gprs.rcx = r[2];

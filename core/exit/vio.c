@@ -1,6 +1,7 @@
 /* Port I/O exits: find the device, move the data in or out of RAX. */
 #include "core/exit/exit.h"
 #include "core/dev/vdebugexit.h"
+#include "core/dev/vfwcfg.h"
 #include "core/dev/vpci.h"
 #include "core/dev/vpm.h"
 #include "core/dev/vreset.h"
@@ -14,7 +15,7 @@
  * 0xcf9 (reset) lies inside the PCI window 0xcf8-0xcff and comes first. */
 static const struct pio_dev *const devices[] = {
 	&vuart_com1, &vrtc, &vreset_cf9, &vpci, &vpit, &vport61, &vpic_master, &vpic_slave, &velcr,
-	&vpm, &vreset_92, &vdebug_exit,
+	&vpm, &vreset_92, &vdebug_exit, &vfwcfg,
 };
 
 static const struct pio_dev *find(u16 port)

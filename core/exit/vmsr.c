@@ -1,7 +1,9 @@
 /* Guest MSR access: an allow-list. Anything not listed, and any write the
  * list refuses, injects #GP as a CPU without that MSR would. An MSR whose
  * feature CPUID hides (core/exit/vcpuid.c) is not listed, or refuses
- * where the guest's CPUID says it is absent: the two always agree. */
+ * where the guest's CPUID says it is absent; the one known disagreement
+ * is the speculation-control MSRs, refused while CPUID shows the host's
+ * bits (docs/state.md). */
 #include "core/exit/exit.h"
 #include "core/irq/vlapic.h"
 #include "core/hw/cpu.h"
@@ -165,7 +167,8 @@ static int wr_pat(struct vcpu *v, const struct msr_rule *r, u64 val)
  * SpeedStep, 18 MONITOR (which CPUID keeps hidden), 23 xTPR messages,
  * none of which changes a virtual CPU; 22 limits CPUID's highest basic
  * leaf to 2 and 34 (XD disable) hides NX from CPUID and refuses EFER.NXE
- * being set (core/exit/vcpuid.c, wr_efer). Any other bit: #GP. */
+ * being set (core/exit/vcpuid.c, wr_efer); setting it while EFER.NXE is
+ * on is refused. Any other bit: #GP. */
 #define MISC_ENABLE_RO (1ULL << 7 | 1ULL << 11 | 1ULL << 12)
 #define MISC_ENABLE_ON (1ULL << 0 | 1ULL << 11 | 1ULL << 12)
 #define MISC_ENABLE_RW (1ULL << 0 | 1ULL << 3 | 1ULL << 16 | 1ULL << 18 | MISC_LIMIT_CPUID | \
@@ -183,6 +186,8 @@ static int wr_misc_enable(struct vcpu *v, const struct msr_rule *r, u64 val)
 	(void)r;
 	if (boot_cpu_info.amd || (val & ~(MISC_ENABLE_RW | MISC_ENABLE_RO)))
 		return -1;
+	if ((val & MISC_XD_DISABLE) && (backend->get(v, VREG_EFER) & EFER_NXE))
+		return -1;   /* NX in use: it cannot go away under the guest */
 	v->misc_enable = (val & MISC_ENABLE_RW) | (v->misc_enable & MISC_ENABLE_RO);
 	return 0;
 }
@@ -190,7 +195,8 @@ static int wr_misc_enable(struct vcpu *v, const struct msr_rule *r, u64 val)
 /* AMD's legacy performance counters, architectural on every AMD CPU
  * whatever CPUID says: PerfEvtSel0-3 (0xc0010000, r->arg 0-3) and
  * PerfCtr0-3 (0xc0010004, 4-7), kept per vCPU, none ever counting (an
- * enabled event select counts nothing). The counters are 48 bits wide.
+ * enabled event select counts nothing). The counters are 48 bits wide;
+ * an event select's reserved bits (19, 21, 36-63) #GP.
  * PerfCtrExtCore's six are hidden by CPUID. #GP on Intel, as there. */
 static int rd_amd_perf(struct vcpu *v, const struct msr_rule *r, u64 *val)
 {
@@ -201,6 +207,8 @@ static int rd_amd_perf(struct vcpu *v, const struct msr_rule *r, u64 *val)
 static int wr_amd_perf(struct vcpu *v, const struct msr_rule *r, u64 val)
 {
 	if (!boot_cpu_info.amd)
+		return -1;
+	if (r->arg < 4 && (val & AMD_PERFEVTSEL_RSVD))
 		return -1;
 	v->amd_perf[r->arg] = r->arg >= 4 ? val & AMD_PERFCTR_MASK : val;
 	return 0;

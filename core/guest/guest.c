@@ -22,26 +22,29 @@
 #include "core/irq/vpic.h"
 #include "core/irq/vpit.h"
 
-/* Zeroed, contiguous guest RAM, 2 MiB-aligned when large enough for large
- * second-level pages, mapped read-write-execute at guest-physical 0. */
+/* Zeroed guest RAM from one host block, 2 MiB-aligned when large enough
+ * for large second-level pages, each of its ranges (mm/gmem.h: below
+ * 3 GiB, the rest above 4 GiB) mapped read-write-execute. */
 static int setup_memory(struct guest *g, u64 size)
 {
-	u64 align = size >= MiB(2) ? MiB(2) : PAGE_SIZE;
+	u64 align = size >= MiB(2) ? MiB(2) : PAGE_SIZE, hpa = frames_alloc(size / PAGE_SIZE, align);
 
-	g->mem.hpa = frames_alloc(size / PAGE_SIZE, align);
-	if (!g->mem.hpa)
+	if (!hpa)
 		return -1;
-	g->mem.size = size;
-	memset((void *)(uintptr_t)g->mem.hpa, 0, size);
-	if (pt_init(&g->slat, backend->slat_format, backend->slat_max_leaf(), mm_table_alloc, NULL) ||
-	    pt_map(&g->slat, 0, g->mem.hpa, size, PT_R | PT_W | PT_X))
+	gmem_init(&g->mem, hpa, size);
+	memset((void *)(uintptr_t)hpa, 0, size);
+	if (pt_init(&g->slat, backend->slat_format, backend->slat_max_leaf(), mm_table_alloc, NULL))
 		return -1;
+	for (u32 i = 0; i < g->mem.n; i++)
+		if (pt_map(&g->slat, g->mem.r[i].gpa, g->mem.r[i].hpa, g->mem.r[i].size, PT_R | PT_W | PT_X))
+			return -1;
 	return 0;
 }
 
 void guest_wipe(struct guest *g)
 {
-	memset((void *)(uintptr_t)g->mem.hpa, 0, g->mem.size);
+	for (u32 i = 0; i < g->mem.n; i++)
+		memset((void *)(uintptr_t)g->mem.r[i].hpa, 0, g->mem.r[i].size);
 	g->wipe_next = 0;
 	gcons_cancel(g);
 }
@@ -99,6 +102,7 @@ int guest_start(struct guest *g, u8 selftest)
 	}
 	virq_reset(g);
 	vpm_reset(g);
+	g->fw_cfg_key = 0, g->fw_cfg_off = 0;   /* core/dev/vfwcfg.c, as at power-on */
 	for (u32 i = 0; i < g->nvcpus; i++)   /* the others were parked, not running */
 		vcpu_power_on(&g->vcpu[i]);
 	vmsr_load(g->vcpu);
@@ -154,10 +158,13 @@ int guest_create(struct guest *g, u32 id, const struct guest_cfg *gc, const stru
 	if (guest_start(g, selftest))
 		return -1;
 	log_info("guest '%s': %lu MiB at host %lx, %s tables (%lu), entry %lx in %s mode\n",
-		 g->name, g->mem.size >> 20, g->mem.hpa, backend->slat_format->name, g->slat.tables,
+		 g->name, g->mem.size >> 20, g->mem.r[0].hpa, backend->slat_format->name, g->slat.tables,
 		 backend->get(g->vcpu, VREG_RIP),
 		 backend->get(g->vcpu, VREG_EFER) & (1ULL << 10) ? "64-bit" :
 		 backend->get(g->vcpu, VREG_CR0) & 1 ? "32-bit protected" : "real");
+	if (g->mem.n > 1)
+		log_info("guest '%s': RAM at [0, %lx) and [%lx, %lx), the hole between for the APICs\n", g->name,
+			 gmem_low_end(&g->mem), g->mem.r[1].gpa, g->mem.r[1].gpa + g->mem.r[1].size);
 	if (g->nvcpus > 1)
 		log_info("guest '%s': %u vCPUs, the others waiting for a start-up IPI\n", g->name, g->nvcpus);
 	return 0;

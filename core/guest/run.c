@@ -146,13 +146,13 @@ static void log_reboot(struct guest *g)
 
 static bool reboot_step(struct guest *g, u64 start, u64 limit)
 {
-	u8 *ram = (u8 *)(uintptr_t)g->mem.hpa;
 	bool wiped = false;
 
 	while (g->wipe_next < g->mem.size) {
-		u64 n = MIN((u64)WIPE_CHUNK, g->mem.size - g->wipe_next);
+		u64 n;
+		void *p = gmem_at(&g->mem, g->wipe_next, WIPE_CHUNK, &n);
 
-		memset(ram + g->wipe_next, 0, n);
+		memset(p, 0, n);
 		g->wipe_next += n;
 		wiped = true;
 		if (rdtsc() - start >= limit)
@@ -215,7 +215,8 @@ static int rebooting(struct vcpu *v, u64 start, u64 limit, u64 *wake_ns)
 /* The slow way before an entry, when v->hold says to look: its guest has
  * stopped or reboots, or v was sent an INIT or a SIPI (core/vm/vmp.c).
  * Under the guest's lock. -1 when v may run now; else why its slice
- * ends (blocked for good: until a SIPI or a stop wakes it). */
+ * ends: blocked until *wake_ns (a restart the bound holds back), or for
+ * good when *wake_ns stays 0 (until a SIPI or a stop wakes it). */
 static __attribute__((noinline)) int held(struct vcpu *v, u64 start, u64 limit, u64 *wake_ns)
 {
 	struct guest *g = v->guest;

@@ -9,7 +9,7 @@
  *              its init_size
  *   initrd     page-aligned, as high as it fits below the loader's area
  *   area       the loader's GDT and page tables (LOADER_AREA), reserved
- * and the ACPI tables (core/dev/vacpi.c) at 0xe0000, in the reserved BIOS area,
+ * and the ACPI tables (core/dev/vacpi.c) at 0xf0000, in the reserved BIOS area,
  * their RSDP also named in the zero page.
  * The e820 map says: RAM below 0x9f000, reserved to 1 MiB, RAM to the
  * loader's area, reserved to the end. */
@@ -155,7 +155,9 @@ static void write_zero_page(struct linux_ctx *c, const struct guest_cfg *gc, u64
 	e820_add(zp, 0, LOW_RAM_END, E820_RAM);
 	e820_add(zp, LOW_RAM_END, MiB(1) - LOW_RAM_END, E820_RESERVED);
 	e820_add(zp, MiB(1), c->area - MiB(1), E820_RAM);
-	e820_add(zp, c->area, c->g->mem.size - c->area, E820_RESERVED);
+	e820_add(zp, c->area, gmem_low_end(&c->g->mem) - c->area, E820_RESERVED);
+	for (u32 i = 1; i < c->g->mem.n; i++)   /* the RAM above 4 GiB */
+		e820_add(zp, c->g->mem.r[i].gpa, c->g->mem.r[i].size, E820_RAM);
 }
 
 int linux_load(struct guest *g, const u8 *img, u64 size, const struct guest_cfg *gc,
@@ -167,7 +169,7 @@ int linux_load(struct guest *g, const u8 *img, u64 size, const struct guest_cfg 
 
 	if (g->mem.size < MiB(32))
 		return fail(&c, "a Linux guest needs at least 32 MiB of memory");
-	c.area = g->mem.size - LOADER_AREA;
+	c.area = gmem_low_end(&g->mem) - LOADER_AREA;
 	if (!(setup = check_header(&c)))
 		return -1;
 	ksize = size - setup;
@@ -176,7 +178,7 @@ int linux_load(struct guest *g, const u8 *img, u64 size, const struct guest_cfg 
 		return fail(&c, "initrd of %lu bytes does not fit in guest memory", initrd_size);
 	if (!(kernel = place_kernel(&c, init_size, initrd ? (u64)initrd : c.area)))
 		return fail(&c, "the kernel (%lu bytes to decompress in) does not fit in %lu MiB of guest memory",
-			    init_size, g->mem.size >> 20);
+			    init_size, gmem_low_end(&g->mem) >> 20);
 	memcpy(gmem_ptr(&g->mem, kernel, ksize), img + setup, ksize);
 	write_zero_page(&c, gc, (u64)initrd, initrd_size);
 	longmode_setup(g, c.area, kernel + 0x200, 0x10, s);

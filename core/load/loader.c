@@ -80,9 +80,9 @@ static int load_elf(struct load_ctx *c, struct vcpu_state *s)
 	const struct elf64_ehdr *eh = (const struct elf64_ehdr *)c->img;
 	u64 area;
 
-	if (c->g->mem.size < LOADER_AREA + MiB(1))
+	if (gmem_low_end(&c->g->mem) < LOADER_AREA + MiB(1))
 		return fail(c, "guest memory too small for a 64-bit guest (at least 1M + 64K)");
-	area = c->g->mem.size - LOADER_AREA;
+	area = gmem_low_end(&c->g->mem) - LOADER_AREA;
 	c->limit = area;
 	if (check_ehdr(c, eh))
 		return -1;
@@ -104,12 +104,12 @@ static int load_flat(struct load_ctx *c, const struct guest_cfg *gc, struct vcpu
 {
 	u64 at = gc->load, cs_base = (at >> 4 & 0xf000) << 4;
 
-	if (at >= MiB(1) || c->size > MiB(1) - at || at + c->size > c->g->mem.size)
+	if (at >= MiB(1) || c->size > MiB(1) - at || at + c->size > gmem_low_end(&c->g->mem))
 		return fail(c, "flat image of %lu bytes at %lx does not fit below 1 MiB in guest memory",
 			    c->size, at);
 	memcpy(gmem_ptr(&c->g->mem, at, c->size), c->img, c->size);
 	c->g->free_base = ALIGN_UP(at + c->size, PAGE_SIZE);
-	c->g->free_end = c->g->mem.size;
+	c->g->free_end = gmem_low_end(&c->g->mem);
 	vcpu_state_real_mode(s, (u16)(cs_base >> 4));
 	s->rip = at - cs_base;
 	s->rsp = at > cs_base ? at - cs_base : 0xfffe;
@@ -120,7 +120,7 @@ static int load_flat(struct load_ctx *c, const struct guest_cfg *gc, struct vcpu
 int loader_load(struct guest *g, const u8 *img, u64 size, const struct guest_cfg *gc,
 		struct vcpu_state *s, char *err, size_t errlen)
 {
-	struct load_ctx c = { g, img, size, g->mem.size, err, errlen };
+	struct load_ctx c = { g, img, size, gmem_low_end(&g->mem), err, errlen };
 	int mb;
 	u8 kind = gc->kind;
 

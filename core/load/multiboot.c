@@ -5,6 +5,8 @@
 #include "core/load/multiboot.h"
 #include "core/lib/fmt.h"
 #include "core/lib/string.h"
+#include "core/dev/vacpi.h"
+#include "core/hw/acpi.h"
 #include "mm/gmem.h"
 
 #define MB1_MAGIC 0x1badb002u
@@ -14,6 +16,7 @@
 #define MB2_BOOT_MAGIC 0x36d76289u
 #define MB2_TAG_ADDRESS 2
 #define MB2_TAG_ENTRY 3
+#define MB2_INFO_ACPI_NEW 15   /* the boot information's copy of an ACPI 2.0 RSDP */
 
 struct mb_ctx {
 	struct guest *g;
@@ -21,6 +24,8 @@ struct mb_ctx {
 	const u8 *img;
 	u64 size;
 	u64 top;                   /* first free guest-physical byte */
+	u64 low;                   /* the lowest byte a segment took */
+	u64 rsdp;                  /* the ACPI tables' RSDP, or 0 (none) */
 	u32 entry;
 	char *err;
 	size_t len;
@@ -103,6 +108,7 @@ static int load_segment(struct mb_ctx *c, const struct elf_seg *sg, u32 i)
 	memcpy(dst, c->img + sg->offset, sg->filesz);
 	memset(dst + sg->filesz, 0, sg->memsz - sg->filesz);
 	c->top = MAX(c->top, ALIGN_UP(sg->paddr + sg->memsz, PAGE_SIZE));
+	c->low = MIN(c->low, sg->paddr);
 	return 0;
 }
 
@@ -210,19 +216,38 @@ static int place_modules(struct mb_ctx *c, struct placed *pl)
 	return pl->cmdline ? 0 : fail(c, "no room for the command line");
 }
 
-/* Usable RAM for the memory map: below 640 KiB, and from 1 MiB on. */
+/* Usable RAM for the memory map: below 640 KiB, from 1 MiB to the end of
+ * low RAM (mem_upper: that much, contiguous), and above 4 GiB if any. */
 static u64 mem_upper_kib(const struct guest *g)
 {
-	return (g->mem.size - MiB(1)) >> 10;
+	return (gmem_low_end(&g->mem) - MiB(1)) >> 10;
+}
+
+/* How many entries the memory map has: 2, or 3 with RAM above 4 GiB. */
+static u32 map_entries(const struct guest *g)
+{
+	return 2 + (g->mem.n > 1);
+}
+
+static u64 high_base(const struct guest *g)
+{
+	return g->mem.n > 1 ? g->mem.r[1].gpa : 0;
+}
+
+static u64 high_size(const struct guest *g)
+{
+	return g->mem.n > 1 ? g->mem.r[1].size : 0;
 }
 
 static u64 mb1_info(struct mb_ctx *c, const struct placed *pl)
 {
 	const struct guest_cfg *gc = c->gc;
 	u32 mods[CFG_MAX_MODULES][4] = { 0 };
-	struct __attribute__((packed)) { u32 size; u64 base, len; u32 type; } map[2] = {
-		{ 20, 0, KiB(640), 1 }, { 20, MiB(1), c->g->mem.size - MiB(1), 1 },
+	struct __attribute__((packed)) { u32 size; u64 base, len; u32 type; } map[3] = {
+		{ 20, 0, KiB(640), 1 }, { 20, MiB(1), gmem_low_end(&c->g->mem) - MiB(1), 1 },
+		{ 20, high_base(c->g), high_size(c->g), 1 },
 	};
+	u32 map_size = map_entries(c->g) * sizeof(map[0]);
 	u32 info[22] = { 0 };
 	u64 mods_at, map_at;
 
@@ -232,14 +257,14 @@ static u64 mb1_info(struct mb_ctx *c, const struct placed *pl)
 		mods[i][2] = (u32)pl->name[i];
 	}
 	mods_at = put(c, mods, sizeof(mods), 16);
-	map_at = put(c, map, sizeof(map), 8);
+	map_at = put(c, map, map_size, 8);
 	info[0] = 1 | 1u << 2 | 1u << 3 | 1u << 6;   /* mem, cmdline, mods, mmap */
 	info[1] = 640;
 	info[2] = (u32)mem_upper_kib(c->g);
 	info[4] = (u32)pl->cmdline;
 	info[5] = gc->nmodules;
 	info[6] = (u32)mods_at;
-	info[11] = sizeof(map);
+	info[11] = map_size;
 	info[12] = (u32)map_at;
 	return mods_at && map_at ? put(c, info, sizeof(info), 16) : 0;
 }
@@ -265,12 +290,16 @@ static u64 mb2_info(struct mb_ctx *c, const struct placed *pl)
 {
 	const struct guest_cfg *gc = c->gc;
 	u32 mem[2] = { 640, (u32)mem_upper_kib(c->g) };
-	struct { u32 entry_size, version; struct { u64 base, len; u32 type, zero; } e[2]; } map = {
-		24, 0, { { 0, KiB(640), 1, 0 }, { MiB(1), c->g->mem.size - MiB(1), 1, 0 } },
+	struct { u32 entry_size, version; struct { u64 base, len; u32 type, zero; } e[3]; } map = {
+		24, 0, { { 0, KiB(640), 1, 0 }, { MiB(1), gmem_low_end(&c->g->mem) - MiB(1), 1, 0 },
+			 { high_base(c->g), high_size(c->g), 1, 0 } },
 	};
+	u32 map_size = 8 + map_entries(c->g) * sizeof(map.e[0]);
 	u64 start = take(c, 8, 8);
 	bool ok = start && mb2_tag(c, 1, NULL, 0, gc->cmdline) && mb2_tag(c, 4, mem, sizeof(mem), NULL) &&
-		  mb2_tag(c, 6, &map, sizeof(map), NULL);
+		  mb2_tag(c, 6, &map, map_size, NULL) &&
+		  (!c->rsdp || mb2_tag(c, MB2_INFO_ACPI_NEW, gmem_ptr(&c->g->mem, c->rsdp, sizeof(struct acpi_rsdp)),
+				       sizeof(struct acpi_rsdp), NULL));
 	u32 fixed[2];
 
 	for (u32 i = 0; ok && i < gc->nmodules; i++) {
@@ -313,20 +342,24 @@ static void protected_mode(struct vcpu_state *s, u32 entry, u32 magic, u64 info)
 int multiboot_load(struct guest *g, const u8 *img, u64 size, const struct guest_cfg *gc, int version,
 		   struct vcpu_state *s, char *err, size_t len)
 {
-	struct mb_ctx c = { g, gc, img, size, 0, 0, err, len };
+	struct mb_ctx c = { g, gc, img, size, 0, ~0ULL, 0, 0, err, len };
 	struct placed pl = { 0 };
 	u64 info;
 
 	g->free_base = 0;
-	g->free_end = g->mem.size;
+	g->free_end = gmem_low_end(&g->mem);
 	if (version == 2 && mb2_tags(&c, (u64)find_mb2(img, size)))
 		return -1;
 	if (version == 1 && rd32(img + find_mb1(img, size) + 4) & MB1_AOUT_KLUDGE)
 		return fail(&c, "Multiboot a.out kludge (flag 16) is not supported: link the kernel as ELF");
 	if (load_kernel(&c) || place_modules(&c, &pl))
 		return -1;
-	if (c.entry >= g->mem.size)
+	if (c.entry >= gmem_low_end(&g->mem))
 		return fail(&c, "the entry point %x lies outside guest memory", c.entry);
+	/* the ACPI tables where an OS scans for them, unless the kernel
+	 * itself was loaded below 1 MiB */
+	if (c.low >= MiB(1))
+		c.rsdp = vacpi_build(g);
 	info = version == 2 ? mb2_info(&c, &pl) : mb1_info(&c, &pl);
 	if (!info)
 		return fail(&c, "no room for the Multiboot information above the kernel");

@@ -25,7 +25,7 @@ enum exit_reason {
 	EXIT_XSETBV,           /* the guest sets XCR0 */
 	EXIT_BACKEND,          /* finished inside the backend (a CR write, an exception reflected) */
 	EXIT_WBINVD,           /* WBINVD or INVD: nothing to write back (no device DMA), skipped */
-	EXIT_RDPMC,            /* no performance counters are offered: #GP */
+	EXIT_RDPMC,            /* AMD's legacy counters 0-3 (core/exit/vmsr.c), else #GP */
 	EXIT_SERVED,           /* a hypercall served on the short way (exit_hypercall_fast) */
 	EXIT_REASON_COUNT
 };

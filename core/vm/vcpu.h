@@ -166,6 +166,8 @@ struct guest {
 	u8 cmos_index;             /* port 0x70 (core/dev/vrtc.c) */
 	u8 cmos_ram[128];          /* its CMOS RAM bytes, kept across restarts (core/dev/vrtc.c) */
 	u32 pci_address;           /* port 0xcf8 (core/dev/vpci.c) */
+	u16 fw_cfg_key;            /* the fw_cfg item selected (core/dev/vfwcfg.c) */
+	u8 fw_cfg_off;             /* and the next byte of it, 8 at most */
 	u64 exit_code;             /* from the guest's shutdown call */
 	char stop_reason[160];     /* why it stopped (guest_stop) */
 	bool stop_said;            /* the run loop printed it (atomic: any of its vCPUs may) */

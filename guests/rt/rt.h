@@ -92,6 +92,18 @@ static inline uint8_t rt_inb(uint16_t p) { uint8_t v; __asm__ volatile("inb %1, 
 static inline uint16_t rt_inw(uint16_t p) { uint16_t v; __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(p)); return v; }
 static inline uint32_t rt_inl(uint16_t p) { uint32_t v; __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(p)); return v; }
 
+/* An interrupt handler named name that adds 1 to the u32 at counter (an
+ * assembler expression: a symbol, plus an offset) and writes the local
+ * APIC's EOI register. */
+#define RT_APIC_ISR(name, counter) \
+	__asm__(".globl " #name "\n" #name ":\n" \
+		"	push %rax\n" \
+		"	lock incl " counter "(%rip)\n" \
+		"	mov $0xfee000b0, %eax\n" \
+		"	movl $0, (%rax)\n" \
+		"	pop %rax\n" \
+		"	iretq\n")
+
 /* Each test guest defines main; its return value is the shutdown code. */
 int main(void);
 

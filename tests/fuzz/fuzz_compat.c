@@ -99,8 +99,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		abort();
 	if (size > sizeof(regs) + 1)
 		memcpy(mem, data + sizeof(regs) + 1, MIN(size - sizeof(regs) - 1, MEM));
-	guest.mem.hpa = (u64)(uintptr_t)mem;
-	guest.mem.size = MEM;
+	gmem_init(&guest.mem, (u64)(uintptr_t)mem, MEM);
 	guest.state = GUEST_RUNNABLE;
 	vcpu.gprs = (struct gprs){ .rax = regs[0], .rbx = regs[1], .rcx = regs[2], .rdx = regs[3], .rsi = regs[4] };
 	act = compat_dispatch(&vcpu, &(struct exit_info){ .insn_len = 3, .cpl = mode & 1 ? 3 : 0,

@@ -22,7 +22,7 @@ static void fresh(void)
 	if (!ram)
 		ram = malloc(MEM);
 	memset(ram, 0, MEM);
-	m = (struct gmem){ .hpa = (u64)(uintptr_t)ram, .size = MEM };
+	gmem_init(&m, (u64)(uintptr_t)ram, MEM);
 }
 
 static void put64(u64 gpa, u64 v) { memcpy(ram + gpa, &v, 8); }

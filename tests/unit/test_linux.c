@@ -1,6 +1,7 @@
 /* core/load/linux.c: the Linux boot protocol, into watched guest memory, with a
  * synthetic bzImage (a setup header and a patterned protected-mode part). */
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "core/hw/acpi.h"
 #include "core/load/linux.h"
@@ -50,6 +51,17 @@ static void bzimage(void)
 		img[SETUP_BYTES + i] = (u8)(i * 7 + 1);
 }
 
+/* A fresh guest of mem bytes at ram, and the image. */
+static void fresh_at(u8 *ram, u64 mem)
+{
+	memset(&g, 0, sizeof(g));
+	memset(&gc, 0, sizeof(gc));
+	gmem_init(&g.mem, (u64)(uintptr_t)ram, mem);
+	g.nvcpus = 1;
+	gc.kind = IMAGE_LINUX;
+	bzimage();
+}
+
 static void fresh(u64 mem)
 {
 	static u8 *ram;
@@ -57,18 +69,12 @@ static void fresh(u64 mem)
 	if (!ram)
 		ram = malloc(MEM);
 	memset(ram, 0xcc, MEM);                         /* not zero: the loader must write what it means */
-	memset(&g, 0, sizeof(g));
-	memset(&gc, 0, sizeof(gc));
-	g.mem.hpa = (u64)(uintptr_t)ram;
-	g.mem.size = mem;
-	g.nvcpus = 1;
-	gc.kind = IMAGE_LINUX;
-	bzimage();
+	fresh_at(ram, mem);
 }
 
 static u8 *gpa(u64 a)
 {
-	return (u8 *)(uintptr_t)(g.mem.hpa + a);
+	return (u8 *)(uintptr_t)(g.mem.r[0].hpa + a);
 }
 
 TEST(linux_loads_kernel_zero_page_and_entry)
@@ -105,6 +111,37 @@ TEST(linux_loads_kernel_zero_page_and_entry)
 	CHECK_EQ(get(e + 60, 8), MEM - LOADER_AREA);
 	CHECK_EQ(get(e + 76, 4), 2);                    /* the loader's tables: reserved */
 	CHECK_EQ(s.gdtr_base, MEM - LOADER_AREA);
+}
+
+/* A guest of 4.5 GiB: RAM below 3 GiB and from 4 GiB, the hole between
+ * (the APICs) not in the map; the loader's tables at the top of low RAM.
+ * The host block is reserved, not touched: only what the loader writes
+ * becomes real memory. */
+TEST(linux_e820_with_ram_above_4g)
+{
+	u64 size = GiB(4) + MiB(512);
+	u8 *big = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	struct vcpu_state s;
+	char err[160] = "";
+	const u8 *zp, *e;
+
+	CHECK(big != MAP_FAILED);
+	fresh_at(big, size);
+	CHECK_EQ(g.mem.n, 2);
+	CHECK_EQ(gmem_low_end(&g.mem), GiB(3));
+	CHECK_EQ(loader_load(&g, img, sizeof(img), &gc, &s, err, sizeof(err)), 0);
+	zp = big + 0x10000;
+	CHECK_EQ(zp[0x1e8], 5);                         /* e820 entries */
+	e = zp + 0x2d0;
+	CHECK_EQ(get(e + 60, 8), GiB(3) - LOADER_AREA);  /* the loader's tables, at the top of low RAM */
+	CHECK_EQ(get(e + 68, 8), LOADER_AREA);
+	CHECK_EQ(get(e + 80, 8), GiB(4));              /* the rest from 4 GiB */
+	CHECK_EQ(get(e + 88, 8), GiB(1) + MiB(512));
+	CHECK_EQ(get(e + 96, 4), 1);
+	CHECK_EQ(s.gdtr_base, GiB(3) - LOADER_AREA);
+	CHECK(!gmem_ptr(&g.mem, 0xfee00000, 4));         /* the APIC's page is not RAM */
+	CHECK(gmem_ptr(&g.mem, GiB(4), 8) == big + GiB(3));
+	munmap(big, size);
 }
 
 TEST(linux_initrds_are_concatenated_high)
@@ -240,7 +277,7 @@ TEST(linux_acpi_tables_for_power_off)
 	fresh(MEM);
 	CHECK_EQ(loader_load(&g, img, sizeof(img), &gc, &s, err, sizeof(err)), 0);
 	at = get(gpa(0x10000) + 0x70, 8);
-	CHECK_EQ(at, 0xe0000);
+	CHECK_EQ(at, 0xf0000);
 	rsdp = gpa(at);
 	CHECK(!memcmp(rsdp, "RSD PTR ", 8));
 	CHECK_EQ(rsdp[15], 2);
@@ -287,7 +324,7 @@ TEST(linux_acpi_madt)
 	fresh(MEM);
 	g.nvcpus = 3;
 	CHECK_EQ(loader_load(&g, img, sizeof(img), &gc, &s, err, sizeof(err)), 0);
-	xsdt = gpa(get(gpa(0xe0000) + 24, 8));
+	xsdt = gpa(get(gpa(0xf0000) + 24, 8));
 	madt = gpa(get(xsdt + 44, 8));
 	CHECK(!memcmp(madt, "APIC", 4));
 	len = (u32)get(madt + 4, 4);

@@ -52,8 +52,7 @@ static void fresh(u8 kind)
 	memset(ram, 0xcc, MEM);                         /* not zero: the loader must write what it means */
 	memset(&g, 0, sizeof(g));
 	memset(&gc, 0, sizeof(gc));
-	g.mem.hpa = (u64)(uintptr_t)ram;
-	g.mem.size = MEM;
+	gmem_init(&g.mem, (u64)(uintptr_t)ram, MEM);
 	gc.kind = kind;
 	gc.load = 0x7c00;
 	elf();
@@ -61,7 +60,7 @@ static void fresh(u8 kind)
 
 static const u8 *gpa(u64 a)
 {
-	return (const u8 *)(uintptr_t)(g.mem.hpa + a);
+	return (const u8 *)(uintptr_t)(g.mem.r[0].hpa + a);
 }
 
 static u64 get8(const u8 *p)
@@ -123,7 +122,7 @@ TEST(loader_elf_refusals)
 		  "ELF segment 0 at 1ff000+1000 does not fit in guest memory below 1f0000");
 	CHECK_STR(refused(24, 0x1f0000, 8, sizeof(img)), "ELF entry point 1f0000 lies outside guest memory");
 	fresh(IMAGE_ELF);
-	g.mem.size = 1u << 20;
+	gmem_init(&g.mem, g.mem.r[0].hpa, 1u << 20);
 	CHECK_EQ(loader_load(&g, img, sizeof(img), &gc, &(struct vcpu_state){ 0 }, (char[160]){ 0 }, 160), -1);
 }
 

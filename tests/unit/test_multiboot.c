@@ -1,6 +1,7 @@
 /* core/load/multiboot.c: detecting and loading Multiboot kernels into watched
  * guest memory. */
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "core/load/multiboot.h"
 #include "tests/unit/test.h"
@@ -19,8 +20,7 @@ static void fresh(void)
 	memset(mem, 0, MEM);
 	memset(&g, 0, sizeof(g));
 	memset(&gc, 0, sizeof(gc));
-	g.mem.hpa = (u64)(uintptr_t)mem;
-	g.mem.size = MEM;
+	gmem_init(&g.mem, (u64)(uintptr_t)mem, MEM);
 }
 
 /* A minimal ELF32 Multiboot kernel: one 16-byte segment at 1 MiB holding
@@ -62,11 +62,49 @@ TEST(multiboot_detect_and_load_v1)
 	CHECK_EQ(s.rip, 0x100004);
 	CHECK_EQ(s.rax, 0x2badb002);
 	CHECK_EQ(s.cr0 & 1, 1);
-	info = (const u32 *)(uintptr_t)(g.mem.hpa + s.rbx);
+	info = (const u32 *)(uintptr_t)(g.mem.r[0].hpa + s.rbx);
 	CHECK_EQ(info[0] & 0x4d, 0x4d);                 /* mem, cmdline, mods, mmap */
 	CHECK_EQ(info[2], (MEM - (1u << 20)) >> 10);
-	CHECK_STR((const char *)(uintptr_t)(g.mem.hpa + info[4]), "quiet");
-	CHECK(!memcmp((const void *)(uintptr_t)(g.mem.hpa + 0x100000), img + 128, 24));
+	CHECK_STR((const char *)(uintptr_t)(g.mem.r[0].hpa + info[4]), "quiet");
+	CHECK(!memcmp((const void *)(uintptr_t)(g.mem.r[0].hpa + 0x100000), img + 128, 24));
+	CHECK(!memcmp((const void *)(uintptr_t)(g.mem.r[0].hpa + 0xf0000), "RSD PTR ", 8));   /* ACPI, where scanned */
+}
+
+static u64 rd64(const u8 *p)
+{
+	u64 v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+/* A 4.5 GiB guest: mem_upper counts the RAM below 3 GiB, the map has a
+ * third entry for the rest, from 4 GiB. The host block is reserved, not
+ * touched. */
+TEST(multiboot_map_with_ram_above_4g)
+{
+	u64 size = GiB(4) + MiB(512);
+	u8 *big = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	u8 img[256];
+	size_t n = kernel(img, 1);
+	struct vcpu_state s;
+	char err[160] = "";
+	const u32 *info;
+	const u8 *map;
+
+	CHECK(big != MAP_FAILED);
+	fresh();
+	gmem_init(&g.mem, (u64)(uintptr_t)big, size);
+	CHECK_EQ(multiboot_load(&g, img, n, &gc, 1, &s, err, sizeof(err)), 0);
+	info = (const u32 *)(big + s.rbx);
+	CHECK_EQ(info[2], (GiB(3) - MiB(1)) >> 10);   /* mem_upper */
+	CHECK_EQ(info[11], 3 * 24);                    /* three map entries */
+	map = big + info[12];
+	CHECK_EQ(rd64(map + 24 + 4 + 8), GiB(3) - MiB(1));
+	CHECK_EQ(rd64(map + 48 + 4), GiB(4));
+	CHECK_EQ(rd64(map + 48 + 12), GiB(1) + MiB(512));
+	CHECK_EQ(rd64(map + 48 + 20) & 0xffffffff, 1);
+	munmap(big, size);
 }
 
 TEST(multiboot_detect_and_load_v2)
@@ -81,7 +119,7 @@ TEST(multiboot_detect_and_load_v2)
 	CHECK_EQ(multiboot_version(img, n), 2);
 	CHECK_EQ(multiboot_load(&g, img, n, &gc, 2, &s, err, sizeof(err)), 0);
 	CHECK_EQ(s.rax, 0x36d76289);
-	info = (const u32 *)(uintptr_t)(g.mem.hpa + s.rbx);
+	info = (const u32 *)(uintptr_t)(g.mem.r[0].hpa + s.rbx);
 	CHECK(info[0] >= 8 + 16 && info[0] % 8 == 0);  /* total size */
 	CHECK_EQ(info[2], 1);                           /* the first tag: cmdline */
 }
