@@ -19,9 +19,11 @@
 #            relative to the repository, like "guests/golden/abi-v1.elf"),
 #            QEMU_MEM (256M), QEMU_ICOUNT (shift=7,sleep=off; "" for none),
 #            BOCHS_MEM (128, in MiB), QEMU_SMP and BOCHS_CPUS (1: the
-#            machine's CPUs under each emulator)
+#            machine's CPUs under each emulator), QEMU_TIMEOUT (seconds
+#            QEMU may run: 120, or what the caller's environment says)
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+QEMU_TIMEOUT_DEFAULT=${QEMU_TIMEOUT:-120}
 OUT=$ROOT/build/test-out
 mkdir -p "$OUT"
 
@@ -33,7 +35,8 @@ clean_serial() {
 # Reads a scenario's env file into the variables above.
 load_env() {
 	DOORS="svm vmx" QEMU_CPU=max BOCHS_CPU=corei7_skylake_x CMDLINE="" GUESTS="" FILES=""
-	export QEMU_MEM=256M QEMU_ICOUNT=shift=7,sleep=off BOCHS_MEM=128 QEMU_SMP=1 BOCHS_CPUS=1
+	export QEMU_MEM=256M QEMU_ICOUNT=shift=7,sleep=off BOCHS_MEM=128 QEMU_SMP=1 BOCHS_CPUS=1 \
+		QEMU_TIMEOUT=$QEMU_TIMEOUT_DEFAULT
 	[ -f "$1/env" ] && . "$1/env"
 	return 0
 }

@@ -19,7 +19,7 @@ STAMP="python3 $ROOT/tests/linux/stamp.py"
 MARK1="linux-guest: init started"
 MARK2="linux-guest: slept 1 s"
 # The command line of tests/linux/e2e/linux-alone/hv.cfg, without the
-# hv_reboot=1 hv_esp takes out. -cx16: QEMU 7.2's TCG
+# hv_clock=1 and hv_reboot=1 hv_esp takes out. -cx16: QEMU 7.2's TCG
 # sometimes corrupts EFLAGS on the kernel's "cmpxchg16b %gs:(...)" (SLUB),
 # which oopses or panics about one boot in three, bare or not. No icount:
 # the TSC follows the host clock (both runs alike).
@@ -86,11 +86,14 @@ prepare() {
 	unpack "$bdeb" bin/busybox "$WORK/busybox" >/dev/null || exit 1
 	cmp -s "$WORK/kernel/$vmlinuz" "$GUESTS/vmlinuz" || cp "$WORK/kernel/$vmlinuz" "$GUESTS/vmlinuz"
 	if ! [ "$GUESTS/initrd.gz" -nt "$ROOT/tests/linux/init" ] ||
+		! [ "$GUESTS/initrd.gz" -nt "$ROOT/tests/linux.sh" ] ||
 		! [ "$GUESTS/initrd.gz" -nt "$WORK/busybox/.unpacked" ]; then
 		root=$WORK/initrd
 		rm -rf "$root" && mkdir -p "$root/bin" "$root/proc" "$root/dev" "$root/sys"
 		install -m 755 "$ROOT/tests/linux/init" "$root/init"
 		install -m 755 "$WORK/busybox/bin/busybox" "$root/bin/busybox"
+		mkdir -p "$root/etc"   # one-byte files /init writes to and compares with CMOS (hv_reboot)
+		printf '\100' >"$root/etc/cmos-index" && printf '\001' >"$root/etc/cmos-one"
 		(cd "$root" && find . -mindepth 1 | sort | cpio -o -H newc -R 0:0 --reproducible --quiet) |
 			gzip -9n >"$GUESTS/initrd.gz" || die "building initrd.gz failed"
 	fi
@@ -118,16 +121,16 @@ bare() {
 }
 
 # hv_esp NAME [SED]: $OUT/linux-NAME-esp with hv.efi, the kernel, the
-# initramfs and linux-alone's hv.cfg (without its hv_reboot=1, and edited
-# by the sed script SED), and a fresh variable store
-# $OUT/linux-NAME-vars.fd; prints the ESP's path.
+# initramfs and linux-alone's hv.cfg (without its hv_clock=1 and
+# hv_reboot=1, and edited by the sed script SED), and a fresh variable
+# store $OUT/linux-NAME-vars.fd; prints the ESP's path.
 hv_esp() {
 	. "$ROOT/tests/qemu_cmd.sh"
 	esp=$OUT/linux-$1-esp
 	rm -rf "$esp" && mkdir -p "$esp/EFI/BOOT"
 	cp "$ROOT/build/hv.efi" "$esp/EFI/BOOT/BOOTX64.EFI"
 	cp "$GUESTS/vmlinuz" "$GUESTS/initrd.gz" "$esp/EFI/BOOT/"
-	sed -e 's/ hv_reboot=1//' -e "${2:-}" "$ROOT/tests/linux/e2e/linux-alone/hv.cfg" >"$esp/EFI/BOOT/hv.cfg"
+	sed -e 's/ hv_clock=1 hv_reboot=1//' -e "${2:-}" "$ROOT/tests/linux/e2e/linux-alone/hv.cfg" >"$esp/EFI/BOOT/hv.cfg"
 	cp "$OVMF_VARS" "$OUT/linux-$1-vars.fd"
 	echo "$esp"
 }

@@ -380,14 +380,44 @@ static inline __attribute__((always_inline)) enum sched_why run_slice(struct vcp
  * charged to the first guest's slice). */
 static u64 boot_ticks;
 
-/* Nothing to run on c until t, or until another CPU hands c a vCPU: the
- * console's waiting output goes meanwhile. */
+/* CPU i is halted in halt_until: a vCPU posted to it comes with a kick
+ * (vcpu_wake). Written by CPU i alone. */
+static volatile bool halted[HV_MAX_CPUS];
+
+/* CPU c halted until about t, or until an interrupt (a kick) comes first:
+ * the local APIC timer wakes it. Hardware saves the power, and an
+ * emulator skips the time (QEMU under icount would otherwise execute a
+ * second of spinning for each second of a guest's sleep). Where the timer
+ * is not set up (VT-x preempts with its own), one spin. Interrupts off. */
+static void halt_until(struct sched_cpu *c, u64 t)
+{
+	u64 now = time_now_ns();
+
+	if (!lapic_timer_ready() || t <= now) {
+		cpu_relax();
+		return;
+	}
+	lapic_timer_start(time_ns_to_tsc(t - now));
+	__atomic_store_n(&halted[c->id], true, __ATOMIC_SEQ_CST);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);   /* the flag, then the inbox (vcpu_wake: the reverse) */
+	if (!__atomic_load_n(&c->inbox, __ATOMIC_RELAXED))
+		__asm__ volatile("sti; hlt; cli" : : : "memory");
+	__atomic_store_n(&halted[c->id], false, __ATOMIC_RELAXED);
+	lapic_timer_take_fired();   /* an idle wake, not a guest's slice */
+}
+
+/* Nothing to run on c until t, or until another CPU hands c a vCPU (a
+ * kick ends the halt): the console's waiting output goes meanwhile,
+ * polled without halting. */
 static void idle_until(struct sched_cpu *c, u64 t)
 {
 	while (time_now_ns() < t && !__atomic_load_n(&c->inbox, __ATOMIC_RELAXED)) {
-		if (console_waiting())
+		if (console_waiting()) {
 			console_poll();
-		cpu_relax();
+			cpu_relax();
+		} else {
+			halt_until(c, t);
+		}
 	}
 }
 
@@ -611,7 +641,7 @@ static void ap_idle(struct sched_cpu *c, u64 until)
 		return;
 	}
 	while (time_now_ns() < until && !run_over && !park_asked && !__atomic_load_n(&c->inbox, __ATOMIC_RELAXED))
-		cpu_relax();
+		halt_until(c, until);
 }
 
 /* An AP's loop, from smp_call: its own queue until the run is over. */
@@ -729,8 +759,8 @@ static void park_waiting(void)
 }
 
 /* From any CPU (core/vm/vmp.h): t's sleep ends through its CPU's inbox;
- * its CPU is kicked if it runs t (to exit and look) or halts for good (to
- * take t in). The vCPU running here needs neither. */
+ * its CPU is kicked if it runs t (to exit and look) or halts, for good or
+ * until a time (to take t in). The vCPU running here needs neither. */
 void vcpu_wake(struct vcpu *t)
 {
 	struct sched_entity *e = &t->se;
@@ -742,7 +772,8 @@ void vcpu_wake(struct vcpu *t)
 	woken = sched_wake_remote(&sched, e);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);   /* the post, then the idle flag (ap_idle) */
 	cpu = __atomic_load_n(&e->cpu, __ATOMIC_ACQUIRE);
-	if (cpu != me && (woken ? idle_forever[cpu] : __atomic_load_n(&e->state, __ATOMIC_RELAXED) == SCHED_RUNNING))
+	if (cpu != me && (woken ? idle_forever[cpu] || halted[cpu] :
+			  __atomic_load_n(&e->state, __ATOMIC_RELAXED) == SCHED_RUNNING))
 		lapic_send_ipi(cpu_by_id(cpu)->apic_id, ICR_FIXED(LAPIC_KICK_VECTOR));
 }
 

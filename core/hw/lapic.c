@@ -161,6 +161,11 @@ void lapic_timer_start(u64 tsc_ticks)
 	apic_write(APIC_TIMER_INIT, (u32)MIN(MAX(ticks, 1), 0xffffffffULL));
 }
 
+bool lapic_timer_ready(void)
+{
+	return tsc_per_tick_q16 != 0;
+}
+
 bool lapic_timer_take_fired(void)
 {
 	struct cpu *c = this_cpu();

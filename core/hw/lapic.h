@@ -46,4 +46,7 @@ void lapic_timer_start(u64 tsc_ticks);
 /* Whether the countdown ended since the last call; clears the flag. */
 bool lapic_timer_take_fired(void);
 
+/* Whether the countdowns above work here (lapic_timer_init succeeded). */
+bool lapic_timer_ready(void);
+
 #endif
