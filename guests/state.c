@@ -19,7 +19,8 @@
 
 enum reg {
 	R_GPRS, R_X87, R_MXCSR, R_XMM, R_YMM, R_ZMM, R_OPMASK, R_XCR0, R_PKRU, R_CR2, R_CR8,
-	R_DR03, R_DR6, R_DR7, R_KGS, R_FS, R_GS, R_SYSCALL, R_SYSENTER, R_PAT, R_EFER, R_TSC_AUX, R_CR0, R_COUNT
+	R_DR03, R_DR6, R_DR7, R_KGS, R_FS, R_GS, R_SYSCALL, R_SYSENTER, R_PAT, R_EFER, R_TSC_AUX, R_CR0,
+	R_TSC, R_MSR_MODEL, R_COUNT
 };
 
 static const char *const names[R_COUNT] = {
@@ -27,12 +28,13 @@ static const char *const names[R_COUNT] = {
 	"ZMM16/ZMM31", "opmask K1", "XCR0", "PKRU", "CR2", "CR8 (and the APIC TPR)", "DR0-DR3", "DR6", "DR7",
 	"KERNEL_GS_BASE (by SWAPGS)", "FS_BASE", "GS_BASE", "STAR LSTAR CSTAR SFMASK",
 	"SYSENTER CS ESP EIP", "PAT", "EFER.SCE", "TSC_AUX (by RDTSCP)",
-	"CR0 (AM WP)",
+	"CR0 (AM WP)", "TSC (its offset, by WRMSR IA32_TSC)",
+	"MISC_ENABLE (Intel) or PerfEvtSel1 and PerfCtr0 (AMD)",
 };
 
 static unsigned bad[R_COUNT];
 static bool tried[R_COUNT];
-static bool avx, avx512, pku, rdtscp;
+static bool avx, avx512, pku, rdtscp, amd;
 static uint64_t xcr0_all;
 static uint32_t me;
 static bool watch;
@@ -176,6 +178,40 @@ static uint64_t cr0_of(unsigned round)
 	return (cr0 & ~CR0_AM_WP) | (pattern(round, 27) >> 16 & CR0_AM_WP);   /* bits of the round */
 }
 
+/* The TSC this guest sets each round: its number in bits 44 up, the
+ * round's in 36-43, so that the other guest's (or a TSC never moved)
+ * differs there until 2^36 ticks have passed. */
+static uint64_t tsc_base(unsigned round)
+{
+	return (uint64_t)(me + 1) << 44 | (uint64_t)(round & 0xff) << 36;
+}
+
+/* MSRs the hypervisor keeps in software alone (core/exit/vmsr.c): on
+ * Intel MISC_ENABLE's writable bits without effect (0, 3, 16, 18, 23),
+ * on AMD an event select (no reserved bit) and a 48-bit counter. */
+#define MISC_QUIET (1ULL << 0 | 1ULL << 3 | 1ULL << 16 | 1ULL << 18 | 1ULL << 23)
+#define EVTSEL_OK 0xffd7ffffULL
+
+static void model_write(unsigned round)
+{
+	if (amd) {
+		wrmsr(0xc0010001, pattern(round, 28) & EVTSEL_OK);
+		wrmsr(0xc0010004, pattern(round, 29) & ((1ULL << 48) - 1));
+	} else {
+		wrmsr(0x1a0, (rdmsr(0x1a0) & ~MISC_QUIET) | (pattern(round, 28) & MISC_QUIET));
+	}
+}
+
+static void model_check(unsigned round)
+{
+	if (amd) {
+		check(R_MSR_MODEL, rdmsr(0xc0010001), pattern(round, 28) & EVTSEL_OK);
+		check(R_MSR_MODEL, rdmsr(0xc0010004), pattern(round, 29) & ((1ULL << 48) - 1));
+	} else {
+		check(R_MSR_MODEL, rdmsr(0x1a0) & MISC_QUIET, pattern(round, 28) & MISC_QUIET);
+	}
+}
+
 static void regs_write(unsigned round)
 {
 	uint64_t cr8 = pattern(round, 8) & 15, cr2 = pattern(round, 9), cr0 = cr0_of(round);
@@ -205,6 +241,8 @@ static void regs_write(unsigned round)
 	wrmsr(0xc0000080, (rdmsr(0xc0000080) & ~1ULL) | (pattern(round, 25) & 1)); /* EFER.SCE */
 	if (rdtscp)
 		wrmsr(0xc0000103, pattern(round, 26) & 0xffffffff);       /* TSC_AUX */
+	wrmsr(0x10, tsc_base(round));                                 /* IA32_TSC */
+	model_write(round);
 }
 
 static void regs_check(unsigned round)
@@ -251,6 +289,8 @@ static void regs_check(unsigned round)
 		__asm__ volatile("rdtscp" : "=c"(aux) : : "rax", "rdx");
 		check(R_TSC_AUX, aux, pattern(round, 26) & 0xffffffff);
 	}
+	check(R_TSC, rt_rdtsc() >> 36, tsc_base(round) >> 36);
+	model_check(round);
 }
 
 /* The GPRs a hypercall keeps (all but RAX-RDX), across a null call the
@@ -334,6 +374,7 @@ static void setup(void)
 
 	hv1_guest_info((uintptr_t)&gi);
 	rdtscp = rt_cpuid(0x80000001, 0).d >> 27 & 1;
+	amd = rt_amd();
 	me = gi.guest_id;
 	watch = gi.ram_size >= 3 << 20;
 	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
