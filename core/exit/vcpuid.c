@@ -99,15 +99,21 @@ static void tsc_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *r)
 #define TOPO_CORE_BITS 3
 _Static_assert(CFG_VCPUS_MAX <= 1u << TOPO_CORE_BITS, "vCPU numbers fit the core level");
 
-/* Leaf 1: the topology above, OSXSAVE the vCPU's CR4.OSXSAVE, APIC its
- * local APIC's enable bit in IA32_APIC_BASE (as on hardware). */
+/* EDX with its APIC bit (9, in leaf 1 and AMD's 0x80000001) following
+ * the local APIC's enable bit in IA32_APIC_BASE, as on hardware. */
+static u32 apic_bit(struct vcpu *v, u32 edx)
+{
+	return (edx & ~(1u << 9)) | (u32)(vlapic_base_msr(v) >> 11 & 1) << 9;
+}
+
+/* Leaf 1: the topology above, OSXSAVE the vCPU's CR4.OSXSAVE, the APIC
+ * bit. */
 static void leaf_1(struct vcpu *v, u32 leaf, u32 sub, u32 *r)
 {
 	(void)leaf, (void)sub;
 	r[1] = (r[1] & 0x0000ffff) | v->id << 24 | (1u << TOPO_CORE_BITS) << 16;
 	r[2] = (r[2] & ~(1u << 27)) | (u32)(backend->get(v, VREG_CR4) >> 18 & 1) << 27;
-	r[3] = (r[3] & ~(1u << 9)) | (u32)(vlapic_base_msr(v) >> 11 & 1) << 9;
-	r[3] |= 1u << 28;
+	r[3] = apic_bit(v, r[3]) | 1u << 28;
 }
 
 /* Leaf 0: the highest basic leaf, 2 while IA32_MISC_ENABLE limits it
@@ -119,13 +125,13 @@ static void leaf_0(struct vcpu *v, u32 leaf, u32 sub, u32 *r)
 		r[0] = MIN(r[0], 2u);
 }
 
-/* Leaf 0x80000001: AMD's copy of the APIC bit follows the local APIC's
- * enable bit, as leaf 1's does; NX hidden by MISC_ENABLE's XD disable. */
+/* Leaf 0x80000001: AMD's copy of the APIC bit; NX hidden by
+ * MISC_ENABLE's XD disable. */
 static void leaf_80000001(struct vcpu *v, u32 leaf, u32 sub, u32 *r)
 {
 	(void)leaf, (void)sub;
 	if (boot_cpu_info.amd)
-		r[3] = (r[3] & ~(1u << 9)) | (u32)(vlapic_base_msr(v) >> 11 & 1) << 9;
+		r[3] = apic_bit(v, r[3]);
 	if (v->misc_enable & MISC_XD_DISABLE)
 		r[3] &= ~(1u << 20);
 }

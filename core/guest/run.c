@@ -73,7 +73,8 @@ static void note_first_stop(u64 now)
 
 /* A guest's stop, said once it is over, by the first of its vCPUs to
  * see it: its last console lines, why it stopped (guest_stop), the exits
- * of each vCPU, the restarts the bound delayed. The guest's lock held (its console is its vCPUs'). */
+ * of each vCPU, the restarts the bound delayed. The guest's lock held
+ * (its console is its vCPUs'). */
 static void say_stopped(struct guest *g)
 {
 	if (__atomic_exchange_n(&g->stop_said, true, __ATOMIC_ACQ_REL))
@@ -244,7 +245,6 @@ static __attribute__((noinline)) int held(struct vcpu *v, u64 start, u64 limit, 
  * is the first. The wipe and reload are in the guest's own slices either
  * way: the bound keeps its restarts from becoming most of the work. When
  * the restart asked for now may begin (0: at once). */
-
 static u64 restart_due(struct guest *g, u64 now)
 {
 	if (!g->restart_window_ns || now - g->restart_window_ns >= RESTART_WINDOW_NS) {

@@ -20,7 +20,7 @@ static const u8 one_byte[256] = {
 
 static const u8 two_byte[256] = {
 	[0xa2] = INSN_CPUID, [0x32] = INSN_RDMSR, [0x30] = INSN_WRMSR, [0x01] = GROUP7,
-	[0x22] = INSN_MOV_TO_CR, [0x09] = INSN_WBINVD, [0x08] = INSN_INVD, [0x33] = INSN_RDPMC,
+	[0x22] = INSN_MOV_TO_CR, [0x09] = INSN_WBINVD, [0x08] = INSN_WBINVD, [0x33] = INSN_RDPMC,
 };
 
 /* Two-byte opcodes followed by a ModRM byte (always a register operand). */

@@ -25,8 +25,7 @@ enum insn_op {
 	INSN_XSETBV,     /* 0F 01 D1 */
 	INSN_IO,         /* E4-E7 ib, EC-EF, 6C-6F */
 	INSN_MOV_TO_CR,  /* 0F 22 /r: ModRM reg = the CR, rm = the GPR */
-	INSN_WBINVD,     /* 0F 09 */
-	INSN_INVD,       /* 0F 08 */
+	INSN_WBINVD,     /* 0F 09, and INVD's 0F 08: the exits do both as WBINVD */
 	INSN_RDPMC,      /* 0F 33 */
 };
 

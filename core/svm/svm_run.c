@@ -43,7 +43,8 @@ static const u8 skipped_insn[SVM_EXIT_CODE_MAX] = {
 	[SVM_EXIT_CPUID] = INSN_CPUID,
 	[SVM_EXIT_MSR] = INSN_RDMSR,             /* INSN_WRMSR for writes */
 	[SVM_EXIT_XSETBV] = INSN_XSETBV,
-	[SVM_EXIT_INVD] = INSN_INVD,
+	[SVM_EXIT_WBINVD] = INSN_WBINVD,      /* QEMU 7.2 gives INVD this exit code too */
+	[SVM_EXIT_INVD] = INSN_WBINVD,
 	[SVM_EXIT_RDPMC] = INSN_RDPMC,
 };
 
@@ -337,23 +338,11 @@ static bool port_io(struct vcpu *v, struct exit_info *ei)
 	return false;
 }
 
-/* HLT, CPUID, RDMSR/WRMSR, XSETBV, INVD, RDPMC: the length of the instruction
+/* HLT, CPUID, RDMSR/WRMSR, XSETBV, WBINVD/INVD, RDPMC: the length of the instruction
  * the exit names, or the exit is unknown (the bytes there are not it). */
 static bool skipped(struct vcpu *v, struct exit_info *ei)
 {
 	ei->insn_len = insn_len(v, skipped_insn[ei->raw]);
-	if (!ei->insn_len)
-		ei->reason = EXIT_UNKNOWN;
-	return false;
-}
-
-/* WBINVD's exit, which QEMU 7.2's TCG also gives for INVD (its
- * translator names one exit code for both opcodes): either instruction. */
-static bool cache_flush(struct vcpu *v, struct exit_info *ei)
-{
-	ei->insn_len = insn_len(v, INSN_WBINVD);
-	if (!ei->insn_len)
-		ei->insn_len = insn_len(v, INSN_INVD);
 	if (!ei->insn_len)
 		ei->reason = EXIT_UNKNOWN;
 	return false;
@@ -600,7 +589,7 @@ static bool (*const finish[SVM_EXIT_CODE_MAX])(struct vcpu *v, struct exit_info 
 	[SVM_EXIT_DR_WRITE ... SVM_EXIT_DR_WRITE + 7] = dr_access,
 	[SVM_EXIT_INTR] = interrupt, [SVM_EXIT_NMI] = host_nmi, [SVM_EXIT_IOIO] = port_io, [SVM_EXIT_MSR] = msr,
 	[SVM_EXIT_VMMCALL] = vmmcall, [SVM_EXIT_HLT] = skipped, [SVM_EXIT_CPUID] = skipped,
-	[SVM_EXIT_XSETBV] = skipped, [SVM_EXIT_WBINVD] = cache_flush, [SVM_EXIT_INVD] = skipped,
+	[SVM_EXIT_XSETBV] = skipped, [SVM_EXIT_WBINVD] = skipped, [SVM_EXIT_INVD] = skipped,
 	[SVM_EXIT_RDPMC] = skipped,
 };
 

@@ -26,6 +26,9 @@ TEST(insn_plain)
 		{ { 0xe5, 0x60 }, 2, INSN_IO, 2 },    /* in eax, 0x60 */
 		{ { 0xee }, 1, INSN_IO, 1 },          /* out dx, al */
 		{ { 0x6e }, 1, INSN_IO, 1 },          /* outsb */
+		{ { 0x0f, 0x09 }, 2, INSN_WBINVD, 2 },
+		{ { 0x0f, 0x08 }, 2, INSN_WBINVD, 2 },   /* INVD: done as WBINVD */
+		{ { 0x0f, 0x33 }, 2, INSN_RDPMC, 2 },
 	};
 	struct insn i;
 
