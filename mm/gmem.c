@@ -8,8 +8,9 @@ void gmem_init(struct gmem *m, u64 hpa, u64 size)
 
 	*m = (struct gmem){ .n = 1, .size = size };
 	m->r[0] = (struct gmem_range){ 0, hpa, low };
+	m->r[1] = (struct gmem_range){ GMEM_HIGH_BASE, hpa + low, size - low };
 	if (size > low)
-		m->r[m->n++] = (struct gmem_range){ GMEM_HIGH_BASE, hpa + low, size - low };
+		m->n++;
 }
 
 void *gmem_at(const struct gmem *m, u64 off, u64 max, u64 *len)

@@ -19,7 +19,8 @@ struct gmem_range {
 };
 
 /* A guest's RAM (struct guest's mem): fixed from creation to the end.
- * r[0] starts at guest-physical 0; r[1], when n is 2, at GMEM_HIGH_BASE. */
+ * r[0] starts at guest-physical 0, r[1] at GMEM_HIGH_BASE (0 bytes when
+ * n is 1). */
 struct gmem {
 	struct gmem_range r[GMEM_RANGES];
 	u32 n;
@@ -38,16 +39,21 @@ static inline u64 gmem_low_end(const struct gmem *m)
 }
 
 /* Host pointer to [gpa, gpa+len) when it lies wholly in one range of guest
- * RAM, or NULL. */
+ * RAM, or NULL. No loop and no call: a page walk comes here five times
+ * (the AMD-V VMCALL's #UD cost 294 instructions so, 353 with a loop over
+ * the ranges), and the range from 0 is tried first. */
 static inline void *gmem_ptr(const struct gmem *m, u64 gpa, u64 len)
 {
-	for (u32 i = 0; i < m->n; i++) {
-		const struct gmem_range *r = &m->r[i];
+	const struct gmem_range *r = &m->r[0];
+	u64 off;
 
-		if (gpa >= r->gpa && gpa - r->gpa <= r->size && len <= r->size - (gpa - r->gpa))
-			return (void *)(uintptr_t)(r->hpa + (gpa - r->gpa));
-	}
-	return NULL;
+	if (__builtin_expect(gpa <= r->size && len <= r->size - gpa, 1))
+		return (void *)(uintptr_t)(r->hpa + gpa);
+	r = &m->r[1];
+	off = gpa - r->gpa;
+	if (gpa < r->gpa || off > r->size || len > r->size - off || !r->size)
+		return NULL;
+	return (void *)(uintptr_t)(r->hpa + off);
 }
 
 /* Host pointer to byte off of guest RAM counted in range order (0 to

@@ -20,10 +20,12 @@
 #            QEMU_MEM (256M), QEMU_ICOUNT (shift=7,sleep=off; "" for none),
 #            BOCHS_MEM (128, in MiB), QEMU_SMP and BOCHS_CPUS (1: the
 #            machine's CPUs under each emulator), QEMU_TIMEOUT (seconds
-#            QEMU may run: 120, or what the caller's environment says)
+#            QEMU may run: 120, or what the caller's environment says),
+#            BOCHS_TIMEOUT (the same for Bochs: 300, or the caller's)
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 QEMU_TIMEOUT_DEFAULT=${QEMU_TIMEOUT:-120}
+BOCHS_TIMEOUT_DEFAULT=${BOCHS_TIMEOUT:-300}
 OUT=$ROOT/build/test-out
 mkdir -p "$OUT"
 
@@ -36,7 +38,7 @@ clean_serial() {
 load_env() {
 	DOORS="svm vmx" QEMU_CPU=max BOCHS_CPU=corei7_skylake_x CMDLINE="" GUESTS="" FILES=""
 	export QEMU_MEM=256M QEMU_ICOUNT=shift=7,sleep=off BOCHS_MEM=128 QEMU_SMP=1 BOCHS_CPUS=1 \
-		QEMU_TIMEOUT=$QEMU_TIMEOUT_DEFAULT
+		QEMU_TIMEOUT=$QEMU_TIMEOUT_DEFAULT BOCHS_TIMEOUT=$BOCHS_TIMEOUT_DEFAULT
 	[ -f "$1/env" ] && . "$1/env"
 	return 0
 }

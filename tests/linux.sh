@@ -94,8 +94,13 @@ prepare() {
 		install -m 755 "$WORK/busybox/bin/busybox" "$root/bin/busybox"
 		mkdir -p "$root/etc"   # one-byte files /init writes to and compares with CMOS (hv_reboot)
 		printf '\100' >"$root/etc/cmos-index" && printf '\001' >"$root/etc/cmos-one"
-		(cd "$root" && find . -mindepth 1 | sort | cpio -o -H newc -R 0:0 --reproducible --quiet) |
-			gzip -9n >"$GUESTS/initrd.gz" || die "building initrd.gz failed"
+		# Built aside and moved in whole: a failed cpio (not yet installed)
+		# must not leave an empty initrd.gz newer than its sources.
+		(set -o pipefail
+		 (cd "$root" && find . -mindepth 1 | sort | cpio -o -H newc -R 0:0 --reproducible --quiet) |
+			gzip -9n >"$GUESTS/initrd.gz.new") &&
+			mv "$GUESTS/initrd.gz.new" "$GUESTS/initrd.gz" || {
+			rm -f "$GUESTS/initrd.gz.new"; die "building initrd.gz failed (is cpio installed?)"; }
 	fi
 	printf 'package %s\nversion %s\nmd5 %s\n' "$pkg" "$ver" "$md5" >"$WORK/kernel.txt"
 	echo "linux: Debian $pkg $ver, vmlinuz md5 $md5 (matches the package)"

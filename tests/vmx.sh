@@ -4,7 +4,6 @@
 # Usage: tests/vmx.sh [SCENARIO...]
 set -u
 . "$(dirname "$0")/lib.sh"
-BOCHS_TIMEOUT=${BOCHS_TIMEOUT:-300}
 
 make_iso() {
 	dir=$1 iso=$2 tree=$3

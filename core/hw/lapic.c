@@ -6,6 +6,7 @@
 #include "core/console/console.h"
 #include "core/hw/cpu.h"
 #include "core/hw/percpu.h"
+#include "core/hw/time.h"
 #include "core/hw/trap.h"
 
 #define MSR_APIC_BASE 0x1b
@@ -22,8 +23,7 @@ enum {
 #define ICR_PENDING (1u << 12)   /* xAPIC delivery status: not yet accepted */
 #define LVT_MASKED (1u << 16)
 #define DIV_BY_1 0xb
-#define CALIBRATE_TICKS (1u << 20)
-#define CALIBRATE_TSC_LIMIT (1ULL << 36)   /* give up: the timer is not counting */
+#define CALIBRATE_US 1000
 
 static u64 mmio_base;              /* 0 in x2APIC mode */
 static u64 tsc_per_tick_q16;       /* TSC ticks per APIC timer tick, << 16 (every CPU's) */
@@ -63,10 +63,15 @@ static void on_spurious(void)
 	/* no EOI for the spurious vector */
 }
 
-/* Counts CALIBRATE_TICKS timer ticks and sees how much the TSC moved. */
+/* Lets the timer count down for CALIBRATE_US of TSC time (time.c has
+ * calibrated the TSC by now) and sees how far it went: a fixed time, not
+ * a fixed count, so that a slow timer (Bochs's at the TSC's 50 MHz) costs
+ * the boot no more than a fast one; 1 ms is thousands of ticks even there.
+ * A timer that does not move is refused. */
 static int calibrate(void)
 {
-	u64 t0, dt;
+	u64 t0, dt, span = time_tsc_hz() / (1000000 / CALIBRATE_US);
+	u32 left;
 
 	apic_write(APIC_TIMER_DIV, DIV_BY_1);
 	apic_write(APIC_LVT_TIMER, LVT_MASKED | LAPIC_TIMER_VECTOR);
@@ -74,11 +79,13 @@ static int calibrate(void)
 	t0 = rdtsc();
 	do
 		dt = rdtsc() - t0;
-	while (apic_read(APIC_TIMER_CUR) > 0xffffffff - CALIBRATE_TICKS && dt < CALIBRATE_TSC_LIMIT);
+	while (dt < span);
+	left = apic_read(APIC_TIMER_CUR);
+	dt = rdtsc() - t0;
 	apic_write(APIC_TIMER_INIT, 0);
-	if (dt >= CALIBRATE_TSC_LIMIT || !dt)
-		return -1;
-	tsc_per_tick_q16 = (dt << 16) / CALIBRATE_TICKS;
+	if (left == 0 || left == 0xffffffff)
+		return -1;   /* not counting, or through 4 G ticks in 1 ms */
+	tsc_per_tick_q16 = (dt << 16) / (0xffffffffu - left);
 	return tsc_per_tick_q16 ? 0 : -1;
 }
 

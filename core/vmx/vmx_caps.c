@@ -4,6 +4,7 @@
 #include "core/console/console.h"
 #include "core/hw/cpu.h"
 #include "core/hw/cpu_info.h"
+#include "core/hw/lapic.h"
 #include "core/lib/string.h"
 #include "mm/mm.h"
 
@@ -108,7 +109,12 @@ int vmx_probe(void)
 			missing++;
 		}
 	}
-	return missing ? -1 : 0;
+	if (missing)
+		return -1;
+	/* The preemption timer preempts guests; the local APIC timer only
+	 * wakes an idle CPU (run.c's halt_until), which spins without it */
+	lapic_timer_init();
+	return 0;
 }
 
 #define FC_LOCK 1ULL

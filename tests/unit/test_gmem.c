@@ -17,6 +17,8 @@ TEST(gmem_small_guest_is_one_range)
 	CHECK(gmem_ptr(&m, MiB(64), 0) != NULL);       /* an empty range at the end */
 	CHECK(!gmem_ptr(&m, MiB(64) - 4, 8));
 	CHECK(!gmem_ptr(&m, ~0ULL, 2));                /* wraps */
+	CHECK(!gmem_ptr(&m, GiB(4), 0));               /* no RAM above 4 GiB, not even empty */
+	CHECK(!gmem_ptr(&m, GiB(4) + 4096, 8));
 	CHECK(gmem_at(&m, MiB(64) - 1, 4096, &n) == (void *)(uintptr_t)(H + MiB(64) - 1));
 	CHECK_EQ(n, 1);
 	CHECK(!gmem_at(&m, MiB(64), 4096, &n));
