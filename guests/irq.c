@@ -19,27 +19,12 @@ __asm__(".globl irq0_stub\n"
 	"	pop %rax\n"
 	"	iretq\n");
 
-static void pic_init(void)
-{
-	static const uint8_t words[2][4] = { { 0x11, 0x20, 0x04, 0x01 }, { 0x11, 0x28, 0x02, 0x01 } };
-
-	for (int c = 0; c < 2; c++) {
-		uint16_t port = c ? 0xa0 : 0x20;
-
-		rt_outb(port, words[c][0]);
-		for (int i = 1; i < 4; i++)
-			rt_outb(port + 1, words[c][i]);
-	}
-	rt_outb(0x21, 0xfe);     /* IRQ 0 only */
-	rt_outb(0xa1, 0xff);
-}
-
 int main(void)
 {
 	uint64_t hz, t0, t1;
 
 	rt_idt_set(0x20, irq0_stub, 0);
-	pic_init();
+	rt_pic_init(0x20);
 	rt_outb(0x43, 0x34);     /* channel 0, lo/hi, mode 2 */
 	rt_outb(0x40, 11932 & 0xff);
 	rt_outb(0x40, 11932 >> 8);

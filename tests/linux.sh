@@ -1,7 +1,8 @@
 #!/bin/bash
 # The Linux guest: Debian's stock kernel and a busybox initramfs.
 #   tests/linux.sh prepare   fetch and check the kernel (cached in build/linux),
-#                            write build/guests/vmlinuz and build/guests/initrd.gz
+#                            write build/guests/vmlinuz and build/guests/initrd.gz,
+#                            and grub-invaders' build/guests/invaders.exec
 #   tests/linux.sh bare      prepare, then time the guest on bare QEMU (no hv)
 #   tests/linux.sh time      bare, then the same under the hypervisor: the ratio
 #   tests/linux.sh input     prepare, then type a line on the hypervisor's
@@ -85,6 +86,11 @@ prepare() {
 	md5=$(unpack "$kdeb" "$vmlinuz" "$WORK/kernel") || exit 1
 	unpack "$bdeb" bin/busybox "$WORK/busybox" >/dev/null || exit 1
 	cmp -s "$WORK/kernel/$vmlinuz" "$GUESTS/vmlinuz" || cp "$WORK/kernel/$vmlinuz" "$GUESTS/vmlinuz"
+	# grub-invaders: a Multiboot kernel of someone else's, loaded by its
+	# header's address fields (the a.out kludge), for tests/linux/e2e/invaders
+	ideb=$(fetch grub-invaders) && unpack "$ideb" boot/invaders.exec "$WORK/invaders" >/dev/null || exit 1
+	cmp -s "$WORK/invaders/boot/invaders.exec" "$GUESTS/invaders.exec" ||
+		cp "$WORK/invaders/boot/invaders.exec" "$GUESTS/invaders.exec"
 	if ! [ "$GUESTS/initrd.gz" -nt "$ROOT/tests/linux/init" ] ||
 		! [ "$GUESTS/initrd.gz" -nt "$ROOT/tests/linux.sh" ] ||
 		! [ "$GUESTS/initrd.gz" -nt "$WORK/busybox/.unpacked" ]; then

@@ -63,6 +63,19 @@ void vioapic_raise(struct guest *g, u32 pin)
 	deliver(g, *rte);
 }
 
+int vioapic_line_state(const struct guest *g, u32 pin)
+{
+	u64 rte = g->ioapic->redir[pin];
+
+	if ((rte & RTE_MASK) || (rte & RTE_LEVEL) || (rte & RTE_DM) > 1ULL << 8)
+		return -1;
+	for (u32 i = 0; i < g->nvcpus; i++)
+		if (vlapic_matches(&g->vcpu[i], (u8)(rte >> 56), rte & RTE_LOGICAL) &&
+		    vlapic_requested(&g->vcpu[i], (u8)rte))
+			return 1;
+	return 0;
+}
+
 void vioapic_eoi(struct guest *g, u8 vector)
 {
 	struct vioapic *io = g->ioapic;

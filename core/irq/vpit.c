@@ -88,10 +88,16 @@ u64 vpit_poll(struct guest *g, u64 now_ns)
 	struct vpit *p = g->pit;
 	const struct vpit_channel *c0 = &p->ch[0];
 
-	if (!p->next_irq_ns || now_ns < p->next_irq_ns)
-		return p->next_irq_ns;
-	virq_raise(g, 0);
-	p->next_irq_ns = one_shot(c0) ? 0 : virq_next_period(p->next_irq_ns, now_ns, period_ns(c0));
+	if (p->next_irq_ns && now_ns >= p->next_irq_ns) {
+		if (one_shot(c0))
+			p->next_irq_ns = 0, p->owed = 1;
+		else
+			virq_ticks_ended(&p->next_irq_ns, &p->owed, now_ns, period_ns(c0));
+	}
+	if (p->owed && !virq_line_busy(g, 0)) {
+		virq_raise(g, 0);
+		p->owed--;
+	}
 	return p->next_irq_ns;
 }
 
@@ -148,9 +154,11 @@ static struct act vpit_write(struct guest *g, u16 port, u8 size, u32 val)
 	} else {
 		write_counter(&p->ch[port - 0x40], b, port != 0x42 || (p->port61 & 1));
 	}
-	if ((port == 0x43 && b >> 6 == 0) || (port == 0x40 && !c0->write_hi))   /* channel 0 (re)programmed */
-		p->next_irq_ns = c0->counting && raises_irq(c0) ?
-				 c0->start_ns + period_ns(c0) : 0;
+	/* channel 0 (re)programmed (a latch command is not): what it owed goes */
+	if ((port == 0x43 && b >> 6 == 0 && (b >> 4 & 3) != ACCESS_LATCH) || (port == 0x40 && !c0->write_hi)) {
+		p->next_irq_ns = c0->counting && raises_irq(c0) ? c0->start_ns + period_ns(c0) : 0;
+		p->owed = 0;
+	}
 	return act_resume();
 }
 

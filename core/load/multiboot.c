@@ -1,7 +1,9 @@
 /* Multiboot 1 and 2 (core/load/multiboot.h). The image is untrusted: every
  * header field and segment is checked before a byte is copied. Layout in
- * guest memory: the kernel where its segments say, then, page-aligned
- * above its end, each module, the strings, and the boot information. */
+ * guest memory: the kernel where its ELF segments say (or, when its header
+ * carries the address fields, the a.out kludge: where those say), then,
+ * page-aligned above its end, each module, the strings, and the boot
+ * information. */
 #include "core/load/multiboot.h"
 #include "core/lib/fmt.h"
 #include "core/lib/string.h"
@@ -27,6 +29,8 @@ struct mb_ctx {
 	u64 low;                   /* the lowest byte a segment took */
 	u64 rsdp;                  /* the ACPI tables' RSDP, or 0 (none) */
 	u32 entry;
+	bool by_address;           /* the header's address fields say where the image goes */
+	u32 header_addr, load_addr, load_end, bss_end;   /* and those fields */
 	char *err;
 	size_t len;
 };
@@ -101,15 +105,42 @@ static int load_segment(struct mb_ctx *c, const struct elf_seg *sg, u32 i)
 	u8 *dst;
 
 	if (sg->filesz > sg->memsz || sg->offset > c->size || sg->filesz > c->size - sg->offset)
-		return fail(c, "ELF segment %u: file range outside the image", i);
+		return fail(c, "%s %u: file range outside the image", c->by_address ? "segment" : "ELF segment", i);
 	if (!(dst = gmem_ptr(&c->g->mem, sg->paddr, sg->memsz)) || sg->paddr + sg->memsz > 0xffffffffULL)
-		return fail(c, "ELF segment %u at %lx+%lx does not fit in guest memory below 4 GiB", i, sg->paddr,
-			    sg->memsz);
+		return fail(c, "%s %u at %lx+%lx does not fit in guest memory below 4 GiB",
+			    c->by_address ? "segment" : "ELF segment", i, sg->paddr, sg->memsz);
 	memcpy(dst, c->img + sg->offset, sg->filesz);
 	memset(dst + sg->filesz, 0, sg->memsz - sg->filesz);
 	c->top = MAX(c->top, ALIGN_UP(sg->paddr + sg->memsz, PAGE_SIZE));
 	c->low = MIN(c->low, sg->paddr);
 	return 0;
+}
+
+/* The a.out kludge: the file from the header's offset less (header_addr -
+ * load_addr) goes to load_addr, up to load_end (0: the file's end), zeros
+ * up to bss_end (0: none). Multiboot 2's load_addr of -1 loads the whole
+ * file, the header landing at header_addr. The entry is the header's. */
+static int load_by_address(struct mb_ctx *c, u64 hdr)
+{
+	struct elf_seg sg;
+
+	if (c->load_addr == 0xffffffffu)
+		c->load_addr = c->header_addr - (u32)hdr;
+	if (c->load_addr > c->header_addr || c->header_addr - c->load_addr > hdr)
+		return fail(c, "the Multiboot header's load address %x does not precede it (header at %x)",
+			    c->load_addr, c->header_addr);
+	sg.offset = hdr - (c->header_addr - c->load_addr);
+	sg.paddr = c->load_addr;
+	if (c->load_end && c->load_end < c->load_addr)
+		return fail(c, "the Multiboot load end %x is below its load address %x", c->load_end, c->load_addr);
+	sg.filesz = c->load_end ? c->load_end - c->load_addr : c->size - sg.offset;
+	if (c->bss_end && c->bss_end < sg.paddr + sg.filesz)
+		return fail(c, "the Multiboot bss end %x is below the load end %lx", c->bss_end,
+			    sg.paddr + sg.filesz);
+	sg.memsz = c->bss_end ? c->bss_end - sg.paddr : sg.filesz;
+	if (!c->entry)
+		return fail(c, "a Multiboot 2 kernel loaded by its address tag needs an entry address tag");
+	return load_segment(c, &sg, 0);
 }
 
 static int load_kernel(struct mb_ctx *c)
@@ -148,8 +179,8 @@ static int load_kernel(struct mb_ctx *c)
 	return 0;
 }
 
-/* MB2 header tags: the entry address tag overrides ELF's; address tags
- * (a.out-style layouts) are not supported. */
+/* MB2 header tags: the entry address tag overrides ELF's; the address tag
+ * (an a.out-style layout) replaces the ELF headers. */
 static int mb2_tags(struct mb_ctx *c, u64 hdr)
 {
 	u64 end = hdr + rd32(c->img + hdr + 8);
@@ -162,8 +193,13 @@ static int mb2_tags(struct mb_ctx *c, u64 hdr)
 			return 0;
 		if (size < 8 || size > end - t)
 			return fail(c, "Multiboot 2 header tag at %lx has a bad size", t);
-		if (type == MB2_TAG_ADDRESS)
-			return fail(c, "Multiboot 2 address tags are not supported: link the kernel as ELF");
+		if (type == MB2_TAG_ADDRESS) {
+			if (size < 24)
+				return fail(c, "Multiboot 2 address tag at %lx is too short", t);
+			c->by_address = true;
+			c->header_addr = rd32(c->img + t + 8), c->load_addr = rd32(c->img + t + 12);
+			c->load_end = rd32(c->img + t + 16), c->bss_end = rd32(c->img + t + 20);
+		}
 		if (type == MB2_TAG_ENTRY && size >= 12)
 			c->entry = rd32(c->img + t + 8);
 		t += ALIGN_UP(size, 8);
@@ -342,17 +378,26 @@ static void protected_mode(struct vcpu_state *s, u32 entry, u32 magic, u64 info)
 int multiboot_load(struct guest *g, const u8 *img, u64 size, const struct guest_cfg *gc, int version,
 		   struct vcpu_state *s, char *err, size_t len)
 {
-	struct mb_ctx c = { g, gc, img, size, 0, ~0ULL, 0, 0, err, len };
+	struct mb_ctx c = { .g = g, .gc = gc, .img = img, .size = size, .low = ~0ULL, .err = err, .len = len };
 	struct placed pl = { 0 };
-	u64 info;
+	u64 info, hdr;
 
 	g->free_base = 0;
 	g->free_end = gmem_low_end(&g->mem);
-	if (version == 2 && mb2_tags(&c, (u64)find_mb2(img, size)))
+	hdr = (u64)(version == 2 ? find_mb2(img, size) : find_mb1(img, size));
+	if (version == 2 && mb2_tags(&c, hdr))
 		return -1;
-	if (version == 1 && rd32(img + find_mb1(img, size) + 4) & MB1_AOUT_KLUDGE)
-		return fail(&c, "Multiboot a.out kludge (flag 16) is not supported: link the kernel as ELF");
-	if (load_kernel(&c) || place_modules(&c, &pl))
+	if (version == 1 && rd32(img + hdr + 4) & MB1_AOUT_KLUDGE) {
+		if (hdr + 32 > size)
+			return fail(&c, "the Multiboot header's address fields are cut off");
+		c.by_address = true;
+		c.header_addr = rd32(img + hdr + 12), c.load_addr = rd32(img + hdr + 16);
+		c.load_end = rd32(img + hdr + 20), c.bss_end = rd32(img + hdr + 24);
+		c.entry = rd32(img + hdr + 28);
+		if (!c.entry)
+			return fail(&c, "the Multiboot header's entry address is 0");
+	}
+	if ((c.by_address ? load_by_address(&c, hdr) : load_kernel(&c)) || place_modules(&c, &pl))
 		return -1;
 	if (c.entry >= gmem_low_end(&g->mem))
 		return fail(&c, "the entry point %x lies outside guest memory", c.entry);

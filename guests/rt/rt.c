@@ -107,3 +107,18 @@ void rt_wrmsr_fn(void *p)
 
 	__asm__ volatile("wrmsr" : : "c"(op->msr), "a"((uint32_t)op->val), "d"((uint32_t)(op->val >> 32)));
 }
+
+void rt_pic_init(uint8_t base)
+{
+	const uint8_t words[2][4] = { { 0x11, base, 0x04, 0x01 }, { 0x11, (uint8_t)(base + 8), 0x02, 0x01 } };
+
+	for (int c = 0; c < 2; c++) {
+		uint16_t port = c ? 0xa0 : 0x20;
+
+		rt_outb(port, words[c][0]);
+		for (int i = 1; i < 4; i++)
+			rt_outb(port + 1, words[c][i]);
+	}
+	rt_outb(0x21, 0xfe);
+	rt_outb(0xa1, 0xff);
+}

@@ -92,6 +92,11 @@ static inline uint8_t rt_inb(uint16_t p) { uint8_t v; __asm__ volatile("inb %1, 
 static inline uint16_t rt_inw(uint16_t p) { uint16_t v; __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(p)); return v; }
 static inline uint32_t rt_inl(uint16_t p) { uint32_t v; __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(p)); return v; }
 
+/* The 8259 pair as PC firmware and kernels set it up: the master's lines
+ * at vectors base.., the slave's at base + 8.. on the master's line 2,
+ * 8086 mode, normal EOI; every line masked but IRQ 0. */
+void rt_pic_init(uint8_t base);
+
 /* An interrupt handler named name that adds 1 to the u32 at counter (an
  * assembler expression: a symbol, plus an offset) and writes the local
  * APIC's EOI register. */

@@ -137,14 +137,95 @@ TEST(multiboot_refuses_bad_kernels)
 	CHECK_EQ(multiboot_load(&g, img, n, &gc, 1, &s, err, sizeof(err)), -1);
 	CHECK(strstr(err, "does not fit"));
 	kernel(img, 1);
-	((u32 *)(img + 128))[1] = 1u << 16;             /* a.out kludge, checksum fixed */
-	((u32 *)(img + 128))[2] = -(0x1badb002u + (1u << 16));
-	CHECK_EQ(multiboot_load(&g, img, n, &gc, 1, &s, err, sizeof(err)), -1);
-	CHECK(strstr(err, "a.out kludge"));
-	kernel(img, 1);
 	((u32 *)(img + 24))[0] = 0x7ffff000;            /* entry far above RAM (found by fuzzing) */
 	CHECK_EQ(multiboot_load(&g, img, n, &gc, 1, &s, err, sizeof(err)), -1);
 	CHECK(strstr(err, "entry point"));
+}
+
+/* An a.out-kludge kernel as grub-invaders is: not ELF at all (or ELF
+ * headers the loader must ignore), a Multiboot 1 header at offset 16 whose
+ * address fields say: the file from offset 0 to 1 MiB, 64 bytes of it,
+ * zeros to 1 MiB + 4 KiB, entry at 1 MiB + 0x30. */
+static size_t aout_kernel(u8 *img)
+{
+	u32 *w = (u32 *)(img + 16);
+
+	for (int i = 0; i < 64; i++)
+		img[i] = (u8)(0x80 + i);
+	w[0] = 0x1badb002, w[1] = 1u << 16, w[2] = -(0x1badb002u + (1u << 16));
+	w[3] = 0x100010, w[4] = 0x100000, w[5] = 0x100040, w[6] = 0x101000, w[7] = 0x100030;
+	memset(img + 64, 0xcc, 64);                     /* past load_end: not loaded */
+	return 128;
+}
+
+TEST(multiboot_aout_kludge_loads_by_its_address_fields)
+{
+	u8 img[128];
+	size_t n = aout_kernel(img);
+	struct vcpu_state s;
+	char err[160] = "";
+	const u8 *ram;
+
+	fresh();
+	ram = (const u8 *)(uintptr_t)g.mem.r[0].hpa;
+	memset((void *)(uintptr_t)(g.mem.r[0].hpa + 0x100000), 0xaa, 0x2000);
+	CHECK_EQ(multiboot_version(img, n), 1);
+	CHECK_EQ(multiboot_load(&g, img, n, &gc, 1, &s, err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	CHECK(!memcmp(ram + 0x100000, img, 64));
+	CHECK_EQ(ram[0x100040], 0);                     /* the bss, zeroed */
+	CHECK_EQ(ram[0x100fff], 0);
+	CHECK_EQ(s.rip, 0x100030);
+	CHECK(s.rbx >= 0x101000);                       /* the boot information above the bss */
+	((u32 *)(img + 16))[4] = 0x100020;              /* load address above the header */
+	CHECK_EQ(multiboot_load(&g, img, n, &gc, 1, &s, err, sizeof(err)), -1);
+	CHECK(strstr(err, "does not precede"));
+	n = aout_kernel(img);
+	((u32 *)(img + 16))[3] = 0x100100;              /* header 256 bytes in: before the file */
+	((u32 *)(img + 16))[5] = 0x100200;
+	((u32 *)(img + 16))[6] = 0x101000;
+	CHECK_EQ(multiboot_load(&g, img, n, &gc, 1, &s, err, sizeof(err)), -1);
+	CHECK(strstr(err, "does not precede"));
+	n = aout_kernel(img);
+	((u32 *)(img + 16))[5] = 0x100200;              /* load end past the file */
+	CHECK_EQ(multiboot_load(&g, img, n, &gc, 1, &s, err, sizeof(err)), -1);
+	CHECK(strstr(err, "outside the image"));
+	n = aout_kernel(img);
+	((u32 *)(img + 16))[6] = 0x100020;              /* bss end below the load end */
+	CHECK_EQ(multiboot_load(&g, img, n, &gc, 1, &s, err, sizeof(err)), -1);
+	CHECK(strstr(err, "bss end"));
+	n = aout_kernel(img);
+	CHECK_EQ(multiboot_version(img, 40), 1);        /* the header found, its fields cut off */
+	CHECK_EQ(multiboot_load(&g, img, 40, &gc, 1, &s, err, sizeof(err)), -1);
+	CHECK(strstr(err, "cut off"));
+}
+
+/* Multiboot 2's address tag (with the entry tag it needs) does the same;
+ * a load address of -1 loads the file from its start. */
+TEST(multiboot2_address_tag)
+{
+	u8 img[128];
+	u32 *w = (u32 *)(img + 8);
+	struct vcpu_state s;
+	char err[160] = "";
+	const u8 *ram;
+
+	fresh();
+	ram = (const u8 *)(uintptr_t)g.mem.r[0].hpa;
+	memset(img, 0x90, sizeof(img));
+	w[0] = 0xe85250d6, w[1] = 0, w[2] = 64, w[3] = -(0xe85250d6u + 64);
+	w[4] = 2, w[5] = 24, w[6] = 0x200008, w[7] = 0xffffffff, w[8] = 0x200080, w[9] = 0x202000;
+	w[10] = 3, w[11] = 12, w[12] = 0x200050, w[13] = 0;   /* entry tag, padded */
+	w[14] = 0, w[15] = 8;                           /* end tag */
+	CHECK_EQ(multiboot_version(img, sizeof(img)), 2);
+	CHECK_EQ(multiboot_load(&g, img, sizeof(img), &gc, 2, &s, err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	CHECK(!memcmp(ram + 0x200000, img, 128));
+	CHECK_EQ(s.rip, 0x200050);
+	w[10] = 0;                                      /* no entry tag: refused */
+	w[11] = 8;
+	CHECK_EQ(multiboot_load(&g, img, sizeof(img), &gc, 2, &s, err, sizeof(err)), -1);
+	CHECK(strstr(err, "entry address tag"));
 }
 
 /* Found by make fuzz-host: program headers whose offset overflows. */
