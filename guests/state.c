@@ -18,14 +18,15 @@
 #define WATCH_REPORT 100
 
 enum reg {
-	R_GPRS, R_X87, R_MXCSR, R_XMM, R_YMM, R_ZMM, R_OPMASK, R_XCR0, R_PKRU, R_CR2, R_CR8,
+	R_GPRS, R_X87, R_MXCSR, R_XMM, R_YMM, R_ZMMHI, R_ZMM, R_OPMASK, R_XCR0, R_PKRU, R_CR2, R_CR8,
 	R_DR03, R_DR6, R_DR7, R_KGS, R_FS, R_GS, R_SYSCALL, R_SYSENTER, R_PAT, R_EFER, R_TSC_AUX, R_CR0,
 	R_TSC, R_MSR_MODEL, R_COUNT
 };
 
 static const char *const names[R_COUNT] = {
 	"GPRs (RBP RSI RDI R8-R15)", "x87 control word", "MXCSR", "XMM0-15", "YMM0-15 upper halves",
-	"ZMM16/ZMM31", "opmask K1", "XCR0", "PKRU", "CR2", "CR8 (and the APIC TPR)", "DR0-DR3", "DR6", "DR7",
+	"ZMM0-15 bits 256-511", "ZMM16/ZMM31", "opmask K1-K7", "XCR0", "PKRU", "CR2",
+	"CR8 (and the APIC TPR)", "DR0-DR3", "DR6", "DR7",
 	"KERNEL_GS_BASE (by SWAPGS)", "FS_BASE", "GS_BASE", "STAR LSTAR CSTAR SFMASK",
 	"SYSENTER CS ESP EIP", "PAT", "EFER.SCE", "TSC_AUX (by RDTSCP)",
 	"CR0 (AM WP)", "TSC (its offset, by WRMSR IA32_TSC)",
@@ -74,28 +75,56 @@ static uint64_t rdmsr(uint32_t msr)
 #define XMM_ST(n) "movdqu %%xmm" #n ", " STR(n * 16) "(%0)\n"
 #define YMM_LD(n) "vmovdqu " STR(n * 32) "(%0), %%ymm" #n "\n"
 #define YMM_ST(n) "vmovdqu %%ymm" #n ", " STR(n * 32) "(%0)\n"
+#define ZMM_LD(n) "vmovdqu64 " STR(n * 64) "(%0), %%zmm" #n "\n"
+#define ZMM_ST(n) "vmovdqu64 %%zmm" #n ", " STR(n * 64) "(%0)\n"
+#define K7(m) m(1) m(2) m(3) m(4) m(5) m(6) m(7)
+#define K_LD(n) "kmovw " STR(n * 2) "(%0), %%k" #n "\n"
+#define K_ST(n) "kmovw %%k" #n ", " STR(n * 2) "(%0)\n"
 
-static uint64_t vbuf[64] __attribute__((aligned(64))), vout[64] __attribute__((aligned(64)));
+/* XMM/YMM/ZMM0-15 (16 x 64 bytes: a register's 8 quadwords in a row),
+ * ZMM16 and ZMM31, K1-K7 (16 bits each). */
+#define V_ZMM 128
+#define V_K (V_ZMM + 16)
+static uint64_t vbuf[V_K + 4] __attribute__((aligned(64))), vout[V_K + 4] __attribute__((aligned(64)));
+
+/* Which register a quadword of vbuf's first 128 belongs to. */
+static enum reg low_part(unsigned i)
+{
+	return i % 8 < 2 ? R_XMM : i % 8 < 4 ? R_YMM : R_ZMMHI;
+}
 
 static void vec_write(unsigned round)
 {
-	for (unsigned i = 0; i < 64; i++)
+	for (unsigned i = 0; i < V_K + 4; i++)
 		vbuf[i] = pattern(round, 100 + i);
-	if (avx)
-		__asm__ volatile(X16(YMM_LD) : : "r"(vbuf) : "memory");
-	else
-		__asm__ volatile(X16(XMM_LD) : : "r"(vbuf) : "memory");
 	if (avx512) {
-		__asm__ volatile("vmovdqu64 (%0), %%zmm16\n vmovdqu64 64(%0), %%zmm31" : : "r"(vbuf) : "memory");
-		__asm__ volatile("kmovw %0, %%k1" : : "r"((uint32_t)vbuf[0] & 0xffff));
+		__asm__ volatile(X16(ZMM_LD) : : "r"(vbuf) : "memory");
+		__asm__ volatile("vmovdqu64 (%0), %%zmm16\n vmovdqu64 64(%0), %%zmm31" : : "r"(vbuf + V_ZMM) : "memory");
+		__asm__ volatile(K7(K_LD) : : "r"(vbuf + V_K) : "memory");
+	} else if (avx) {
+		__asm__ volatile(X16(YMM_LD) : : "r"(vbuf) : "memory");
+	} else {
+		__asm__ volatile(X16(XMM_LD) : : "r"(vbuf) : "memory");
 	}
 }
 
 static void vec_check(unsigned round)
 {
-	for (unsigned i = 0; i < 64; i++)
+	const uint16_t *k = (const uint16_t *)(vout + V_K), *kw = (const uint16_t *)(vbuf + V_K);
+
+	for (unsigned i = 0; i < V_K + 4; i++)
 		vbuf[i] = pattern(round, 100 + i);
-	if (avx) {
+	if (avx512) {
+		__asm__ volatile(X16(ZMM_ST) : : "r"(vout) : "memory");
+		for (unsigned i = 0; i < V_ZMM; i++)
+			check(low_part(i), vout[i], vbuf[i]);
+		__asm__ volatile("vmovdqu64 %%zmm16, (%0)\n vmovdqu64 %%zmm31, 64(%0)" : : "r"(vout + V_ZMM) : "memory");
+		for (unsigned i = V_ZMM; i < V_K; i++)
+			check(R_ZMM, vout[i], vbuf[i]);
+		__asm__ volatile(K7(K_ST) : : "r"(vout + V_K) : "memory");
+		for (unsigned n = 1; n < 8; n++)
+			check(R_OPMASK, k[n], kw[n]);
+	} else if (avx) {
 		__asm__ volatile(X16(YMM_ST) : : "r"(vout) : "memory");
 		for (unsigned i = 0; i < 64; i++)
 			check(i % 4 < 2 ? R_XMM : R_YMM, vout[i], vbuf[i]);
@@ -103,15 +132,6 @@ static void vec_check(unsigned round)
 		__asm__ volatile(X16(XMM_ST) : : "r"(vout) : "memory");
 		for (unsigned i = 0; i < 32; i++)
 			check(R_XMM, vout[i], vbuf[i]);
-	}
-	if (avx512) {
-		uint32_t k;
-
-		__asm__ volatile("vmovdqu64 %%zmm16, (%0)\n vmovdqu64 %%zmm31, 64(%0)" : : "r"(vout) : "memory");
-		for (unsigned i = 0; i < 16; i++)
-			check(R_ZMM, vout[i], vbuf[i]);
-		__asm__ volatile("kmovw %%k1, %0" : "=r"(k));
-		check(R_OPMASK, k, vbuf[0] & 0xffff);
 	}
 }
 

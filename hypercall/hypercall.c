@@ -17,15 +17,18 @@ void hc_init(void)
 
 int hc_console_write(struct guest *g, u64 gpa, u64 len)
 {
-	const char *p = gmem_ptr(&g->mem, gpa, len);
 	bool locked;
 	int r = 1;
 
-	if (!p)
+	if (!gmem_contains(&g->mem, gpa, len))
 		return -1;
 	locked = guest_lock(g);   /* its vCPUs share the console */
 	if (gcons_room(g, len)) {
-		gcons_write(g, p, (u32)len);
+		for (u64 n; len; gpa += n, len -= n) {   /* range by range: RAM may be in pieces */
+			const char *p = gmem_piece(&g->mem, gpa, len, &n);
+
+			gcons_write(g, p, (u32)n);
+		}
 		r = 0;
 	}
 	guest_unlock(g, locked);

@@ -22,17 +22,50 @@
 #include "core/irq/vpic.h"
 #include "core/irq/vpit.h"
 
-/* Zeroed guest RAM from one host block, 2 MiB-aligned when large enough
- * for large second-level pages, each of its ranges (mm/gmem.h: below
- * 3 GiB, the rest above 4 GiB) mapped read-write-execute. */
-static int setup_memory(struct guest *g, u64 size)
+/* Gives back the host runs of m. */
+static void free_pieces(struct gmem *m)
+{
+	for (u32 i = 0; i < m->n; i++)
+		frames_free(m->r[i].hpa, m->r[i].size / PAGE_SIZE);
+	gmem_init_empty(m);
+}
+
+/* Host memory for size bytes of guest RAM into m: one block where the
+ * allocator has one (2 MiB-aligned when large enough for large
+ * second-level pages), else pieces, each the largest 2 MiB-aligned run of
+ * a halved request that the allocator has. Every piece but the last is a
+ * 2 MiB multiple and the last is at least 2 MiB, so no boundary falls
+ * inside a 2 MiB page or the loader's 64 KiB area. 0, or -1 with nothing
+ * kept. */
+static int alloc_pieces(struct gmem *m, u64 size)
 {
 	u64 align = size >= MiB(2) ? MiB(2) : PAGE_SIZE, hpa = frames_alloc(size / PAGE_SIZE, align);
+	u64 left = size, want;
 
-	if (!hpa)
+	gmem_init_empty(m);
+	if (hpa)
+		return gmem_add(m, hpa, size);
+	for (; left; left -= want) {
+		for (want = left; !(hpa = frames_alloc(want / PAGE_SIZE, MiB(2)));) {
+			want = ALIGN_DOWN(want / 2, MiB(2));   /* at most half: the rest stays >= 2 MiB */
+			if (want < MiB(2))
+				return free_pieces(m), -1;
+		}
+		if (gmem_add(m, hpa, want))
+			return frames_free(hpa, want / PAGE_SIZE), free_pieces(m), -1;
+	}
+	return 0;
+}
+
+/* Zeroed guest RAM (alloc_pieces), each of its ranges (mm/gmem.h: below
+ * 3 GiB, the rest above 4 GiB; a range per host piece) mapped
+ * read-write-execute. */
+static int setup_memory(struct guest *g, u64 size)
+{
+	if (alloc_pieces(&g->mem, size))
 		return -1;
-	gmem_init(&g->mem, hpa, size);
-	memset((void *)(uintptr_t)hpa, 0, size);
+	for (u32 i = 0; i < g->mem.n; i++)
+		memset((void *)(uintptr_t)g->mem.r[i].hpa, 0, g->mem.r[i].size);
 	if (pt_init(&g->slat, backend->slat_format, backend->slat_max_leaf(), mm_table_alloc, NULL))
 		return -1;
 	for (u32 i = 0; i < g->mem.n; i++)
@@ -153,18 +186,23 @@ int guest_create(struct guest *g, u32 id, const struct guest_cfg *gc, const stru
 	}
 	if (devices_create(g))
 		return log_err("guest '%s': out of memory for its devices\n", g->name), -1;
-	if (setup_memory(g, gc->mem))
+	if (setup_memory(g, gc->mem)) {
+		free_pieces(&g->mem);   /* its RAM goes back to the guests after it */
 		return log_err("guest '%s': no room for %lu MiB of guest memory\n", g->name, gc->mem >> 20), -1;
+	}
 	if (guest_start(g, selftest))
-		return -1;
+		return free_pieces(&g->mem), -1;
 	log_info("guest '%s': %lu MiB at host %lx, %s tables (%lu), entry %lx in %s mode\n",
 		 g->name, g->mem.size >> 20, g->mem.r[0].hpa, backend->slat_format->name, g->slat.tables,
 		 backend->get(g->vcpu, VREG_RIP),
 		 backend->get(g->vcpu, VREG_EFER) & (1ULL << 10) ? "64-bit" :
 		 backend->get(g->vcpu, VREG_CR0) & 1 ? "32-bit protected" : "real");
-	if (g->mem.n > 1)
+	if (gmem_high_size(&g->mem))
 		log_info("guest '%s': RAM at [0, %lx) and [%lx, %lx), the hole between for the APICs\n", g->name,
-			 gmem_low_end(&g->mem), g->mem.r[1].gpa, g->mem.r[1].gpa + g->mem.r[1].size);
+			 gmem_low_end(&g->mem), (u64)GMEM_HIGH_BASE, (u64)GMEM_HIGH_BASE + gmem_high_size(&g->mem));
+	if (g->mem.n > 1 + (gmem_high_size(&g->mem) != 0))
+		log_info("guest '%s': RAM in %u runs of host memory (no free block of %lu MiB)\n", g->name,
+			 g->mem.n, g->mem.size >> 20);
 	if (g->nvcpus > 1)
 		log_info("guest '%s': %u vCPUs, the others waiting for a start-up IPI\n", g->name, g->nvcpus);
 	return 0;

@@ -63,29 +63,47 @@ static void on_spurious(void)
 	/* no EOI for the spurious vector */
 }
 
+/* The TSC at a read of the timer's count, as the midpoint of two TSC
+ * reads around it; false when they lie more than span / 100 apart (a
+ * stall between them: an SMI, or the emulator's own exit). */
+static bool timer_at(u32 *count, u64 *tsc, u64 span)
+{
+	u64 a = rdtsc(), b;
+
+	*count = apic_read(APIC_TIMER_CUR);
+	b = rdtsc();
+	*tsc = a + (b - a) / 2;
+	return b - a <= span / 100;
+}
+
 /* Lets the timer count down for CALIBRATE_US of TSC time (time.c has
- * calibrated the TSC by now) and sees how far it went: a fixed time, not
+ * calibrated the TSC by now) and sees how far it went, between two reads
+ * of its count each timed closely (up to three tries): a fixed time, not
  * a fixed count, so that a slow timer (Bochs's at the TSC's 50 MHz) costs
- * the boot no more than a fast one; 1 ms is thousands of ticks even there.
- * A timer that does not move is refused. */
+ * the boot no more than a fast one; 1 ms is thousands of ticks even
+ * there. A timer that does not move is refused. */
 static int calibrate(void)
 {
-	u64 t0, dt, span = time_tsc_hz() / (1000000 / CALIBRATE_US);
-	u32 left;
+	u64 span = time_tsc_hz() / (1000000 / CALIBRATE_US), t0, t1;
+	u32 c0, c1;
+	bool ok;
 
 	apic_write(APIC_TIMER_DIV, DIV_BY_1);
 	apic_write(APIC_LVT_TIMER, LVT_MASKED | LAPIC_TIMER_VECTOR);
-	apic_write(APIC_TIMER_INIT, 0xffffffff);
-	t0 = rdtsc();
-	do
-		dt = rdtsc() - t0;
-	while (dt < span);
-	left = apic_read(APIC_TIMER_CUR);
-	dt = rdtsc() - t0;
-	apic_write(APIC_TIMER_INIT, 0);
-	if (left == 0 || left == 0xffffffff)
-		return -1;   /* not counting, or through 4 G ticks in 1 ms */
-	tsc_per_tick_q16 = (dt << 16) / (0xffffffffu - left);
+	for (int tries = 0; tries < 3; tries++) {
+		apic_write(APIC_TIMER_INIT, 0xffffffff);
+		ok = timer_at(&c0, &t0, span);
+
+		while (rdtsc() - t0 < span)
+			cpu_relax();
+		ok &= timer_at(&c1, &t1, span);
+		apic_write(APIC_TIMER_INIT, 0);
+		if (c1 == 0 || c1 >= c0)
+			return -1;   /* not counting, or through 4 G ticks in 1 ms */
+		tsc_per_tick_q16 = ((t1 - t0) << 16) / (c0 - c1);
+		if (ok)
+			break;
+	}
 	return tsc_per_tick_q16 ? 0 : -1;
 }
 

@@ -67,13 +67,22 @@ int vioapic_line_state(const struct guest *g, u32 pin)
 {
 	u64 rte = g->ioapic->redir[pin];
 
+	int state = -1;
+
 	if ((rte & RTE_MASK) || (rte & RTE_LEVEL) || (rte & RTE_DM) > 1ULL << 8)
 		return -1;
-	for (u32 i = 0; i < g->nvcpus; i++)
-		if (vlapic_matches(&g->vcpu[i], (u8)(rte >> 56), rte & RTE_LOGICAL) &&
-		    vlapic_requested(&g->vcpu[i], (u8)rte))
-			return 1;
-	return 0;
+	/* as deliver: fixed to every vCPU named (busy only if each of them
+	 * still holds it), lowest priority to the first */
+	for (u32 i = 0; i < g->nvcpus; i++) {
+		if (!vlapic_matches(&g->vcpu[i], (u8)(rte >> 56), rte & RTE_LOGICAL))
+			continue;
+		if (!vlapic_requested(&g->vcpu[i], (u8)rte))
+			return 0;
+		state = 1;
+		if (rte & RTE_DM)
+			break;
+	}
+	return state;
 }
 
 void vioapic_eoi(struct guest *g, u8 vector)

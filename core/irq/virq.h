@@ -90,6 +90,13 @@ static inline void virq_ticks_ended(u64 *due, u32 *owed, u64 now_ns, u64 period)
 	*owed = (u32)MIN(*owed + n, cap);
 }
 
+/* How soon a timer that still owes ticks polls again: a quarter of its
+ * period, 50 us at least. */
+static inline u64 virq_owed_poll(u64 period)
+{
+	return MAX(period / 4, 50000ULL);
+}
+
 /* Whether ISA line irq's last edge still waits on every route that is
  * open (the 8259's IRR; the IOAPIC pin's vector in a local APIC's IRR): a
  * new one would merge. No open route: false (the edge goes nowhere). */

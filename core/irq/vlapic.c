@@ -139,11 +139,12 @@ u64 vlapic_poll(struct vcpu *v, u64 now_ns)
 
 	u32 lvt = a->lvt[LVT_TIMER];
 
-	if (a->timer_next_ns && now_ns >= a->timer_next_ns) {
-		if (lvt & LVT_PERIODIC)
-			virq_ticks_ended(&a->timer_next_ns, &a->timer_owed, now_ns, period_ns(a));
-		else
-			a->timer_next_ns = 0, a->timer_owed = 1;
+	if (a->timer_next_ns && now_ns >= a->timer_next_ns && !(lvt & LVT_PERIODIC)) {
+		if (!(lvt & LVT_MASK))
+			vlapic_accept(v, (u8)lvt, false);   /* one-shot: at once, merging as on hardware */
+		a->timer_next_ns = 0;
+	} else if (a->timer_next_ns && now_ns >= a->timer_next_ns) {
+		virq_ticks_ended(&a->timer_next_ns, &a->timer_owed, now_ns, period_ns(a));
 	}
 	if (lvt & LVT_MASK)
 		a->timer_owed = 0;   /* masked ticks are lost, as on hardware */
@@ -151,7 +152,7 @@ u64 vlapic_poll(struct vcpu *v, u64 now_ns)
 		vlapic_accept(v, (u8)lvt, false);
 		a->timer_owed--;
 	}
-	return a->timer_next_ns;
+	return a->timer_owed ? MIN(a->timer_next_ns, now_ns + virq_owed_poll(period_ns(a))) : a->timer_next_ns;
 }
 
 bool vlapic_requested(const struct vcpu *v, u8 vector)

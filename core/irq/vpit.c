@@ -88,17 +88,19 @@ u64 vpit_poll(struct guest *g, u64 now_ns)
 	struct vpit *p = g->pit;
 	const struct vpit_channel *c0 = &p->ch[0];
 
-	if (p->next_irq_ns && now_ns >= p->next_irq_ns) {
-		if (one_shot(c0))
-			p->next_irq_ns = 0, p->owed = 1;
-		else
-			virq_ticks_ended(&p->next_irq_ns, &p->owed, now_ns, period_ns(c0));
+	if (p->next_irq_ns && now_ns >= p->next_irq_ns && one_shot(c0)) {
+		virq_raise(g, 0);   /* one-shot: raised at once, merging as on hardware */
+		p->next_irq_ns = 0;
+	} else if (p->next_irq_ns && now_ns >= p->next_irq_ns) {
+		virq_ticks_ended(&p->next_irq_ns, &p->owed, now_ns, period_ns(c0));
 	}
 	if (p->owed && !virq_line_busy(g, 0)) {
 		virq_raise(g, 0);
 		p->owed--;
 	}
-	return p->next_irq_ns;
+	/* still owing: vCPU 0 polls again soon, as the vCPU that takes IRQ 0
+	 * may be another, whose taking it kicks no one here */
+	return p->owed ? MIN(p->next_irq_ns, now_ns + virq_owed_poll(period_ns(c0))) : p->next_irq_ns;
 }
 
 static void command(struct vpit *p, u8 b)

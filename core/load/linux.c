@@ -123,7 +123,7 @@ static s64 place_initrd(struct linux_ctx *c, const struct guest_cfg *gc, u64 *to
 		return -1;
 	at = ALIGN_DOWN(top - sum, PAGE_SIZE);
 	for (u64 i = 0, off = 0; i < gc->nmodules; off += c->g->mod_size[i], i++)
-		memcpy(gmem_ptr(&c->g->mem, at + off, c->g->mod_size[i]), c->g->mod_base[i], c->g->mod_size[i]);
+		copy_to_guest(&c->g->mem, at + off, c->g->mod_base[i], c->g->mod_size[i]);   /* low RAM */
 	return (s64)at;
 }
 
@@ -156,8 +156,8 @@ static void write_zero_page(struct linux_ctx *c, const struct guest_cfg *gc, u64
 	e820_add(zp, LOW_RAM_END, MiB(1) - LOW_RAM_END, E820_RESERVED);
 	e820_add(zp, MiB(1), c->area - MiB(1), E820_RAM);
 	e820_add(zp, c->area, gmem_low_end(&c->g->mem) - c->area, E820_RESERVED);
-	for (u32 i = 1; i < c->g->mem.n; i++)   /* the RAM above 4 GiB */
-		e820_add(zp, c->g->mem.r[i].gpa, c->g->mem.r[i].size, E820_RAM);
+	if (gmem_high_size(&c->g->mem))   /* the RAM above 4 GiB */
+		e820_add(zp, GMEM_HIGH_BASE, gmem_high_size(&c->g->mem), E820_RAM);
 }
 
 int linux_load(struct guest *g, const u8 *img, u64 size, const struct guest_cfg *gc,
@@ -179,7 +179,7 @@ int linux_load(struct guest *g, const u8 *img, u64 size, const struct guest_cfg 
 	if (!(kernel = place_kernel(&c, init_size, initrd ? (u64)initrd : c.area)))
 		return fail(&c, "the kernel (%lu bytes to decompress in) does not fit in %lu MiB of guest memory",
 			    init_size, gmem_low_end(&g->mem) >> 20);
-	memcpy(gmem_ptr(&g->mem, kernel, ksize), img + setup, ksize);
+	copy_to_guest(&g->mem, kernel, img + setup, ksize);   /* low RAM, placed */
 	write_zero_page(&c, gc, (u64)initrd, initrd_size);
 	longmode_setup(g, c.area, kernel + 0x200, 0x10, s);
 	s->rsi = ZERO_PAGE;

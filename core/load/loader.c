@@ -62,15 +62,12 @@ static int check_ehdr(struct load_ctx *c, const struct elf64_ehdr *eh)
 
 static int load_segment(struct load_ctx *c, const struct elf64_phdr *ph, u32 i)
 {
-	u8 *dst;
-
 	if (ph->filesz > ph->memsz || ph->offset > c->size || ph->filesz > c->size - ph->offset)
 		return fail(c, "ELF segment %u: file range outside the image", i);
 	if (ph->paddr > c->limit || ph->memsz > c->limit - ph->paddr)
 		return fail(c, "ELF segment %u at %lx+%lx does not fit in guest memory below %lx",
 			    i, ph->paddr, ph->memsz, c->limit);
-	dst = gmem_ptr(&c->g->mem, ph->paddr, ph->memsz);
-	memcpy(dst, c->img + ph->offset, ph->filesz);   /* the BSS beyond: the RAM is zeroed */
+	copy_to_guest(&c->g->mem, ph->paddr, c->img + ph->offset, ph->filesz);   /* the BSS beyond: the RAM is zeroed */
 	c->g->free_base = MAX(c->g->free_base, ALIGN_UP(ph->paddr + ph->memsz, PAGE_SIZE));
 	return 0;
 }
@@ -107,7 +104,7 @@ static int load_flat(struct load_ctx *c, const struct guest_cfg *gc, struct vcpu
 	if (at >= MiB(1) || c->size > MiB(1) - at || at + c->size > gmem_low_end(&c->g->mem))
 		return fail(c, "flat image of %lu bytes at %lx does not fit below 1 MiB in guest memory",
 			    c->size, at);
-	memcpy(gmem_ptr(&c->g->mem, at, c->size), c->img, c->size);
+	copy_to_guest(&c->g->mem, at, c->img, c->size);
 	c->g->free_base = ALIGN_UP(at + c->size, PAGE_SIZE);
 	c->g->free_end = gmem_low_end(&c->g->mem);
 	vcpu_state_real_mode(s, (u16)(cs_base >> 4));

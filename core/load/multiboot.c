@@ -102,15 +102,13 @@ static int phdr(struct mb_ctx *c, bool is64, u64 phoff, u32 phentsize, u32 i, st
 
 static int load_segment(struct mb_ctx *c, const struct elf_seg *sg, u32 i)
 {
-	u8 *dst;
-
 	if (sg->filesz > sg->memsz || sg->offset > c->size || sg->filesz > c->size - sg->offset)
 		return fail(c, "%s %u: file range outside the image", c->by_address ? "segment" : "ELF segment", i);
-	if (!(dst = gmem_ptr(&c->g->mem, sg->paddr, sg->memsz)) || sg->paddr + sg->memsz > 0xffffffffULL)
+	if (!gmem_contains(&c->g->mem, sg->paddr, sg->memsz) || sg->paddr + sg->memsz > 0xffffffffULL)
 		return fail(c, "%s %u at %lx+%lx does not fit in guest memory below 4 GiB",
 			    c->by_address ? "segment" : "ELF segment", i, sg->paddr, sg->memsz);
-	memcpy(dst, c->img + sg->offset, sg->filesz);
-	memset(dst + sg->filesz, 0, sg->memsz - sg->filesz);
+	copy_to_guest(&c->g->mem, sg->paddr, c->img + sg->offset, sg->filesz);   /* RAM, checked above */
+	gmem_zero(&c->g->mem, sg->paddr + sg->filesz, sg->memsz - sg->filesz);
 	c->top = MAX(c->top, ALIGN_UP(sg->paddr + sg->memsz, PAGE_SIZE));
 	c->low = MIN(c->low, sg->paddr);
 	return 0;
@@ -224,9 +222,7 @@ static u64 put(struct mb_ctx *c, const void *src, u64 n, u64 align)
 {
 	u64 at = take(c, n, align);
 
-	if (at)
-		memcpy(gmem_ptr(&c->g->mem, at, n), src, n);
-	return at;
+	return at && !copy_to_guest(&c->g->mem, at, src, n) ? at : 0;
 }
 
 struct placed {
@@ -262,17 +258,17 @@ static u64 mem_upper_kib(const struct guest *g)
 /* How many entries the memory map has: 2, or 3 with RAM above 4 GiB. */
 static u32 map_entries(const struct guest *g)
 {
-	return 2 + (g->mem.n > 1);
+	return 2 + (gmem_high_size(&g->mem) != 0);
 }
 
 static u64 high_base(const struct guest *g)
 {
-	return g->mem.n > 1 ? g->mem.r[1].gpa : 0;
+	return gmem_high_size(&g->mem) ? GMEM_HIGH_BASE : 0;
 }
 
 static u64 high_size(const struct guest *g)
 {
-	return g->mem.n > 1 ? g->mem.r[1].size : 0;
+	return gmem_high_size(&g->mem);
 }
 
 static u64 mb1_info(struct mb_ctx *c, const struct placed *pl)
@@ -310,16 +306,9 @@ static bool mb2_tag(struct mb_ctx *c, u32 type, const void *body, u32 n, const c
 {
 	u32 slen = str ? (u32)strlen(str) + 1 : 0, hdr[2] = { type, 8 + n + slen };
 	u64 at = take(c, ALIGN_UP(hdr[1], 8), 8);
-	u8 *p = at ? gmem_ptr(&c->g->mem, at, hdr[1]) : NULL;
 
-	if (!p)
-		return false;
-	memcpy(p, hdr, 8);
-	if (n)
-		memcpy(p + 8, body, n);
-	if (slen)
-		memcpy(p + 8 + n, str, slen);
-	return true;
+	return at && !copy_to_guest(&c->g->mem, at, hdr, 8) && !copy_to_guest(&c->g->mem, at + 8, body, n) &&
+	       !copy_to_guest(&c->g->mem, at + 8 + n, str, slen);
 }
 
 static u64 mb2_info(struct mb_ctx *c, const struct placed *pl)
