@@ -66,7 +66,6 @@ void vioapic_raise(struct guest *g, u32 pin)
 int vioapic_line_state(const struct guest *g, u32 pin)
 {
 	u64 rte = g->ioapic->redir[pin];
-
 	int state = -1;
 
 	if ((rte & RTE_MASK) || (rte & RTE_LEVEL) || (rte & RTE_DM) > 1ULL << 8)

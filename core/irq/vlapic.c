@@ -136,7 +136,6 @@ static void timer_start(struct vlapic *a, u32 init)
 u64 vlapic_poll(struct vcpu *v, u64 now_ns)
 {
 	struct vlapic *a = v->lapic;
-
 	u32 lvt = a->lvt[LVT_TIMER];
 
 	if (a->timer_next_ns && now_ns >= a->timer_next_ns && !(lvt & LVT_PERIODIC)) {
