@@ -63,27 +63,6 @@ void vioapic_raise(struct guest *g, u32 pin)
 	deliver(g, *rte);
 }
 
-int vioapic_line_state(const struct guest *g, u32 pin)
-{
-	u64 rte = g->ioapic->redir[pin];
-	int state = -1;
-
-	if ((rte & RTE_MASK) || (rte & RTE_LEVEL) || (rte & RTE_DM) > 1ULL << 8)
-		return -1;
-	/* as deliver: fixed to every vCPU named (busy only if each of them
-	 * still holds it), lowest priority to the first */
-	for (u32 i = 0; i < g->nvcpus; i++) {
-		if (!vlapic_matches(&g->vcpu[i], (u8)(rte >> 56), rte & RTE_LOGICAL))
-			continue;
-		if (!vlapic_requested(&g->vcpu[i], (u8)rte))
-			return 0;
-		state = 1;
-		if (rte & RTE_DM)
-			break;
-	}
-	return state;
-}
-
 void vioapic_eoi(struct guest *g, u8 vector)
 {
 	struct vioapic *io = g->ioapic;

@@ -22,9 +22,5 @@ extern const struct mmio_dev vioapic_mmio;
 void vioapic_reset(struct guest *g);
 void vioapic_raise(struct guest *g, u32 pin);
 void vioapic_eoi(struct guest *g, u8 vector);
-/* Pin as a timer that owes ticks sees it (core/irq/virq.h): -1 when masked
- * or not a fixed edge route, 1 while its last message waits in a
- * destination's IRR, else 0. */
-int vioapic_line_state(const struct guest *g, u32 pin);
 
 #endif

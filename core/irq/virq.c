@@ -18,13 +18,6 @@ void virq_raise(struct guest *g, u32 irq)
 		vcpu_wake(&g->vcpu[0]);   /* the 8259s' output reaches vCPU 0 alone */
 }
 
-bool virq_line_busy(const struct guest *g, u32 irq)
-{
-	int pic = vpic_line_state(g, irq), io = vioapic_line_state(g, irq == 0 ? 2 : irq);
-
-	return (pic >= 0 || io >= 0) && pic != 0 && io != 0;
-}
-
 void virq_reset(struct guest *g)
 {
 	memset(g->pit, 0, sizeof(*g->pit));

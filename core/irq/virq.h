@@ -67,39 +67,11 @@ static inline void virq_kick(struct guest *g)
 
 /* ---- the devices, for each other ---- */
 
-/* Periodic ticks are owed, not dropped. A period that ends while the
- * guest does not run (another guest's slice, or its own interrupts off
- * for longer than a period) adds one to what the timer owes; the timer
- * raises one owed tick at each poll where the previous one has been taken
- * (no longer waiting in an IRR, where a fresh one would merge with it),
- * which is at the latest the entry after the guest's EOI, so a guest that
- * was off the CPU gets its missed ticks back to back as fast as its
- * handler takes them, and counts the right number. The bound: at most
- * VIRQ_OWED_NS of periods are owed (1 s); beyond that they are dropped,
- * as a guest kept off the CPU that long has been stopped, not slowed.
- * Who pays: the guest, whose own entries raise them. */
-#define VIRQ_OWED_NS 1000000000ULL
-
-/* The periods of a timer that ended by now_ns (the first at *due) into
- * *owed, and *due moved to the next end. */
-static inline void virq_ticks_ended(u64 *due, u32 *owed, u64 now_ns, u64 period)
+/* A periodic timer's next deadline after the one due at `due` fired at
+ * now: periods missed while the guest did not run collapse into one. */
+static inline u64 virq_next_period(u64 due, u64 now_ns, u64 period)
 {
-	u64 n = (now_ns - *due) / period + 1, cap = MAX(VIRQ_OWED_NS / period, 1);
-
-	*due += n * period;
-	*owed = (u32)MIN(*owed + n, cap);
+	return now_ns - due >= period ? now_ns + period : due + period;
 }
-
-/* How soon a timer that still owes ticks polls again: a quarter of its
- * period, 50 us at least. */
-static inline u64 virq_owed_poll(u64 period)
-{
-	return MAX(period / 4, 50000ULL);
-}
-
-/* Whether ISA line irq's last edge still waits on every route that is
- * open (the 8259's IRR; the IOAPIC pin's vector in a local APIC's IRR): a
- * new one would merge. No open route: false (the edge goes nowhere). */
-bool virq_line_busy(const struct guest *g, u32 irq);
 
 #endif

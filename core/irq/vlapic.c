@@ -130,33 +130,19 @@ static void timer_start(struct vlapic *a, u32 init)
 	a->timer_init = init;
 	a->timer_start_ns = time_now_ns();
 	a->timer_next_ns = init ? a->timer_start_ns + period_ns(a) : 0;
-	a->timer_owed = 0;
 }
 
 u64 vlapic_poll(struct vcpu *v, u64 now_ns)
 {
 	struct vlapic *a = v->lapic;
-	u32 lvt = a->lvt[LVT_TIMER];
 
-	if (a->timer_next_ns && now_ns >= a->timer_next_ns && !(lvt & LVT_PERIODIC)) {
-		if (!(lvt & LVT_MASK))
-			vlapic_accept(v, (u8)lvt, false);   /* one-shot: at once, merging as on hardware */
-		a->timer_next_ns = 0;
-	} else if (a->timer_next_ns && now_ns >= a->timer_next_ns) {
-		virq_ticks_ended(&a->timer_next_ns, &a->timer_owed, now_ns, period_ns(a));
-	}
-	if (lvt & LVT_MASK)
-		a->timer_owed = 0;   /* masked ticks are lost, as on hardware */
-	if (a->timer_owed && !vlapic_requested(v, (u8)lvt)) {
-		vlapic_accept(v, (u8)lvt, false);
-		a->timer_owed--;
-	}
-	return a->timer_owed ? MIN(a->timer_next_ns, now_ns + virq_owed_poll(period_ns(a))) : a->timer_next_ns;
-}
-
-bool vlapic_requested(const struct vcpu *v, u8 vector)
-{
-	return test_bit(v->lapic->irr, vector);
+	if (!a->timer_next_ns || now_ns < a->timer_next_ns)
+		return a->timer_next_ns;
+	if (!(a->lvt[LVT_TIMER] & LVT_MASK))
+		vlapic_accept(v, (u8)a->lvt[LVT_TIMER], false);
+	a->timer_next_ns = a->lvt[LVT_TIMER] & LVT_PERIODIC ?
+			   virq_next_period(a->timer_next_ns, now_ns, period_ns(a)) : 0;
+	return a->timer_next_ns;
 }
 
 /* ---- interrupts ---- */

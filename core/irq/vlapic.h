@@ -17,7 +17,6 @@ struct vlapic {
 	u32 timer_init, tdcr;      /* TMICT and the divide register as written */
 	u64 timer_start_ns;        /* when TMICT was written */
 	u64 timer_next_ns;         /* the timer's next interrupt, 0 = none */
-	u32 timer_owed;            /* periodic ticks ended, not yet raised (virq_ticks_ended) */
 	bool enabled;              /* IA32_APIC_BASE bit 11 */
 };
 
@@ -28,8 +27,7 @@ extern const struct mmio_dev vlapic_mmio;
  * message to dest reaches it; the vector it would deliver, or -1; the CPU
  * took that vector; whether the 8259's INTR reaches the CPU; the timer's
  * interrupts owed by now_ns and when the next is due (0: none);
- * IA32_APIC_BASE (set: 0, or -1 for #GP); whether vector waits in the
- * IRR (a fresh message to it would merge). */
+ * IA32_APIC_BASE (set: 0, or -1 for #GP). */
 void vlapic_reset(struct vcpu *v, bool firmware);
 void vlapic_accept(struct vcpu *v, u8 vector, bool level);
 bool vlapic_matches(const struct vcpu *v, u8 dest, bool logical);
@@ -39,6 +37,5 @@ bool vlapic_extint(const struct vcpu *v);
 u64 vlapic_poll(struct vcpu *v, u64 now_ns);
 u64 vlapic_base_msr(const struct vcpu *v);
 int vlapic_set_base_msr(struct vcpu *v, u64 val);
-bool vlapic_requested(const struct vcpu *v, u8 vector);
 
 #endif

@@ -49,16 +49,6 @@ int vpic_pending(struct guest *g)
 	return s < 0 || !g->pic[1].ready ? -1 : g->pic[1].base + s;
 }
 
-int vpic_line_state(const struct guest *g, u32 irq)
-{
-	const struct vpic_chip *c = &g->pic[irq >= 8];
-	u8 bit = (u8)(1u << (irq & 7));
-
-	if (c->imr & bit)
-		return -1;
-	return (c->irr & bit) != 0;
-}
-
 void vpic_ack(struct guest *g)
 {
 	struct vpic_chip *m = &g->pic[0], *s = &g->pic[1];

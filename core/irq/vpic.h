@@ -18,8 +18,5 @@ extern const struct pio_dev vpic_master, vpic_slave, velcr;
 void vpic_raise(struct guest *g, u32 irq);
 int vpic_pending(struct guest *g);
 void vpic_ack(struct guest *g);
-/* Line irq as a timer that owes ticks sees it (core/irq/virq.h): -1 when
- * masked (not a route), 1 while its last request waits in the IRR, else 0. */
-int vpic_line_state(const struct guest *g, u32 irq);
 
 #endif

@@ -88,19 +88,11 @@ u64 vpit_poll(struct guest *g, u64 now_ns)
 	struct vpit *p = g->pit;
 	const struct vpit_channel *c0 = &p->ch[0];
 
-	if (p->next_irq_ns && now_ns >= p->next_irq_ns && one_shot(c0)) {
-		virq_raise(g, 0);   /* one-shot: raised at once, merging as on hardware */
-		p->next_irq_ns = 0;
-	} else if (p->next_irq_ns && now_ns >= p->next_irq_ns) {
-		virq_ticks_ended(&p->next_irq_ns, &p->owed, now_ns, period_ns(c0));
-	}
-	if (p->owed && !virq_line_busy(g, 0)) {
-		virq_raise(g, 0);
-		p->owed--;
-	}
-	/* still owing: vCPU 0 polls again soon, as the vCPU that takes IRQ 0
-	 * may be another, whose taking it kicks no one here */
-	return p->owed ? MIN(p->next_irq_ns, now_ns + virq_owed_poll(period_ns(c0))) : p->next_irq_ns;
+	if (!p->next_irq_ns || now_ns < p->next_irq_ns)
+		return p->next_irq_ns;
+	virq_raise(g, 0);
+	p->next_irq_ns = one_shot(c0) ? 0 : virq_next_period(p->next_irq_ns, now_ns, period_ns(c0));
+	return p->next_irq_ns;
 }
 
 static void command(struct vpit *p, u8 b)
@@ -156,11 +148,9 @@ static struct act vpit_write(struct guest *g, u16 port, u8 size, u32 val)
 	} else {
 		write_counter(&p->ch[port - 0x40], b, port != 0x42 || (p->port61 & 1));
 	}
-	/* channel 0 (re)programmed (a latch command is not): what it owed goes */
-	if ((port == 0x43 && b >> 6 == 0 && (b >> 4 & 3) != ACCESS_LATCH) || (port == 0x40 && !c0->write_hi)) {
-		p->next_irq_ns = c0->counting && raises_irq(c0) ? c0->start_ns + period_ns(c0) : 0;
-		p->owed = 0;
-	}
+	if ((port == 0x43 && b >> 6 == 0) || (port == 0x40 && !c0->write_hi))   /* channel 0 (re)programmed */
+		p->next_irq_ns = c0->counting && raises_irq(c0) ?
+				 c0->start_ns + period_ns(c0) : 0;
 	return act_resume();
 }
 

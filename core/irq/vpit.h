@@ -15,7 +15,6 @@ struct vpit_channel {
 struct vpit {
 	struct vpit_channel ch[3];
 	u64 next_irq_ns;           /* channel 0's next IRQ 0, 0 = none */
-	u32 owed;                  /* its periods ended, IRQ 0 not yet raised (virq_ticks_ended) */
 	u8 port61;                 /* gate 2, speaker */
 	u8 refresh;                /* bit 4 toggles on every read of 0x61 */
 };
