@@ -403,6 +403,7 @@ static void halt_until(struct sched_cpu *c, u64 t)
 	if (!__atomic_load_n(&c->inbox, __ATOMIC_RELAXED))
 		__asm__ volatile("sti; hlt; cli" : : : "memory");
 	__atomic_store_n(&halted[c->id], false, __ATOMIC_RELAXED);
+	lapic_timer_stop();         /* woken early by a kick: the countdown is not the next guest's */
 	lapic_timer_take_fired();   /* an idle wake, not a guest's slice */
 }
 

@@ -186,6 +186,16 @@ void lapic_timer_start(u64 tsc_ticks)
 	apic_write(APIC_TIMER_INIT, (u32)MIN(MAX(ticks, 1), 0xffffffffULL));
 }
 
+void lapic_timer_stop(void)
+{
+	struct cpu *c = this_cpu();
+
+	if (!c->timer_running)
+		return;
+	c->timer_running = false;
+	apic_write(APIC_TIMER_INIT, 0);
+}
+
 bool lapic_timer_ready(void)
 {
 	return tsc_per_tick_q16 != 0;

@@ -34,7 +34,8 @@ bool lapic_x2apic(void);
 void lapic_send_ipi(u32 apic_id, u32 icr);
 
 /* Measures the boot CPU's timer against the TSC and unmasks it for the
- * preemption countdowns below (AMD-V). 0, or -1 after saying why. */
+ * countdowns below (AMD-V's preemption, an idle CPU's wake on both
+ * backends). 0, or -1 after saying why. */
 int lapic_timer_init(void);
 
 /* Starts a one-shot countdown of this CPU's timer of about `tsc_ticks`
@@ -42,6 +43,9 @@ int lapic_timer_init(void);
  * due before the slice's end shortens it). Its interrupt sets this CPU's
  * fired flag (struct cpu). */
 void lapic_timer_start(u64 tsc_ticks);
+
+/* Stops this CPU's countdown, if one runs. */
+void lapic_timer_stop(void);
 
 /* Whether the countdown ended since the last call; clears the flag. */
 bool lapic_timer_take_fired(void);
